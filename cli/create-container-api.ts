@@ -1,0 +1,95 @@
+#!/usr/bin/env node
+/**
+ * `npm create container-api` lands here. It runs the same generator as `yo container-api`
+ * through yeoman-environment directly, which works as root (yo refuses) and without a
+ * terminal when flags answer the questions.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { createEnv } from 'yeoman-environment';
+import { QUESTIONS, RUN_FLAGS, UsageError, parseGivenAnswers, type CliFlags } from '../generators/app/command.js';
+
+const COMMAND = 'create-container-api';
+const NAMESPACE = 'container-api:app';
+const GENERATOR = fileURLToPath(new URL('../generators/app/index.js', import.meta.url));
+
+const OPTIONS = {
+  ...Object.fromEntries(
+    QUESTIONS.map((q) => [q.key, { type: q.kind === 'toggle' ? ('boolean' as const) : ('string' as const) }]),
+  ),
+  yes: { type: 'boolean', short: 'y' },
+  force: { type: 'boolean' },
+  'skip-install': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} satisfies ParseArgsConfig['options'];
+
+function usage(): string {
+  const lines = [`Usage: ${COMMAND} [directory] [options]`, '', 'Questions (each asked when not given; --yes takes the defaults):'];
+  for (const q of QUESTIONS) {
+    const flag = q.kind === 'toggle' ? `--${q.key}, --no-${q.key}` : `--${q.key} ${q.kind === 'choice' ? q.choices.join('|') : (q.valueHint ?? '<value>')}`;
+    const fallback = q.key === 'name' ? 'from the directory, else my-api' : String(q.default({ destination: '' }));
+    lines.push(`  ${flag.padEnd(36)} ${q.message} (default: ${fallback})`);
+  }
+  lines.push('', 'Run:');
+  for (const [flag, text] of Object.entries(RUN_FLAGS)) lines.push(`  ${`--${flag}`.padEnd(36)} ${text}`);
+  lines.push(`  ${'--help'.padEnd(36)} Show this help`);
+  lines.push('', `Example: ${COMMAND} my-api --yes --port 8080`);
+  return lines.join('\n');
+}
+
+function parseCommandLine(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, allowNegative: true, strict: true });
+  } catch (error) {
+    // node:util names the offending flag; add what to do about it.
+    throw new UsageError(`${(error as Error).message.split('. ')[0]}. Run ${COMMAND} --help for the options.`);
+  }
+}
+
+/**
+ * Yeoman logs "An error occured while running <task>" before rethrowing; this command
+ * reports the error itself in one line, so that extra line is dropped.
+ */
+function quietTaskErrors(env: ReturnType<typeof createEnv>): void {
+  const log = env.adapter.log;
+  const original = log.error.bind(log);
+  log.error = ((message: unknown, ...rest: unknown[]) =>
+    typeof message === 'string' && message.startsWith('An error occured while running')
+      ? log
+      : original(message as string, ...(rest as string[]))) as typeof log.error;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const { values, positionals } = parseCommandLine(argv);
+  if (values.help) {
+    console.log(usage());
+    return;
+  }
+  if (positionals.length > 1) {
+    throw new UsageError(`Expected at most one directory, got ${positionals.length}: ${positionals.join(' ')}.`);
+  }
+  // Check every given answer before the environment starts, so bad input writes nothing.
+  parseGivenAnswers(values as CliFlags);
+
+  const directory = path.resolve(positionals[0] ?? '.');
+  const skipInstall = values['skip-install'] ?? false;
+  const env = createEnv({ cwd: directory, skipInstall });
+  env.register(GENERATOR, { namespace: NAMESPACE });
+  quietTaskErrors(env);
+  // run() forwards these to the generator as its options.
+  const generatorOptions: Record<string, unknown> = {
+    ...values,
+    skipInstall,
+    force: values.force ?? false,
+    yes: values.yes ?? false,
+    interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),
+  };
+  await env.run([NAMESPACE, directory], generatorOptions);
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  const message = error instanceof Error ? error.message : String(error);
+  console.error(`${COMMAND}: ${message.split('\n')[0]}`);
+  process.exitCode = error instanceof UsageError ? 2 : 1;
+});
