@@ -1,0 +1,21 @@
+// Two projects: fast generator tests, and end-to-end tests that pack, install, build
+// images and run containers (slow; run in band so they don't fight for the 2 cores).
+const tsJest = {
+  '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],
+};
+const common = {
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: tsJest,
+  // Sources import siblings as "./x.js" (what Node resolves after tsc); map to the .ts file.
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  testEnvironment: 'node',
+  // Only these are crawled: templates/ and sample-api/ hold package.json files of their own.
+  roots: ['<rootDir>/test', '<rootDir>/generators', '<rootDir>/cli'],
+};
+
+export default {
+  projects: [
+    { ...common, displayName: 'generator', testMatch: ['<rootDir>/test/generator/**/*.test.ts'] },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
+  ],
+};

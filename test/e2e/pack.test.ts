@@ -1,0 +1,114 @@
+/**
+ * What users install is the tarball, not this tree: pack it, install it into a fresh
+ * prefix, and run both entry points from there.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { REPO_ROOT } from '../support/paths.js';
+
+const isRoot = process.getuid?.() === 0;
+/** The unprivileged account yo runs under when the tests run as root (yo refuses root). */
+const YO_USER = { uid: 65534, gid: 65534 };
+
+let work = '';
+let tarball = '';
+let prefix = '';
+
+function npm(args: string[], cwd: string): string {
+  return execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+beforeAll(() => {
+  work = mkdtempSync(path.join(os.tmpdir(), 'pack-'));
+  // Readable by the unprivileged yo user below.
+  chmodSync(work, 0o755);
+  const packed = JSON.parse(npm(['pack', '--json', '--pack-destination', work], REPO_ROOT)) as [{ filename: string }];
+  tarball = path.join(work, packed[0].filename);
+  prefix = path.join(work, 'prefix');
+  npm(['install', '--global', '--prefix', prefix, '--no-audit', '--no-fund', tarball, 'yo@7'], work);
+}, 240_000);
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('the published package', () => {
+  let files: string[] = [];
+  beforeAll(() => {
+    files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .map((entry) => entry.replace(/^package\//, ''));
+  });
+
+  it('holds compiled JavaScript and the templates only', () => {
+    const outside = files.filter((file) => !/^(dist\/|templates\/|package\.json$|README\.md$|LICENSE$)/.test(file));
+    expect(outside).toEqual([]);
+    expect(files).toContain('dist/generators/app/index.js');
+    expect(files).toContain('dist/cli/create-container-api.js');
+    expect(files.filter((file) => file.startsWith('dist/') && !file.endsWith('.js'))).toEqual([]);
+  });
+
+  it('keeps dotfile templates under names npm does not drop', () => {
+    expect(files).toContain('templates/project/_gitignore');
+    expect(files).toContain('templates/project/_dockerignore');
+  });
+});
+
+describe('create-container-api from the installed tarball', () => {
+  it('generates as root with no terminal, dotfiles included', () => {
+    const target = path.join(work, 'somewhere', 'demo-api');
+    const bin = path.join(prefix, 'bin', 'create-container-api');
+    const run = spawnSync(bin, [target, '--yes', '--name', 'demo-api', '--port', '8088', '--skip-install'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    expect({ code: run.status, errors: run.stderr.match(/error|✖/gi) }).toEqual({ code: 0, errors: null });
+    for (const file of ['.gitignore', '.dockerignore', '.yo-rc.json', 'package.json', 'Dockerfile', 'secrets/api_token']) {
+      expect(existsSync(path.join(target, file))).toBe(true);
+    }
+    expect(JSON.parse(readFileSync(path.join(target, 'package.json'), 'utf8')).name).toBe('demo-api');
+  });
+});
+
+describe('yo container-api from the installed tarball', () => {
+  const yo = () => path.join(prefix, 'bin', 'yo');
+
+  /** yo as a user would run it; as root, under an unprivileged account with a home of its own. */
+  function runYo(args: string[]) {
+    const home = path.join(work, 'yo-home');
+    mkdirSync(home, { recursive: true });
+    if (isRoot) chownSync(home, YO_USER.uid, YO_USER.gid);
+    return spawnSync(yo(), args, {
+      cwd: home,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        HOME: home,
+        // yo finds generators in the global node_modules of the prefix it was installed into.
+        NODE_PATH: path.join(prefix, 'lib', 'node_modules'),
+        NO_UPDATE_NOTIFIER: '1',
+      },
+      ...(isRoot ? YO_USER : {}),
+    });
+  }
+
+  it('finds exactly one container-api generator', () => {
+    const run = runYo(['--generators']);
+    expect(run.status).toBe(0);
+    const ours = run.stdout.split(/\s+/).filter((word) => word.startsWith('container-api'));
+    expect(ours).toEqual(['container-api']);
+  });
+
+  it('runs it as an unprivileged user', () => {
+    const target = path.join(work, 'yo-home', 'yo-api');
+    const run = runYo(['container-api', target, '--yes', '--port', '8089', '--skip-install', '--no-insight']);
+    // Yeoman reports each file it writes on stderr; an error would show there too.
+    expect({ code: run.status, errors: run.stderr.match(/error|✖/gi) }).toEqual({ code: 0, errors: null });
+    expect(run.stderr).toContain('create yo-api/.gitignore');
+    const stored = JSON.parse(readFileSync(path.join(target, '.yo-rc.json'), 'utf8'))['generator-container-api'];
+    expect(stored).toMatchObject({ name: 'yo-api', port: 8089 });
+    expect(existsSync(path.join(target, '.gitignore'))).toBe(true);
+  });
+});

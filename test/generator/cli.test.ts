@@ -1,0 +1,62 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { QUESTIONS } from '../../generators/app/command.js';
+import { CLI_PATH } from '../support/paths.js';
+
+let workdir = '';
+beforeEach(() => (workdir = mkdtempSync(path.join(os.tmpdir(), 'cli-'))));
+afterEach(() => rmSync(workdir, { recursive: true, force: true }));
+
+/** Runs the bin as CI would: no terminal on stdin. */
+function cli(...args: string[]) {
+  const run = spawnSync(process.execPath, [CLI_PATH, ...args], { cwd: workdir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr.trim() };
+}
+
+describe('create-container-api', () => {
+  it('lists every question as a flag with its allowed values in --help', () => {
+    const { code, stdout } = cli('--help');
+    expect(code).toBe(0);
+    for (const q of QUESTIONS) expect(stdout).toContain(`--${q.key}`);
+    expect(stdout).toContain('--runtime slim|distroless');
+    expect(stdout).toContain('--port <1-65535>');
+    expect(stdout).toContain('--no-workshop');
+    expect(stdout).toMatch(/--skip-install/);
+  });
+
+  it('generates without a terminal when --yes answers the rest', () => {
+    const { code } = cli('demo', '--yes', '--skip-install', '--port', '8088', '--name', 'demo-api');
+    expect(code).toBe(0);
+    expect(existsSync(path.join(workdir, 'demo', 'package.json'))).toBe(true);
+    expect(existsSync(path.join(workdir, 'demo', '.gitignore'))).toBe(true);
+  });
+
+  it.each([
+    [['--port', '0'], 'create-container-api: --port "0" is not allowed: use a whole number from 1 to 65535.'],
+    [['--name', 'UPPER'], 'create-container-api: --name "UPPER" is not a valid npm package name: it has uppercase letters.'],
+    [['--node', '18'], 'create-container-api: --node "18" is not allowed: use one of 22, 24, 26.'],
+    [['--colour', 'red'], "create-container-api: Unknown option '--colour'. Run create-container-api --help for the options."],
+    [['a', 'b'], 'create-container-api: Expected at most one directory, got 3: target a b.'],
+    [['--name', 'ok-name'], 'create-container-api: No terminal to ask "One-line description": pass --description <text>, or --yes to take the defaults.'],
+  ])('exits 2 with one line for %j and writes nothing', (args, message) => {
+    const { code, stderr } = cli('target', '--skip-install', ...args);
+    expect(code).toBe(2);
+    expect(stderr).toBe(message);
+    expect(readdirSync(workdir)).toEqual([]);
+  });
+
+  it('refuses a non-empty directory, and writes into it with --force', () => {
+    const target = path.join(workdir, 'busy');
+    mkdirSync(target);
+    writeFileSync(path.join(target, 'keep.txt'), 'x');
+    const refused = cli(target, '--yes', '--skip-install');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('is not empty (keep.txt)');
+    expect(readdirSync(target)).toEqual(['keep.txt']);
+
+    expect(cli(target, '--yes', '--skip-install', '--force').code).toBe(0);
+    expect(existsSync(path.join(target, 'package.json'))).toBe(true);
+  });
+});
