@@ -16,6 +16,7 @@ const common = {
 export default {
   projects: [
     { ...common, displayName: 'generator', testMatch: ['<rootDir>/test/generator/**/*.test.ts'] },
+    { ...common, displayName: 'sample', testMatch: ['<rootDir>/test/sample/**/*.test.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
   ],
 };

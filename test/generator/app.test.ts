@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import helpers, { result } from 'yeoman-test';
+import type ContainerApiGenerator from '../../generators/app/index.js';
 import { GENERATOR_PATH } from '../support/paths.js';
 
 const KEY = 'generator-container-api';
@@ -12,7 +13,7 @@ function readJson(file: string): Record<string, any> {
 
 /** A generator run as a user would start it: yeoman-test itself defaults to --force. */
 function run() {
-  return helpers.run(GENERATOR_PATH).withOptions({ skipInstall: true, force: false });
+  return helpers.run<ContainerApiGenerator>(GENERATOR_PATH).withOptions({ skipInstall: true, force: false });
 }
 
 describe('container-api generator: defaults', () => {
