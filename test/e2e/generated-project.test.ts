@@ -11,7 +11,11 @@ import { CLI_PATH } from '../support/paths.js';
 const MINUTES = 60_000;
 
 /** Configurations whose container tests run here; the unit-test matrix covers the rest. */
-const VARIANTS: { label: string; flags: string[] }[] = [{ label: 'defaults', flags: [] }];
+const VARIANTS: { label: string; flags: string[] }[] = [
+  { label: 'defaults', flags: [] },
+  { label: 'node22-distroless-open', flags: ['--node', '22', '--runtime', 'distroless', '--auth', 'none'] },
+  { label: 'node26-in-memory', flags: ['--node', '26', '--persistence', 'none'] },
+];
 
 let work = '';
 beforeAll(() => (work = mkdtempSync(path.join(os.tmpdir(), 'e2e-'))));

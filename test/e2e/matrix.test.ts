@@ -1,0 +1,77 @@
+/**
+ * Every combination of node × runtime × persistence × auth generates a project that
+ * type-checks and passes its unit tests. No Docker here: the container tests of chosen
+ * combinations run in generated-project.test.ts.
+ *
+ * Dependencies are installed once per Node line (only @types/node and engines differ
+ * between lines) and linked into each project; the test checks that sharing is sound.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { AUTH, NODE_LINES, PERSISTENCE, RUNTIMES } from '../../generators/app/project.js';
+import { CLI_PATH } from '../support/paths.js';
+
+const MINUTES = 60_000;
+
+const COMBINATIONS = NODE_LINES.flatMap((node) =>
+  RUNTIMES.flatMap((runtime) =>
+    PERSISTENCE.flatMap((persistence) => AUTH.map((auth) => ({ node, runtime, persistence, auth }))),
+  ),
+);
+
+let work = '';
+beforeAll(() => (work = mkdtempSync(path.join(os.tmpdir(), 'matrix-'))));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function run(command: string, args: string[], cwd: string) {
+  const result = spawnSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 32 * 1024 * 1024 });
+  if (result.status !== 0) {
+    throw new Error(`${command} ${args.join(' ')} in ${cwd} exited ${result.status}:\n${`${result.stdout}\n${result.stderr}`.slice(-6000)}`);
+  }
+  return `${result.stdout}\n${result.stderr}`;
+}
+
+function generate(dir: string, flags: string[]) {
+  run(process.execPath, [CLI_PATH, dir, '--yes', '--skip-install', ...flags], work);
+}
+
+function dependencies(dir: string) {
+  const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'));
+  return { dependencies: pkg.dependencies, devDependencies: pkg.devDependencies };
+}
+
+/** One npm install per Node line, shared by that line's combinations. */
+const installed = new Map<string, string>();
+function installFor(node: string): string {
+  let dir = installed.get(node);
+  if (!dir) {
+    dir = path.join(work, `deps-node${node}`);
+    generate(dir, ['--node', node]);
+    run('npm', ['install', '--no-audit', '--no-fund'], dir);
+    installed.set(node, dir);
+  }
+  return dir;
+}
+
+describe.each(COMBINATIONS)('--node $node --runtime $runtime --persistence $persistence --auth $auth', (combo) => {
+  it(
+    'type-checks and passes its unit tests',
+    () => {
+      const flags = Object.entries(combo).flatMap(([flag, value]) => [`--${flag}`, value]);
+      const project = path.join(work, Object.values(combo).join('-'));
+      generate(project, flags);
+
+      const deps = installFor(combo.node);
+      expect(dependencies(project)).toEqual(dependencies(deps));
+      symlinkSync(path.join(deps, 'node_modules'), path.join(project, 'node_modules'), 'dir');
+
+      run('npm', ['run', 'typecheck'], project);
+      const output = run('npm', ['run', 'test:unit'], project);
+      expect(output).toMatch(/Tests:\s+\d+ passed, \d+ total/);
+      expect(output).not.toMatch(/failed/);
+    },
+    10 * MINUTES,
+  );
+});
