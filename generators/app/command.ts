@@ -189,6 +189,13 @@ export const QUESTIONS: readonly Question[] = [
     default: () => true,
     parse: toggle('workshop'),
   },
+  {
+    key: 'k8s',
+    kind: 'toggle',
+    message: 'Add Kubernetes manifests (kustomize) under k8s/',
+    default: () => false,
+    parse: toggle('k8s'),
+  },
 ];
 
 /** Flags that steer the run rather than answer a question. */

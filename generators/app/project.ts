@@ -26,6 +26,7 @@ export interface Answers {
   auth: Auth;
   ci: CiProvider;
   workshop: boolean;
+  k8s: boolean;
 }
 
 /** What the templates render from: the answers plus values derived from them. */
