@@ -166,10 +166,14 @@ describe('container-api generator: target directory and re-runs', () => {
     it('lists files the user changed and writes nothing without --force', async () => {
       const readme = path.join(project, 'README.md');
       writeFileSync(readme, '# my own notes\n');
-      await expect(rerun({ port: '9000' })).rejects.toThrow(
+      await expect(rerun()).rejects.toThrow(
         'These files differ from what the generator would write: README.md. Nothing was written.',
       );
       expect(readFileSync(readme, 'utf8')).toBe('# my own notes\n');
+    });
+
+    it('lists every file a changed answer would rewrite, and keeps the stored answers', async () => {
+      await expect(rerun({ port: '9000' })).rejects.toThrow(/differ from what the generator would write: .*Dockerfile.*compose\.yaml/);
       expect(readJson(path.join(project, '.yo-rc.json'))[KEY].port).toBe(8123);
     });
 

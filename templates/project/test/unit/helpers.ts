@@ -1,0 +1,74 @@
+<% if (persistence === 'sqlite') { -%>
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+<% } -%>
+import type { Express } from 'express';
+import { pino } from 'pino';
+import request from 'supertest';
+import { createApp, type AppDeps } from '../../src/app.ts';
+<% if (persistence === 'sqlite') { -%>
+import { openSqliteStore } from '../../src/items/sqlite-store.ts';
+<% } else { -%>
+import { createMemoryStore } from '../../src/items/memory-store.ts';
+<% } -%>
+import type { ItemStore } from '../../src/items/store.ts';
+
+<% if (auth === 'token') { -%>
+export const TOKEN = 'test-token';
+<% } -%>
+export const silentLogger = pino({ level: 'silent' });
+
+export interface Harness {
+  app: Express;
+  store: ItemStore;
+  close(): Promise<void>;
+}
+
+/** The app as tests run it: quiet, with test settings, over the given store. */
+export function buildApp(store: ItemStore, overrides: Partial<AppDeps> = {}): Express {
+  return createApp({
+    config: { bodyLimit: '100kb'<% if (auth === 'token') { %>, apiToken: TOKEN<% } %> },
+    store,
+    logger: silentLogger,
+    ...overrides,
+  });
+}
+
+/** An app over a fresh, empty store, and a way to throw both away. */
+export function createHarness(): Harness {
+<% if (persistence === 'sqlite') { -%>
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'items-test-'));
+  const store = openSqliteStore(dataDir);
+<% } else { -%>
+  const store = createMemoryStore();
+<% } -%>
+  return {
+    app: buildApp(store),
+    store,
+    async close() {
+      await store.close();
+<% if (persistence === 'sqlite') { -%>
+      rmSync(dataDir, { recursive: true, force: true });
+<% } -%>
+    },
+  };
+}
+
+<% if (auth === 'token') { -%>
+/** A client that sends the bearer token, as every write needs. */
+<% } else { -%>
+/** A client for the app; writes are open, so there is nothing extra to send. */
+<% } -%>
+export function client(app: Express) {
+  return request.agent(app)<% if (auth === 'token') { %>.set('Authorization', `Bearer ${TOKEN}`)<% } %>;
+}
+
+/** A promise with its resolve function at hand, to make a test wait for an event. */
+export function deferred<T = void>() {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((done) => {
+    resolve = done;
+  });
+  return { promise, resolve };
+}
