@@ -32,7 +32,9 @@ function toItem(row: Row): Item {
 
 export function openSqliteStore(dataDir: string): ItemStore {
   mkdirSync(dataDir, { recursive: true });
-  const db = new DatabaseSync(path.join(dataDir, 'items.db'));
+  // During a rolling update the old and the new container briefly share the file: wait up
+  // to 5 s for the other's write lock instead of failing at once with SQLITE_BUSY.
+  const db = new DatabaseSync(path.join(dataDir, 'items.db'), { timeout: 5000 });
   // WAL lets reads go on while a write commits. synchronous=FULL flushes the log to disk at
   // every commit, so a write the client saw succeed survives kill -9 and a power cut alike.
   db.exec('PRAGMA journal_mode = WAL');
