@@ -1,0 +1,15 @@
+/**
+ * Unit tests: in-process, no Docker. The sources are ES modules, so Jest runs them through
+ * its ESM loader (`node --experimental-vm-modules`, see package.json) and ts-jest compiles
+ * each file on its own, without type-checking: `npm run typecheck` does that once for all.
+ * @type {import('jest').Config}
+ */
+export default {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test/unit'],
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: {
+    // Imports name the .ts files, which Jest can load as they are: no rewriting to .js here.
+    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: { rewriteRelativeImportExtensions: false } }],
+  },
+};

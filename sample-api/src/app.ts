@@ -1,0 +1,36 @@
+/**
+ * Builds the Express app from what it needs, without listening: tests drive it in-process
+ * and server.ts serves it.
+ */
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { requireTokenForWrites } from './auth.ts';
+import type { Config } from './config.ts';
+import { errorHandler, notFound } from './errors.ts';
+import { createHealthRouter } from './health.ts';
+import { createItemsRouter } from './items/routes.ts';
+import type { ItemStore } from './items/store.ts';
+import { requestLogger, type Logger } from './logger.ts';
+
+export interface AppDeps {
+  config: Pick<Config, 'bodyLimit' | 'apiToken'>;
+  store: ItemStore;
+  logger: Logger;
+  /** Turns readiness off once shutdown has begun. */
+  isShuttingDown?: () => boolean;
+}
+
+export function createApp({ config, store, logger, isShuttingDown = () => false }: AppDeps): Express {
+  const app = express();
+  // No need to tell the world which framework to look up exploits for.
+  app.disable('x-powered-by');
+  app.use(helmet());
+  app.use(requestLogger(logger));
+
+  app.use('/health', createHealthRouter(store, isShuttingDown));
+  app.use('/items', requireTokenForWrites(config.apiToken), createItemsRouter(store, config.bodyLimit));
+
+  app.use(notFound);
+  app.use(errorHandler);
+  return app;
+}

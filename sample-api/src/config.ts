@@ -1,0 +1,101 @@
+/**
+ * Configuration comes from the environment only, and is checked once at start: a typo in
+ * a variable should stop the service with a message naming it, not surface as a strange
+ * failure hours later.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const PORT = { error: 'must be a whole number from 0 to 65535' };
+const MILLISECONDS = { error: 'must be a whole number of milliseconds, above 0' };
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().default('0.0.0.0'),
+  PORT: z.coerce.number(PORT).int(PORT).min(0, PORT).max(65535, PORT).default(3000),
+  DATA_DIR: z.string().default('./data'),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(\.\d+)?\s*(b|kb|mb)?$/i, { error: 'must be a size such as 100kb, 1mb or 2048 (bytes)' })
+    .default('100kb'),
+  // Docker sends SIGKILL 10 s after SIGTERM; finishing well before that keeps shutdown clean.
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number(MILLISECONDS).int(MILLISECONDS).positive(MILLISECONDS).default(8000),
+  API_TOKEN_FILE: z.string().optional(),
+  API_TOKEN: z.string().optional(),
+});
+
+type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  nodeEnv: Env['NODE_ENV'];
+  host: string;
+  port: number;
+  dataDir: string;
+  logLevel: Env['LOG_LEVEL'];
+  bodyLimit: string;
+  shutdownTimeoutMs: number;
+  /** The bearer token writes must present; without one every write is refused. */
+  apiToken: string | undefined;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads and checks the configuration; throws a ConfigError listing every problem. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  // `PORT=` in an env file or `${PORT:-}` in compose means "not set", not "empty string".
+  const env = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ''));
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0]);
+      return `  ${name}: ${issue.message} (got ${JSON.stringify(env[name])})`;
+    });
+    throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
+  }
+  const vars = parsed.data;
+  const apiToken = readApiToken(vars);
+  if (apiToken === undefined && vars.NODE_ENV === 'production') {
+    throw new ConfigError(
+      'Invalid configuration:\n  No API token: set API_TOKEN_FILE to a file holding the token ' +
+        '(compose mounts the secret at /run/secrets/api_token), or API_TOKEN to the token itself.',
+    );
+  }
+  return {
+    nodeEnv: vars.NODE_ENV,
+    host: vars.HOST,
+    port: vars.PORT,
+    dataDir: vars.DATA_DIR,
+    logLevel: vars.LOG_LEVEL,
+    bodyLimit: vars.BODY_LIMIT,
+    shutdownTimeoutMs: vars.SHUTDOWN_TIMEOUT_MS,
+    apiToken,
+  };
+}
+
+/**
+ * A file is the safe way to hand over a secret: unlike a variable it does not show up in
+ * `docker inspect`, in /proc/<pid>/environ or in the environment of child processes.
+ */
+function readApiToken(vars: Env): string | undefined {
+  if (vars.API_TOKEN_FILE !== undefined && vars.API_TOKEN !== undefined) {
+    throw new ConfigError('Invalid configuration:\n  Set API_TOKEN_FILE or API_TOKEN, not both.');
+  }
+  if (vars.API_TOKEN_FILE === undefined) return vars.API_TOKEN;
+  let token: string;
+  try {
+    // Editors and `echo` add a trailing newline that is not part of the token.
+    token = readFileSync(vars.API_TOKEN_FILE, 'utf8').trim();
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new ConfigError(`Invalid configuration:\n  API_TOKEN_FILE: cannot read ${vars.API_TOKEN_FILE} (${reason})`);
+  }
+  if (token === '') {
+    throw new ConfigError(`Invalid configuration:\n  API_TOKEN_FILE: ${vars.API_TOKEN_FILE} is empty`);
+  }
+  return token;
+}

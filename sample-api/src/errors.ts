@@ -1,0 +1,75 @@
+/**
+ * Every error leaves the service in one shape, `{"error": {"code", "message", "details"?}}`,
+ * so clients handle failures in one place. `code` is stable for programs; `message` is
+ * for people.
+ */
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { z } from 'zod';
+
+export class HttpError extends Error {
+  override name = 'HttpError';
+  readonly status: number;
+  readonly code: string;
+  readonly details: unknown[] | undefined;
+
+  constructor(status: number, code: string, message: string, details?: unknown[]) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.details = details;
+  }
+}
+
+/** Parses `input` with `schema`, or fails with a 400 listing every problem found. */
+export function validate<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const details = result.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+  throw new HttpError(400, 'invalid_request', 'The request has invalid fields', details);
+}
+
+export const notFound: RequestHandler = (req, _res, next) => {
+  next(new HttpError(404, 'not_found', `No route for ${req.method} ${req.path}`));
+};
+
+/** The errors express.json() raises, told apart by their `type`. */
+interface BodyParserError {
+  type: string;
+  status: number;
+  expose: boolean;
+  message: string;
+}
+
+function isBodyParserError(error: unknown): error is BodyParserError {
+  return typeof error === 'object' && error !== null && 'type' in error && 'status' in error && 'expose' in error;
+}
+
+function toHttpError(error: unknown): HttpError | undefined {
+  if (error instanceof HttpError) return error;
+  if (!isBodyParserError(error)) return undefined;
+  switch (error.type) {
+    case 'entity.parse.failed':
+      return new HttpError(400, 'malformed_json', 'The request body is not valid JSON');
+    case 'entity.too.large':
+      return new HttpError(413, 'payload_too_large', 'The request body is too large');
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new HttpError(415, 'unsupported_media_type', error.message);
+    default:
+      return error.expose ? new HttpError(error.status, 'bad_request', error.message) : undefined;
+  }
+}
+
+export const errorHandler: ErrorRequestHandler = (error, _req, res, next) => {
+  // Too late for a clean answer: Express's own handler cuts the connection.
+  if (res.headersSent) return next(error);
+  const known = toHttpError(error);
+  if (!known) {
+    // pino-http logs the error with the request; the client learns nothing it could probe.
+    res.err = error instanceof Error ? error : new Error(String(error));
+    res.status(500).json({ error: { code: 'internal_error', message: 'Internal server error' } });
+    return;
+  }
+  const { status, code, message, details } = known;
+  res.status(status).json({ error: { code, message, ...(details && { details }) } });
+};

@@ -1,0 +1,60 @@
+/**
+ * Logs are JSON, one object per line: what log collectors parse and `docker logs` keeps.
+ * Each request gets an id that is in every line it logs and in its response headers, so a
+ * client's complaint can be matched to the server's side of the story.
+ */
+import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { pino, type DestinationStream, type Logger, type TransportSingleOptions } from 'pino';
+import { pinoHttp, type HttpLogger } from 'pino-http';
+import type { Config } from './config.ts';
+
+export type { Logger };
+
+/** Letters, digits and `._:-` only: safe to repeat in a header and in a log line. */
+const SAFE_REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/** Logs to stdout, or to `destination` (tests read what was logged from there). */
+export function createLogger(config: Pick<Config, 'logLevel' | 'nodeEnv'>, destination?: DestinationStream): Logger {
+  return pino(
+    {
+      level: config.logLevel,
+      // A bearer token in a log is a leaked token; redact it wherever a request is logged.
+      redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
+      transport: destination ? undefined : prettyTransport(config.nodeEnv),
+    },
+    destination,
+  );
+}
+
+/**
+ * Human-readable lines in development. pino-pretty is a devDependency, absent from the
+ * production image, so it is used only when it can be found.
+ */
+function prettyTransport(nodeEnv: Config['nodeEnv']): TransportSingleOptions | undefined {
+  if (nodeEnv !== 'development') return undefined;
+  try {
+    createRequire(import.meta.url).resolve('pino-pretty');
+    return { target: 'pino-pretty' };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Logs one line per finished request, with its id, status and duration. */
+export function requestLogger(logger: Logger): HttpLogger {
+  return pinoHttp({
+    logger,
+    genReqId(req, res) {
+      // Reusing the caller's id lets one request be followed across services.
+      const incoming = req.headers['x-request-id'];
+      const id = typeof incoming === 'string' && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+      res.setHeader('x-request-id', id);
+      return id;
+    },
+    // Health probes arrive every few seconds and would bury the real traffic.
+    autoLogging: { ignore: (req) => req.url?.startsWith('/health/') ?? false },
+    // The status is what matters about a response; its headers are the same every time.
+    serializers: { res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }) },
+  });
+}

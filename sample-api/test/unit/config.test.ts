@@ -1,0 +1,70 @@
+import { ConfigError, loadConfig } from '../../src/config.ts';
+
+// Token settings are covered in auth.test.ts; a token here keeps production valid.
+const base = { API_TOKEN: 'x' };
+
+function problemsWith(env: Record<string, string>): string {
+  try {
+    loadConfig({ ...base, ...env });
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('expected the configuration to be refused');
+}
+
+describe('configuration', () => {
+  it('has defaults for everything', () => {
+    expect(loadConfig(base)).toMatchObject({
+      nodeEnv: 'development',
+      host: '0.0.0.0',
+      port: 3000,
+      dataDir: './data',
+      logLevel: 'info',
+      bodyLimit: '100kb',
+      shutdownTimeoutMs: 8000,
+    });
+  });
+
+  it('reads the environment', () => {
+    const config = loadConfig({
+      ...base,
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      PORT: '8081',
+      DATA_DIR: '/app/data',
+      LOG_LEVEL: 'warn',
+      BODY_LIMIT: '1mb',
+      SHUTDOWN_TIMEOUT_MS: '3000',
+    });
+    expect(config).toMatchObject({
+      nodeEnv: 'production',
+      host: '127.0.0.1',
+      port: 8081,
+      dataDir: '/app/data',
+      logLevel: 'warn',
+      bodyLimit: '1mb',
+      shutdownTimeoutMs: 3000,
+    });
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ ...base, PORT: '', LOG_LEVEL: '' })).toMatchObject({ port: 3000, logLevel: 'info' });
+  });
+
+  it.each([
+    ['PORT', 'eighty', 'PORT: must be a whole number from 0 to 65535 (got "eighty")'],
+    ['PORT', '70000', 'PORT: must be a whole number from 0 to 65535 (got "70000")'],
+    ['LOG_LEVEL', 'loud', 'LOG_LEVEL: '],
+    ['BODY_LIMIT', 'lots', 'BODY_LIMIT: must be a size such as 100kb, 1mb or 2048 (bytes) (got "lots")'],
+    ['SHUTDOWN_TIMEOUT_MS', '0', 'SHUTDOWN_TIMEOUT_MS: must be a whole number of milliseconds, above 0'],
+    ['NODE_ENV', 'staging', 'NODE_ENV: '],
+  ])('names %s when it is invalid (%s)', (name, value, expected) => {
+    expect(problemsWith({ [name]: value })).toContain(expected);
+  });
+
+  it('lists every problem at once', () => {
+    const message = problemsWith({ PORT: 'x', LOG_LEVEL: 'loud' });
+    expect(message).toMatch(/PORT: .*\n.*LOG_LEVEL: /);
+  });
+});

@@ -1,0 +1,56 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Express } from 'express';
+import { pino } from 'pino';
+import request from 'supertest';
+import { createApp, type AppDeps } from '../../src/app.ts';
+import { openSqliteStore } from '../../src/items/sqlite-store.ts';
+import type { ItemStore } from '../../src/items/store.ts';
+
+export const TOKEN = 'test-token';
+export const silentLogger = pino({ level: 'silent' });
+
+export interface Harness {
+  app: Express;
+  store: ItemStore;
+  close(): Promise<void>;
+}
+
+/** The app as tests run it: quiet, with test settings, over the given store. */
+export function buildApp(store: ItemStore, overrides: Partial<AppDeps> = {}): Express {
+  return createApp({
+    config: { bodyLimit: '100kb', apiToken: TOKEN },
+    store,
+    logger: silentLogger,
+    ...overrides,
+  });
+}
+
+/** An app over a fresh, empty store, and a way to throw both away. */
+export function createHarness(): Harness {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'items-test-'));
+  const store = openSqliteStore(dataDir);
+  return {
+    app: buildApp(store),
+    store,
+    async close() {
+      await store.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A client that sends the bearer token, as every write needs. */
+export function client(app: Express) {
+  return request.agent(app).set('Authorization', `Bearer ${TOKEN}`);
+}
+
+/** A promise with its resolve function at hand, to make a test wait for an event. */
+export function deferred<T = void>() {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((done) => {
+    resolve = done;
+  });
+  return { promise, resolve };
+}
