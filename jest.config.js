@@ -11,6 +11,7 @@ const common = {
   testEnvironment: 'node',
   // Only these are crawled: templates/ and sample-api/ hold package.json files of their own.
   roots: ['<rootDir>/test', '<rootDir>/generators', '<rootDir>/cli'],
+  setupFilesAfterEnv: ['<rootDir>/test/support/restore-cwd.ts'],
 };
 
 export default {

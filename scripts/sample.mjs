@@ -31,7 +31,7 @@ function files(dir, prefix = '') {
 function generateFresh() {
   const parent = mkdtempSync(path.join(os.tmpdir(), 'sample-'));
   const target = path.join(parent, 'sample-api');
-  execFileSync(process.execPath, [CLI, target, '--yes', '--skip-install'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(process.execPath, [CLI, target, '--yes', '--skip-install'], { stdio: 'pipe' });
   return { parent, target };
 }
 

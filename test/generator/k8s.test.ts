@@ -83,7 +83,6 @@ function build(project: string): Manifest[] {
 
 // yeoman-test returns to the directory each run started in: start from one that stays (a test
 // file run earlier in this worker may have left the process in a temporary folder it deleted).
-beforeAll(() => process.chdir(REPO_ROOT));
 
 const byKind = (manifests: Manifest[], kind: string) => manifests.filter((m) => m.kind === kind);
 
