@@ -1,18 +1,19 @@
 /**
  * The promise to users: generate, install, and the project's own tests pass, the
  * container tests included (a real image built and real containers run on the engine).
+ * The default configuration is tested as committed in sample-api/ (which the drift test
+ * keeps identical to a fresh run), installed from its lockfile as a clone would be.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CLI_PATH } from '../support/paths.js';
+import { CLI_PATH, REPO_ROOT } from '../support/paths.js';
 
 const MINUTES = 60_000;
 
 /** Configurations whose container tests run here; the unit-test matrix covers the rest. */
 const VARIANTS: { label: string; flags: string[] }[] = [
-  { label: 'defaults', flags: [] },
   { label: 'node22-distroless-open', flags: ['--node', '22', '--runtime', 'distroless', '--auth', 'none'] },
   { label: 'node26-in-memory', flags: ['--node', '26', '--persistence', 'none'] },
 ];
@@ -28,6 +29,21 @@ function run(command: string, args: string[], cwd: string, timeout: number) {
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${result.status}:\n${output.slice(-8000)}`);
   return output;
 }
+
+describe('sample-api, as committed', () => {
+  it('installs from its lockfile and passes its own tests, container tests included', () => {
+    const sample = path.join(work, 'sample-api');
+    cpSync(path.join(REPO_ROOT, 'sample-api'), sample, {
+      recursive: true,
+      filter: (source) => !/[/\\](node_modules|dist|data|secrets)$/.test(source),
+    });
+    run('npm', ['ci', '--no-audit', '--no-fund'], sample, 10 * MINUTES);
+    const output = run('npm', ['test'], sample, 25 * MINUTES);
+    expect(output).toMatch(/PASS .*test\/unit\//);
+    expect(output).toMatch(/PASS .*test\/container\//);
+    expect(output).not.toMatch(/FAIL /);
+  }, 35 * MINUTES);
+});
 
 describe.each(VARIANTS)('a generated project ($label)', ({ label, flags }) => {
   let project = '';
