@@ -4,7 +4,7 @@
  * `create-container-api` bin alike.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import ejs from 'ejs';
 import Generator, { type BaseOptions } from 'yeoman-generator';
@@ -118,6 +118,10 @@ export default class ContainerApiGenerator extends Generator<Answers, Options> {
   }
 
   end(): void {
+    // The token file stays readable by the container's user (compose bind-mounts it as is);
+    // the folder keeps other local users out.
+    const secrets = this.destinationPath('secrets');
+    if (existsSync(secrets)) chmodSync(secrets, 0o700);
     const relative = path.relative(process.cwd(), this.destinationRoot()) || '.';
     const where = relative.startsWith('..') ? this.destinationRoot() : relative;
     this.log(`\nCreated ${this.project.name} in ${where}. Next:`);

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import helpers, { result } from 'yeoman-test';
@@ -50,6 +50,7 @@ describe('container-api generator: defaults', () => {
 
   it('writes a random API token that git ignores', () => {
     const token = readFileSync(path.join(result.cwd, 'secrets/api_token'), 'utf8');
+    expect(statSync(path.join(result.cwd, 'secrets')).mode & 0o777).toBe(0o700);
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(readFileSync(path.join(result.cwd, '.gitignore'), 'utf8')).toMatch(/^secrets\/$/m);
   });
