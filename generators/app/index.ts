@@ -34,6 +34,9 @@ export default class ContainerApiGenerator extends Generator<Answers, Options> {
 
   constructor(args: string[], options: Options) {
     super(args, options);
+    // Published as generator-container-api and as create-container-api: the answers live
+    // under one key in .yo-rc.json, whichever name ran the generator.
+    this.rootGeneratorName = () => GENERATOR_KEY;
     this.argument('directory', {
       type: String,
       required: false,
@@ -187,6 +190,6 @@ export default class ContainerApiGenerator extends Generator<Answers, Options> {
     if (this.project.auth !== 'token') return;
     const tokenPath = this.destinationPath('secrets/api_token');
     if (existsSync(tokenPath) || this.fs.exists(tokenPath)) return;
-    this.fs.write(tokenPath, randomBytes(32).toString('base64url'));
+    this.fs.write(tokenPath, randomBytes(32).toString('hex'));
   }
 }

@@ -51,7 +51,7 @@ describe('container-api generator: defaults', () => {
   it('writes a random API token that git ignores', () => {
     const token = readFileSync(path.join(result.cwd, 'secrets/api_token'), 'utf8');
     expect(statSync(path.join(result.cwd, 'secrets')).mode & 0o777).toBe(0o700);
-    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(token).toMatch(/^[0-9a-f]{64}$/);
     expect(readFileSync(path.join(result.cwd, '.gitignore'), 'utf8')).toMatch(/^secrets\/$/m);
   });
 });

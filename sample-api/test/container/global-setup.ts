@@ -20,10 +20,10 @@ export default async function globalSetup(): Promise<void> {
   // must be readable by the container's user, since compose bind-mounts it as it is.
   if (!existsSync(PROJECT_TOKEN_FILE)) {
     mkdirSync(path.dirname(PROJECT_TOKEN_FILE), { recursive: true, mode: 0o700 });
-    writeFileSync(PROJECT_TOKEN_FILE, randomBytes(32).toString('base64url'), { mode: 0o644 });
+    writeFileSync(PROJECT_TOKEN_FILE, randomBytes(32).toString('hex'), { mode: 0o644 });
   }
   // The suite's own containers get a token of their own, used for this run only.
-  writeFileSync(TEST_TOKEN_FILE, randomBytes(32).toString('base64url'));
+  writeFileSync(TEST_TOKEN_FILE, randomBytes(32).toString('hex'));
   chmodSync(TEST_TOKEN_FILE, 0o444);
 
   const started = Date.now();
