@@ -1,0 +1,209 @@
+// Renders BENCHMARKS.md from the results of bench/run.mjs.
+import { fixed, kb, mb } from './lib.mjs';
+
+const KEYS = ['a', 'b', 'c'];
+
+/** Rows of the main table: label, how to read one value, and whether the host has it. */
+const ROWS = [
+  { id: 'size', label: 'Runtime image size (MB)', f: (x) => mb(x), ratio: true },
+  { id: 'contextBytes', label: 'Build context sent to the daemon (kB)', f: (x) => kb(x), ratio: true },
+  { id: 'coldMs', label: 'Cold build (s)', f: (x) => fixed(x / 1000, 1), ratio: true },
+  { id: 'rebuildMs', label: 'Rebuild after a one-line source change (s)', f: (x) => fixed(x / 1000, 1), ratio: true },
+  { id: 'rebuildShare', label: 'Rebuild ÷ cold build (%)', f: (x) => fixed(x * 100, 1) },
+  { id: 'firstMs', label: '`docker run` → first 200 on /health/live (ms)', f: (x) => fixed(x, 0), ratio: true, host: true },
+  { id: 'stopMs', label: '`docker stop` (s)', f: (x) => fixed(x / 1000, 2), ratio: true, host: true },
+  { id: 'rps', label: 'Throughput, GET /items (req/s)', f: (x) => fixed(x, 0), ratio: true, host: true },
+  { id: 'p99', label: 'p99 latency under that load (ms)', f: (x) => fixed(x, 0), ratio: true, host: true },
+  { id: 'rpsVsHost', label: 'Throughput ÷ same app on the host', f: (x) => fixed(x, 2) },
+  { id: 'directRps', label: 'Throughput to the container\'s bridge IP, no docker-proxy (req/s; (a) only)', f: (x) => fixed(x, 0) },
+  { id: 'directP99', label: 'p99 latency, bridge IP (ms; (a) only)', f: (x) => fixed(x, 0) },
+  { id: 'directVsHost', label: 'Bridge-IP throughput ÷ host ((a) only)', f: (x) => fixed(x, 2) },
+];
+
+function cell(s, f) {
+  if (!s || !Number.isFinite(s.median)) return 'n/a';
+  if (s.n === 1 || f(s.min) === f(s.max)) return f(s.median);
+  return `**${f(s.median)}** (${f(s.min)}–${f(s.max)})`;
+}
+
+function count(xs, pred) {
+  return `${xs.filter(pred).length} of ${xs.length}`;
+}
+
+export function renderReport(results, an, rerun, rerunAn) {
+  const { machine: m, options: o, base, runs } = results;
+  const L = [];
+  const p = (...lines) => L.push(...lines);
+  p(
+    '# Benchmarks',
+    '',
+    '<!-- Written by `npm run bench` (bench/run.mjs). A rerun rewrites this file: edit the harness, not this file. -->',
+    '',
+    `The same generated app (the generator's defaults: Node 24, slim runtime, SQLite on a volume, token auth) built three ways and measured side by side, ${runs.length} run(s), ${results.date.slice(0, 16).replace('T', ' ')} UTC:`,
+    '',
+    "- **(a) generated** — the generator's own Dockerfile and .dockerignore, unchanged except for the npm cache-mount id (see *What was measured, and how*).",
+    `- **(b) naive single-stage** — [bench/dockerfiles/naive.Dockerfile](bench/dockerfiles/naive.Dockerfile): \`FROM ${base.full}\` (full image), \`COPY . .\`, \`RUN npm install && npm run build\`, shell-form \`CMD npm start\`; the .dockerignore tutorials give (\`node_modules\`, \`npm-debug.log\`).`,
+    '- **(c) docker init-style** — [bench/dockerfiles/docker-init.Dockerfile](bench/dockerfiles/docker-init.Dockerfile), written by us after the structure of `docker init`\'s Node template (stages base / deps / build / final, bind-mounted package files, npm cache mount, `npm ci --omit=dev`, `USER node`, shell-form `CMD npm run start`) with its .dockerignore.',
+    '',
+    'Cells: **median** (min–max over the runs). Ratio columns: (a) divided by (b) or (c) *within the same run*, then the median of those per-run ratios, so that a slow moment of the machine affects both sides of a ratio alike.',
+    '',
+  );
+  p('| Measure | (a) generated | (b) naive | (c) docker init-style | host (`node dist/server.js`) | a ÷ b | a ÷ c |', '|---|---|---|---|---|---|---|');
+  for (const r of ROWS) {
+    const cells = KEYS.map((k) => cell(an.per[k][r.id], r.f));
+    const host = r.host ? cell(an.per.host[r.id], r.f) : '';
+    const ratio = (k) => (r.ratio ? cell(an.ratios[k][r.id], (x) => fixed(x, 2)) : '');
+    p(`| ${r.label} | ${cells.join(' | ')} | ${host} | ${ratio('b')} | ${ratio('c')} |`);
+  }
+  p(
+    `| Dependencies reinstalled on that rebuild | ${KEYS.map((k) => count(an.per[k].depsReinstalled, Boolean)).join(' | ')} | | | |`,
+    `| Build steps cached on that rebuild (per run) | ${KEYS.map((k) => an.per[k].rebuildCached.join(', ')).join(' | ')} | | | |`,
+    `| Exit code after \`docker stop\` (per run) | ${KEYS.map((k) => an.per[k].exitCodes.join(', ')).join(' | ')} | ${runs.map((r) => r.host.exitCode).join(', ')} | | |`,
+    '',
+  );
+
+  p('## Targets (from issue 7, for the generated Dockerfile (a))', '', '| Target | Measured | |', '|---|---|---|');
+  for (const t of an.targets) p(`| ${t.name} | ${t.value} | ${t.met ? '**met**' : '**not met**'} |`);
+  p('', 'The harness computes these from the medians above and reports them; no test asserts them.', '');
+
+  p('## Chart', '', '![Runtime image size and docker stop time for (a), (b) and (c)](bench/chart.svg)', '');
+
+  p('## Reading', '', ...reading(an, base, runs, rerunAn), '');
+
+  if (rerun) {
+    p(...renderComparison(rerun, rerunAn, results, an));
+  } else {
+    p('## Rerun', '', 'No rerun recorded yet: `npm run bench -- --check` measures again and adds the comparison here.', '');
+  }
+
+  p(
+    '## What was measured, and how',
+    '',
+    `- **Runs:** ${runs.length}; each run builds (a), (b) and (c) in a rotating order (run orders: ${runs.map((r) => r.order).join(', ')}), then runs each image and the host app one after the other.`,
+    "- **App:** generated by `dist/cli/create-container-api.js <dir> --yes` from this checkout. Each build gets a fresh copy of the project as a clean clone has it (no node_modules, dist or data).",
+    '- **Cold build:** `docker buildx build --no-cache` (no layer reuse) with every npm cache mount given an id of its own for that build (`id=bench-npm-<run>-<variant>`, the one change made to (a) and (c)), so npm downloads every package again, as on a fresh CI machine. The base images are already on the machine in every case (nothing can be pulled here), so no pull time is included. The shared build cache is not pruned, so other users of the engine keep theirs.',
+    '- **Rebuild:** one line (`export const benchRevision = <run>;`) appended to src/health.ts in the same build context, then the same build without `--no-cache`. "Dependencies reinstalled" means a `RUN … npm ci`/`npm install` step ran instead of being reported `CACHED` in the BuildKit plain-progress log.',
+    '- **Build context:** the size BuildKit reports for "transferring context" on the first build of a fresh context directory, i.e. what the daemon received after the variant\'s .dockerignore: (a) its generated .dockerignore, (b) `node_modules` and `npm-debug.log`, (c) docker init\'s.',
+    `- **Image size:** \`docker image inspect\` Size (uncompressed, all layers, base included). Base images: ${base.runtime} = ${mb(base.runtimeSize)} MB; ${base.full} = ${mb(base.fullSize)} MB.`,
+    '- **First 200:** wall time from starting `docker run -d` to the first 200 from GET /health/live on the published port, polled every 20 ms (each try times out after 250 ms; bound 30 s).',
+    `- **Load:** after seeding ${o.seedItems} items, autocannon (in the harness process) against GET ${o.path}: ${o.warmup} s warm-up, then ${o.duration} s with ${o.connections} connections, on 127.0.0.1 through the published port (so through docker-proxy). Throughput is autocannon's mean req/s, latency its p99. The host app is the same dist/server.js run by the same Node binary as the harness, bound to 127.0.0.1. Client and server share the machine's ${m.cores} cores.`,
+    '- **Run settings**, the same for all: `-e NODE_ENV=production -e API_TOKEN=…`, no resource limits, no `--init`, default logging (info, to the json-file driver in containers and to a file on the host). (c) also gets `DATA_DIR=/tmp/bench-data`: its final stage leaves the app directory root-owned and runs as `node`, so the app cannot create its data directory there.',
+    '- **Stop:** wall time of `docker stop` (default 10 s grace, then SIGKILL); exit code from `docker inspect`. Host: SIGTERM to the process until it exits.',
+    '',
+    '### Base images here',
+    '',
+    `No registry can be reached from this machine. \`${base.runtime}\` is the locally made slim image (Debian 12 minbase + the official Node 24 binary + npm, user node uid 1000). \`${base.full}\` does not exist here as the official full image: the harness builds a stand-in once from [bench/dockerfiles/node-full-base.Dockerfile](bench/dockerfiles/node-full-base.Dockerfile) — the slim image plus the buildpack-deps:bookworm package set (curl, wget, gnupg, git, mercurial, subversion, openssh-client, procps, gcc/g++/make and the usual -dev libraries, imagemagick) from Debian's mirror. Its size is close to, not identical with, the official image's. \`docker init\` would use \`node:24-alpine\`, which cannot be had here either, so (c) uses \`${base.runtime}\`: (c)'s size is therefore what its structure gives on the same base as (a), not an alpine figure (alpine would make (c) smaller by roughly the difference of the two base images).`,
+    '',
+    '## Machine',
+    '',
+    `- CPU: ${m.cpu}, ${m.cores} cores; memory ${m.memGiB.toFixed(1)} GiB`,
+    `- ${m.os}, kernel ${m.kernel}`,
+    `- Docker Engine ${m.docker} (built-in BuildKit), buildx ${m.buildx}; harness and host app on Node ${m.node}`,
+    `- Load average (1, 5, 15 min) at start: ${m.loadStart.map((x) => x.toFixed(2)).join(', ')}; at the end: ${m.loadEnd.map((x) => x.toFixed(2)).join(', ')}; 1-min load at the start of each run: ${runs.map((r) => r.loadavg.toFixed(2)).join(', ')}. Other people's builds and tests ran on this engine at times: that is why ratios are taken within a run.`,
+    `- Wall time of the measuring: ${results.wallMinutes.toFixed(1)} min.`,
+    '',
+    '## Reproduce',
+    '',
+    '```sh',
+    'source scripts/env.sh      # Node 24 first on PATH',
+    'npm ci',
+    'npm run bench              # 5 runs: writes bench/results.json, this file and bench/chart.svg',
+    'npm run bench -- --check --runs 3   # measure again; adds the rerun comparison below the table',
+    'npm run bench -- --render  # rewrite this file and the chart from the stored results',
+    'npm run bench -- --quick   # 1 run, 3 s of load: for working on the harness',
+    '```',
+    '',
+    'Needs a running Docker engine with the buildx plugin, `node:24-bookworm-slim` (scripts/provision.sh makes it) and about 2 GB of free disk. The harness builds the `node:24-bookworm` stand-in if it is missing (a few minutes, once) and keeps it afterwards; remove it with `docker rmi node:24-bookworm`. Everything else it makes (containers `bench-run-*`, images `bench-*`, their anonymous volumes, the build-cache records of its builds, its temporary directory) is removed at the end, on failure and on Ctrl-C. Raw numbers of every run: [bench/results.json](bench/results.json).',
+    '',
+  );
+  return L.join('\n');
+}
+
+/** Markdown lines comparing this run's medians with an earlier run's spread. */
+export function renderComparison(now, nowAn, ref, refAn) {
+  const L = [];
+  const p = (...lines) => L.push(...lines);
+  const when = (r) => `${r.date.slice(0, 16).replace('T', ' ')} UTC, ${r.runs.length} run(s), load ${r.machine.loadStart.map((x) => x.toFixed(2)).join(' ')} at its start`;
+  p(
+    '## Rerun against the table above',
+    '',
+    `Table above: ${when(ref)}. Rerun (\`npm run bench -- --check\`): ${when(now)}, ${now.wallMinutes.toFixed(1)} min. A rerun median "matches" when it lies inside the table's min–max for that cell (widened to ±5% of the median, for rounding and tiny ranges).`,
+    '',
+    '| Measure | | rerun median | table: median (min–max) | matches |',
+    '|---|---|---|---|---|',
+  );
+  let ok = 0;
+  let all = 0;
+  for (const r of ROWS) {
+    for (const k of [...KEYS, 'host']) {
+      const cur = nowAn.per[k]?.[r.id];
+      const before = refAn.per[k]?.[r.id];
+      if (!cur || !before || !Number.isFinite(cur.median) || !Number.isFinite(before.median)) continue;
+      const lo = Math.min(before.min, before.median * 0.95);
+      const hi = Math.max(before.max, before.median * 1.05);
+      const match = cur.median >= lo && cur.median <= hi;
+      all++;
+      if (match) ok++;
+      p(`| ${r.label} | ${k === 'host' ? 'host' : `(${k})`} | ${r.f(cur.median)} | ${cell(before, r.f)} | ${match ? 'yes' : '**no**'} |`);
+    }
+  }
+  const loads = (r) => r.runs.map((x) => x.loadavg);
+  const med = (xs) => [...xs].sort((x, y) => x - y)[xs.length >> 1];
+  p(
+    '',
+    `${ok} of ${all} rerun medians lie within the spread of the table above.`,
+    '',
+    `Machine load (1-min load average at the start of each run): table ${loads(ref).map((x) => x.toFixed(2)).join(', ')}; rerun ${loads(now).map((x) => x.toFixed(2)).join(', ')} (medians ${med(loads(ref)).toFixed(2)} and ${med(loads(now)).toFixed(2)}). That sample misses what other users run during the measurements; the host app's own throughput, which involves no container at all, is the better gauge: median ${fixed(refAn.per.host.rps.median, 0)} req/s in the table, ${fixed(nowAn.per.host.rps.median, 0)} in the rerun. Build times, start times and throughput move with the machine's other work; sizes, what a rebuild reuses and exit codes do not.`,
+    '',
+  );
+  const changed = refAn.targets.filter((t, i) => nowAn.targets[i] && nowAn.targets[i].met !== t.met);
+  p(changed.length === 0 ? 'Every target has the same verdict in the rerun.' : `Targets with another verdict in the rerun: ${changed.map((t) => t.name).join('; ')}.`, '');
+  return L;
+}
+
+function reading(an, base, runs, rerunAn) {
+  const a = an.per.a;
+  const b = an.per.b;
+  const c = an.per.c;
+  const out = [];
+  out.push(
+    `- **Size.** (a) is ${mb(a.size.median)} MB: ${mb(base.runtimeSize)} MB of base image plus ${mb(an.nodeModules.median)} MB of production node_modules and ${mb(an.dist.median, 2)} MB of compiled code. (b) ships the full toolchain image, every devDependency (TypeScript, jest, testcontainers …), the sources and npm's download cache: ${fixed(b.size.median / a.size.median, 1)}× the size of (a). Because its .dockerignore names only node_modules and npm-debug.log, \`COPY . .\` also puts the tests, the docs and secrets/api_token — the API token — into the image (seen by listing /usr/src/app in a (b) image: about 146 MB of node_modules next to 101 MB of npm cache in /root/.npm). (c) has the same shape as (a) — base plus production dependencies and dist — so the two are close (a ÷ c ${fixed(an.ratios.c.size.median, 2)}).`,
+  );
+  out.push(
+    `- **Builds.** A one-line change rebuilds (a) in ${fixed(a.rebuildMs.median / 1000, 1)} s (${fixed(a.rebuildShare.median * 100, 0)}% of its cold build): the lockfile-keyed install layers stay cached and only the TypeScript compile reruns. (b) copies everything before installing, so the same edit reinstalls all dependencies (${count(b.depsReinstalled, Boolean)} rebuilds) and costs ${fixed(b.rebuildShare.median * 100, 0)}% of a cold build. (c) also keeps its installs cached (bind-mounted package files) and rebuilds in ${fixed(c.rebuildMs.median / 1000, 1)} s. Cold builds include npm downloading every package through this machine's proxy to the registry; that part varies most from build to build.`,
+  );
+  out.push(
+    `- **Stop.** (a) runs node as PID 1 and the app handles SIGTERM, so \`docker stop\` takes ${fixed(a.stopMs.median / 1000, 2)} s and exits ${[...new Set(a.exitCodes)].join('/')}. (b) (\`CMD npm start\`, shell form) takes ${fixed(b.stopMs.median / 1000, 2)} s, exit ${[...new Set(b.exitCodes)].join('/')}; (c) (\`CMD npm run start\`, shell form) takes ${fixed(c.stopMs.median / 1000, 2)} s, exit ${[...new Set(c.exitCodes)].join('/')}. ${stopNote(b, c)}${engineNote(an)}`,
+  );
+  const hostFirst = an.per.host.firstMs.median;
+  out.push(
+    `- **Start.** First 200 after \`docker run\`: (a) ${fixed(a.firstMs.median, 0)} ms, (b) ${fixed(b.firstMs.median, 0)} ms, (c) ${fixed(c.firstMs.median, 0)} ms. The same app started on the host answers after ${fixed(hostFirst, 0)} ms (node loading the app and opening SQLite), so the container adds about ${fixed(a.firstMs.median - hostFirst, 0)} ms for (a): the engine creating the container, its network and, for (a), the anonymous volume for /app/data. (b) and (c) start npm first, which then starts node.`,
+  );
+  out.push(
+    `- **Load.** Through the published port, (a) serves ${fixed(a.rpsVsHost.median, 2)}× the host's requests per second (p99 ${fixed(a.p99.median, 0)} ms vs ${fixed(an.per.host.p99.median, 0)} ms on the host); (b) ${fixed(b.rpsVsHost.median, 2)}×, (c) ${fixed(c.rpsVsHost.median, 2)}×. Sent straight to (a)'s bridge address instead, without docker-proxy, it serves ${fixed(a.directVsHost.median, 2)}× the host (p99 ${fixed(a.directP99.median, 0)} ms)${a.directVsHost.median - a.rpsVsHost.median > 0.1 ? ': most of the gap to the host is the userland proxy that publishes the port on 127.0.0.1, not the image' : ': the userland proxy that publishes the port costs little here'}${a.directVsHost.median >= 0.95 ? ', and without it the container is on a par with the host' : ''}. With ${runs.length} run(s) on a 2-core machine shared with the load generator, differences of a few percent are within the noise shown in the table.${
+      rerunAn
+        ? ` In the rerun below, (a) reached ${fixed(rerunAn.per.a.rpsVsHost.median, 2)}× the host through the published port and ${fixed(rerunAn.per.a.directVsHost.median, 2)}× straight to its bridge address: ${
+            Math.abs(rerunAn.per.a.rpsVsHost.median - a.rpsVsHost.median) > 0.1 && Math.abs(rerunAn.per.a.directVsHost.median - a.directVsHost.median) <= 0.1
+              ? 'the bridge-address figure held while the published-port one dropped on a busier machine (docker-proxy is a userland process competing for the same two cores), so whether that target is met depends on how busy the machine is'
+              : 'compare the table above'
+          }.`
+        : ''
+    }`,
+  );
+  return out;
+}
+
+/** When (b) or (c) waits out the 10 s grace period, what lies above 10 s is the engine's own work. */
+function engineNote(an) {
+  const over = [an.per.b, an.per.c].filter((s) => s.stopMs.median > 10_000 && s.stopMs.median < 12_000).map((s) => s.stopMs.median - 10_000);
+  if (over.length === 0) return '';
+  return ` What those two take beyond the 10 s grace period, about ${fixed(Math.min(...over) / 1000, 2)} s, is the engine's own share of a stop (signal, wait, tear-down); the same share is inside (a)'s ${fixed(an.per.a.stopMs.median / 1000, 2)} s, while the app itself, run on the host, exits ${fixed(an.per.host.stopMs.median / 1000, 2)} s after SIGTERM.`;
+}
+
+function stopNote(b, c) {
+  const slow = (s) => s.stopMs.median > 5000;
+  if (slow(b) && slow(c)) return 'Both wait out the 10 s grace period: the signal reaches the shell or npm, not node, and Docker ends with SIGKILL.';
+  if (slow(c)) return "(c) waits out the 10 s grace period: its shell-form CMD puts /bin/sh in front, which does not pass SIGTERM on, and Docker ends with SIGKILL. In (b) the signal does reach node through npm.";
+  if (slow(b)) return '(b) waits out the 10 s grace period: the signal does not reach node, and Docker ends with SIGKILL.';
+  return '';
+}

@@ -1,0 +1,508 @@
+#!/usr/bin/env node
+// npm run bench [-- --runs N] [--quick] [--check] [--render] [--duration S] [--connections C]
+//
+// Builds the same generated app three ways and measures each, N times, in one run:
+//   (a) the generator's own Dockerfile and .dockerignore
+//   (b) a naive single-stage Dockerfile (bench/dockerfiles/naive.Dockerfile)
+//   (c) a docker init-style Dockerfile (bench/dockerfiles/docker-init.Dockerfile)
+// and the same app on the host for the throughput comparison. Writes BENCHMARKS.md,
+// bench/chart.svg and bench/results.json (raw numbers of every run), then removes every container, image, volume and
+// build-cache record it made, also on failure or Ctrl-C.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { firstOk, fixed, kb, mb, parseBuildLog, probe, run, sleep, summary, tail } from './lib.mjs';
+import { renderChart } from './chart.mjs';
+import { renderReport } from './report.mjs';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const benchDir = path.join(repo, 'bench');
+
+// ---- options --------------------------------------------------------------------------------
+const argv = process.argv.slice(2);
+const flag = (name) => argv.includes(name);
+const opt = (name, def) => {
+  const i = argv.indexOf(name);
+  return i >= 0 && argv[i + 1] !== undefined ? Number(argv[i + 1]) : def;
+};
+const quick = flag('--quick');
+// --check: measure again and keep the result as bench/results.rerun.json; BENCHMARKS.md keeps
+// the table of bench/results.json and gains a section comparing the rerun with it.
+const check = flag('--check');
+// --render: rewrite BENCHMARKS.md and the chart from the stored results, measuring nothing.
+const renderOnly = flag('--render');
+const opts = {
+  runs: opt('--runs', quick ? 1 : 5),
+  duration: opt('--duration', quick ? 3 : 10),
+  warmup: quick ? 1 : 2,
+  connections: opt('--connections', 50),
+  path: '/items',
+  seedItems: 20,
+};
+if (flag('--help')) {
+  console.log('usage: npm run bench [-- --runs N] [--quick] [--check] [--render] [--duration S] [--connections C]');
+  process.exit(0);
+}
+
+const VARIANTS = {
+  a: { label: '(a) generated', image: 'bench-a', container: 'bench-run-a', port: 13101 },
+  b: { label: '(b) naive single-stage', image: 'bench-b', container: 'bench-run-b', port: 13102 },
+  c: { label: '(c) docker init-style', image: 'bench-c', container: 'bench-run-c', port: 13103 },
+};
+const HOST_PORT = 13100;
+const TOKEN = 'bench-token-not-a-secret';
+const FULL_BASE = 'node:24-bookworm';
+const SLIM_BASE = 'node:24-bookworm-slim';
+const tag = `${process.pid}-${Date.now().toString(36)}`;
+const work = path.join(os.tmpdir(), `bench-work-${tag}`);
+const log = (...a) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...a);
+
+// Everything made here, for cleanup.
+const made = { images: new Set(), containers: new Set(Object.values(VARIANTS).map((v) => v.container)), windows: [] };
+let hostChild = null;
+let cacheBefore = null;
+let cleaning = null;
+
+// ---- docker helpers -------------------------------------------------------------------------
+const docker = (args, o = {}) => run('docker', args, { timeoutMs: 60_000, ...o });
+
+async function imageId(ref) {
+  const r = await docker(['image', 'inspect', '-f', '{{.Id}}', ref], { allowFail: true });
+  return r.code === 0 ? r.out.trim() : null;
+}
+
+async function imageSize(ref) {
+  return Number((await docker(['image', 'inspect', '-f', '{{.Size}}', ref])).out.trim());
+}
+
+/** Build-cache records: id, createdAt (ms), description. */
+async function cacheRecords() {
+  const r = await docker(['buildx', 'du', '--verbose'], { allowFail: true, timeoutMs: 120_000 });
+  const recs = [];
+  for (const block of r.out.split(/\n\s*\n/)) {
+    const id = /^ID:\s+(\S+)/m.exec(block)?.[1];
+    if (!id) continue;
+    const created = /^Created at:\s+(\S+) (\S+)/m.exec(block);
+    recs.push({
+      id: id.replace(/\*$/, ''),
+      createdAt: created ? Date.parse(`${created[1]}T${created[2].slice(0, 12)}Z`) : NaN,
+      description: /^Description:\s+(.*)$/m.exec(block)?.[1] ?? '',
+    });
+  }
+  return recs;
+}
+
+/** One `docker buildx build`; returns time, parsed log and the image id. */
+async function build(v, ctx, { cold }) {
+  const args = ['buildx', 'build', '--progress=plain', '-t', v.image];
+  if (cold) args.push('--no-cache');
+  args.push(ctx);
+  const start = Date.now();
+  const t0 = performance.now();
+  const r = await run('docker', args, { timeoutMs: 15 * 60_000 });
+  const ms = performance.now() - t0;
+  made.windows.push([start - 2000, Date.now() + 2000]);
+  const id = await imageId(v.image);
+  if (id) made.images.add(id);
+  return { ms, ...parseBuildLog(r.err + r.out), imageId: id, log: r.err };
+}
+
+// ---- the app --------------------------------------------------------------------------------
+async function generateApp() {
+  const app = path.join(work, 'app');
+  log('building the generator and generating the default app (npm install inside) ...');
+  await run('npm', ['run', 'build'], { cwd: repo, timeoutMs: 5 * 60_000 });
+  await run('node', [path.join(repo, 'dist/cli/create-container-api.js'), app, '--yes'], {
+    cwd: work,
+    timeoutMs: 10 * 60_000,
+  });
+  await run('npm', ['run', 'build'], { cwd: app, timeoutMs: 5 * 60_000 });
+  return app;
+}
+
+/** A fresh copy of the project as a clean clone would have it (no node_modules, dist, data). */
+function makeContext(app, name, variant) {
+  const ctx = path.join(work, name);
+  fs.cpSync(app, ctx, {
+    recursive: true,
+    filter: (src) => !/[/\\](node_modules|dist|data|coverage)$/.test(src),
+  });
+  const cacheId = `bench-npm-${tag}-${name}`;
+  let dockerfile;
+  if (variant === 'a') {
+    dockerfile = fs.readFileSync(path.join(app, 'Dockerfile'), 'utf8');
+  } else {
+    dockerfile = fs.readFileSync(path.join(benchDir, 'dockerfiles', variant === 'b' ? 'naive.Dockerfile' : 'docker-init.Dockerfile'), 'utf8');
+    fs.copyFileSync(
+      path.join(benchDir, 'dockerfiles', variant === 'b' ? 'naive.dockerignore' : 'docker-init.dockerignore'),
+      path.join(ctx, '.dockerignore'),
+    );
+  }
+  // Cold means an empty npm cache too: give this build's cache mounts an id of their own.
+  let cacheMounts = 0;
+  dockerfile = dockerfile.replace(/--mount=type=cache,(?![^\s]*\bid=)/g, () => {
+    cacheMounts++;
+    return `--mount=type=cache,id=${cacheId},`;
+  });
+  fs.writeFileSync(path.join(ctx, 'Dockerfile'), dockerfile);
+  return { ctx, cacheMounts };
+}
+
+/** The one-line source change: a new exported constant at the end of src/health.ts. */
+function editSource(ctx, n) {
+  fs.appendFileSync(path.join(ctx, 'src', 'health.ts'), `export const benchRevision = ${n};\n`);
+}
+
+// ---- runtime measurements -------------------------------------------------------------------
+function runEnv(key) {
+  const env = ['-e', `API_TOKEN=${TOKEN}`, '-e', 'NODE_ENV=production'];
+  // docker init's final stage leaves /usr/src/app root-owned and runs as `node`: the app
+  // cannot create ./data there, so its SQLite file goes to /tmp instead.
+  if (key === 'c') env.push('-e', 'DATA_DIR=/tmp/bench-data');
+  return env;
+}
+
+async function seed(port) {
+  for (let i = 0; i < opts.seedItems; i++) {
+    const res = await fetch(`http://127.0.0.1:${port}/items`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+      body: JSON.stringify({ name: `item ${i}`, description: 'seeded by bench/run.mjs' }),
+      signal: AbortSignal.timeout(5000),
+    });
+    if (res.status !== 201) throw new Error(`seeding failed: POST /items -> ${res.status}`);
+  }
+}
+
+async function load(port, hostname = '127.0.0.1') {
+  const url = `http://${hostname}:${port}${opts.path}`;
+  const base = { url, connections: opts.connections, pipelining: 1 };
+  await autocannon({ ...base, duration: opts.warmup });
+  const r = await autocannon({ ...base, duration: opts.duration });
+  return {
+    rps: r.requests.average,
+    p99: r.latency.p99,
+    non2xx: r.non2xx,
+    errors: r.errors + r.timeouts,
+  };
+}
+
+async function measureContainer(key) {
+  const v = VARIANTS[key];
+  await docker(['rm', '-f', '-v', v.container], { allowFail: true });
+  const t0 = performance.now();
+  const started = run('docker', ['run', '-d', '--name', v.container, '-p', `127.0.0.1:${v.port}:3000`, ...runEnv(key), v.image], {
+    timeoutMs: 60_000,
+  });
+  const ready = firstOk(`http://127.0.0.1:${v.port}/health/live`, t0);
+  const [, firstMs] = await Promise.all([started, ready]);
+  if (firstMs === null) {
+    const logs = await docker(['logs', v.container], { allowFail: true });
+    throw new Error(`${v.label}: no 200 from /health/live within 30 s\n${tail(logs.out + logs.err)}`);
+  }
+  await seed(v.port);
+  const l = await load(v.port);
+  // Diagnostic for (a): the same load straight to the container's bridge address, without
+  // docker-proxy in the path, to separate the port-publishing cost from the image's.
+  let direct = {};
+  if (key === 'a') {
+    const ip = (await docker(['inspect', '-f', '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}', v.container])).out.trim();
+    if (ip) {
+      const d = await load(3000, ip);
+      direct = { directRps: d.rps, directP99: d.p99 };
+    }
+  }
+  const s0 = performance.now();
+  await docker(['stop', v.container], { timeoutMs: 60_000 });
+  const stopMs = performance.now() - s0;
+  const exitCode = Number((await docker(['inspect', '-f', '{{.State.ExitCode}}', v.container])).out.trim());
+  await docker(['rm', '-f', '-v', v.container], { allowFail: true });
+  return { firstMs, stopMs, exitCode, ...l, ...direct };
+}
+
+async function measureHost(app) {
+  const dataDir = path.join(work, `host-data-${Date.now()}`);
+  const out = fs.openSync(path.join(work, 'host-server.log'), 'a');
+  const t0 = performance.now();
+  hostChild = spawn(process.execPath, ['dist/server.js'], {
+    cwd: app,
+    stdio: ['ignore', out, out],
+    env: { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(HOST_PORT), DATA_DIR: dataDir, API_TOKEN: TOKEN, API_TOKEN_FILE: '' },
+  });
+  const exited = new Promise((r) => hostChild.once('exit', (code, signal) => r({ code, signal })));
+  try {
+    const firstMs = await firstOk(`http://127.0.0.1:${HOST_PORT}/health/live`, t0);
+    if (firstMs === null) throw new Error('host app: no 200 from /health/live within 30 s');
+    await seed(HOST_PORT);
+    const l = await load(HOST_PORT);
+    const s0 = performance.now();
+    hostChild.kill('SIGTERM');
+    const ex = await Promise.race([exited, sleep(15_000).then(() => null)]);
+    const stopMs = performance.now() - s0;
+    return { firstMs, stopMs, exitCode: ex?.code ?? null, ...l };
+  } finally {
+    if (hostChild.exitCode === null && hostChild.signalCode === null) hostChild.kill('SIGKILL');
+    hostChild = null;
+    fs.closeSync(out);
+  }
+}
+
+// ---- cleanup --------------------------------------------------------------------------------
+async function cleanup() {
+  if (cleaning) return cleaning;
+  cleaning = (async () => {
+    log('cleaning up containers, images, build cache and work files ...');
+    if (hostChild) hostChild.kill('SIGKILL');
+    for (const c of made.containers) await docker(['rm', '-f', '-v', c], { allowFail: true }).catch(() => {});
+    for (const v of Object.values(VARIANTS)) await docker(['rmi', '-f', v.image], { allowFail: true }).catch(() => {});
+    for (const id of made.images) await docker(['rmi', '-f', id], { allowFail: true }).catch(() => {});
+    // Build-cache records this bench created: new since the start and created while one of our
+    // builds ran. (Another build running in the same seconds may lose a fresh record too: that
+    // only costs it a cache miss.) Parents are freed once their children are gone, so repeat.
+    if (cacheBefore) {
+      const inWindow = (t) => made.windows.some(([s, e]) => t >= s && t <= e);
+      let pruned = 0;
+      for (let pass = 0; pass < 4; pass++) {
+        const recs = (await cacheRecords().catch(() => [])).filter((r) => !cacheBefore.has(r.id) && inWindow(r.createdAt));
+        if (recs.length === 0) break;
+        // One prune per batch: buildx turns `--filter id=X` into BuildKit's regex match `id~=X`,
+        // so a quoted alternation of ids selects exactly those records (a prune call walks the
+        // whole cache and takes seconds, so one call per record would take minutes).
+        let progress = 0;
+        for (let i = 0; i < recs.length; i += 40) {
+          const ids = recs.slice(i, i + 40).map((r) => r.id);
+          const p = await docker(['buildx', 'prune', '-f', '--filter', `id="${ids.join('|')}"`], { allowFail: true, timeoutMs: 300_000 }).catch(() => null);
+          if (p) progress += ids.filter((id) => p.out.includes(id)).length;
+        }
+        pruned += progress;
+        if (progress === 0) break;
+      }
+      log(`pruned ${pruned} build-cache records`);
+    }
+    fs.rmSync(work, { recursive: true, force: true });
+  })();
+  return cleaning;
+}
+
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.once(sig, () => {
+    log(`${sig}: stopping`);
+    cleanup().finally(() => process.exit(130));
+  });
+}
+
+// ---- machine --------------------------------------------------------------------------------
+async function machine() {
+  const cpuinfo = fs.readFileSync('/proc/cpuinfo', 'utf8');
+  const dockerVersion = (await docker(['version', '--format', '{{.Server.Version}}'])).out.trim();
+  const buildx = (await docker(['buildx', 'version'])).out.trim().split(/\s+/)[1];
+  return {
+    cpu: /^model name\s*:\s*(.*)$/m.exec(cpuinfo)?.[1] ?? 'unknown',
+    cores: os.cpus().length,
+    memGiB: os.totalmem() / 2 ** 30,
+    kernel: os.release(),
+    os: (/^PRETTY_NAME="?([^"\n]*)/m.exec(fs.readFileSync('/etc/os-release', 'utf8'))?.[1]) ?? os.type(),
+    docker: dockerVersion,
+    buildx,
+    node: process.version,
+  };
+}
+
+async function ensureBases() {
+  if (!(await imageId(SLIM_BASE))) throw new Error(`${SLIM_BASE} is missing (scripts/provision.sh makes it)`);
+  if (!(await imageId(FULL_BASE))) {
+    log(`${FULL_BASE} is missing: building the local stand-in (bench/dockerfiles/node-full-base.Dockerfile, a few minutes) ...`);
+    await run('docker', ['buildx', 'build', '--progress=plain', '-t', FULL_BASE, '-f', path.join(benchDir, 'dockerfiles', 'node-full-base.Dockerfile'), path.join(benchDir, 'dockerfiles')], {
+      timeoutMs: 20 * 60_000,
+    });
+  }
+}
+
+/** The runtime base of (a): ARG RUNTIME_IMAGE of the generated Dockerfile, ARGs resolved. */
+function runtimeBase(app) {
+  const text = fs.readFileSync(path.join(app, 'Dockerfile'), 'utf8');
+  const args = {};
+  for (const m of text.matchAll(/^ARG (\w+)=(\S+)/gm)) args[m[1]] = m[2].replace(/\$\{(\w+)\}/g, (_, k) => args[k] ?? '');
+  return args.RUNTIME_IMAGE ?? SLIM_BASE;
+}
+
+/** Bytes of the layers holding production node_modules and the compiled app in image (a). */
+async function appLayers(ref) {
+  const r = await docker(['history', '--no-trunc', '--human=false', '--format', '{{.Size}}\t{{.CreatedBy}}', ref]);
+  let nodeModules = 0;
+  let dist = 0;
+  for (const line of r.out.trim().split('\n')) {
+    const [size, by] = line.split('\t');
+    if (/COPY .*node_modules/.test(by)) nodeModules += Number(size);
+    else if (/COPY .*\/dist\b/.test(by)) dist += Number(size);
+  }
+  return { nodeModules, dist };
+}
+
+// ---- main -----------------------------------------------------------------------------------
+async function main() {
+  const t00 = performance.now();
+  if (check && !fs.existsSync(resultsFile)) throw new Error('--check needs bench/results.json from an earlier run');
+  fs.mkdirSync(work, { recursive: true });
+  for (const p of [HOST_PORT, ...Object.values(VARIANTS).map((v) => v.port)]) {
+    if ((await probe(`http://127.0.0.1:${p}/`)) !== 0) throw new Error(`port ${p} is in use`);
+  }
+  const m = await machine();
+  const loadStart = os.loadavg();
+  log(`machine: ${m.cpu}, ${m.cores} cores; load ${loadStart.map((x) => x.toFixed(2)).join(' ')}`);
+  log(`options: ${JSON.stringify(opts)}`);
+  cacheBefore = new Set((await cacheRecords()).map((r) => r.id));
+  await ensureBases();
+  const app = await generateApp();
+  const base = runtimeBase(app);
+  const baseSize = await imageSize(base);
+  const fullBaseSize = await imageSize(FULL_BASE);
+
+  const runs = [];
+  for (let i = 0; i < opts.runs; i++) {
+    const order = ['a', 'b', 'c'].slice(i % 3).concat(['a', 'b', 'c'].slice(0, i % 3));
+    const res = { run: i + 1, order: order.join(''), loadavg: os.loadavg()[0] };
+    log(`run ${i + 1}/${opts.runs} (order ${res.order}, load ${res.loadavg.toFixed(2)})`);
+    for (const key of order) {
+      const v = VARIANTS[key];
+      // Drop the previous run's image so nothing of it is reused.
+      await docker(['rmi', '-f', v.image], { allowFail: true });
+      const { ctx, cacheMounts } = makeContext(app, `r${i + 1}-${key}`, key);
+      const cold = await build(v, ctx, { cold: true });
+      editSource(ctx, i + 1);
+      const re = await build(v, ctx, { cold: false });
+      const size = await imageSize(v.image);
+      res[key] = {
+        size,
+        contextBytes: cold.contextBytes,
+        rebuildContextBytes: re.contextBytes,
+        coldMs: cold.ms,
+        rebuildMs: re.ms,
+        depsReinstalled: re.depsReinstalled,
+        rebuildCached: `${re.cachedSteps}/${re.totalSteps}`,
+        cacheMounts,
+      };
+      if (key === 'a') Object.assign(res.a, await appLayers(v.image));
+      log(`  ${key}: cold ${(cold.ms / 1000).toFixed(1)} s, rebuild ${(re.ms / 1000).toFixed(1)} s (deps reinstalled: ${re.depsReinstalled}), image ${mb(size)} MB, context ${kb(cold.contextBytes)} kB`);
+    }
+    for (const key of order) {
+      const r = await measureContainer(key);
+      Object.assign(res[key], r);
+      log(`  ${key}: first 200 ${fixed(r.firstMs, 0)} ms, ${fixed(r.rps, 0)} req/s, p99 ${r.p99} ms, stop ${fixed(r.stopMs / 1000, 2)} s (exit ${r.exitCode})`);
+    }
+    res.host = await measureHost(app);
+    log(`  host: first 200 ${fixed(res.host.firstMs, 0)} ms, ${fixed(res.host.rps, 0)} req/s, p99 ${res.host.p99} ms`);
+    runs.push(res);
+  }
+
+  const totalMin = (performance.now() - t00) / 60_000;
+  const loadEnd = os.loadavg();
+  const results = {
+    date: new Date().toISOString(),
+    options: opts,
+    machine: { ...m, loadStart, loadEnd },
+    base: { runtime: base, runtimeSize: baseSize, full: FULL_BASE, fullSize: fullBaseSize },
+    runs,
+    wallMinutes: totalMin,
+  };
+  if (check) {
+    if (!fs.existsSync(resultsFile)) throw new Error('--check needs bench/results.json from an earlier run');
+    fs.writeFileSync(rerunFile, JSON.stringify(results, null, 2) + '\n');
+    writeReport();
+    log(`wrote bench/results.rerun.json and the rerun section of BENCHMARKS.md (${totalMin.toFixed(1)} min of measuring)`);
+    return;
+  }
+  fs.writeFileSync(resultsFile, JSON.stringify(results, null, 2) + '\n');
+  fs.rmSync(rerunFile, { force: true });
+  writeReport();
+  log(`wrote BENCHMARKS.md, bench/chart.svg, bench/results.json (${totalMin.toFixed(1)} min of measuring)`);
+}
+
+const resultsFile = path.join(benchDir, 'results.json');
+const rerunFile = path.join(benchDir, 'results.rerun.json');
+
+/** BENCHMARKS.md and the chart from bench/results.json, plus the rerun comparison if there is one. */
+function writeReport() {
+  const results = JSON.parse(fs.readFileSync(resultsFile, 'utf8'));
+  const rerun = fs.existsSync(rerunFile) ? JSON.parse(fs.readFileSync(rerunFile, 'utf8')) : null;
+  const analysis = analyse(results);
+  fs.writeFileSync(path.join(benchDir, 'chart.svg'), renderChart(analysis));
+  fs.writeFileSync(path.join(repo, 'BENCHMARKS.md'), renderReport(results, analysis, rerun, rerun ? analyse(rerun) : null));
+}
+
+/** Per-metric summaries, per-run ratios and the issue's targets. */
+export function analyse(results) {
+  const { runs, base } = results;
+  const metrics = ['size', 'contextBytes', 'coldMs', 'rebuildMs', 'firstMs', 'stopMs', 'rps', 'p99'];
+  const per = {};
+  for (const k of ['a', 'b', 'c']) {
+    per[k] = {};
+    for (const mtr of metrics) per[k][mtr] = summary(runs.map((r) => r[k][mtr]));
+    per[k].rebuildShare = summary(runs.map((r) => r[k].rebuildMs / r[k].coldMs));
+    per[k].rpsVsHost = summary(runs.map((r) => r[k].rps / r.host.rps));
+    per[k].directRps = summary(runs.map((r) => r[k].directRps));
+    per[k].directP99 = summary(runs.map((r) => r[k].directP99));
+    per[k].directVsHost = summary(runs.map((r) => r[k].directRps / r.host.rps));
+    per[k].depsReinstalled = runs.map((r) => r[k].depsReinstalled);
+    per[k].exitCodes = runs.map((r) => r[k].exitCode);
+    per[k].rebuildCached = runs.map((r) => r[k].rebuildCached);
+  }
+  per.host = {};
+  for (const mtr of ['firstMs', 'stopMs', 'rps', 'p99']) per.host[mtr] = summary(runs.map((r) => r.host[mtr]));
+  const ratios = {};
+  for (const other of ['b', 'c']) {
+    ratios[other] = {};
+    for (const mtr of metrics) ratios[other][mtr] = summary(runs.map((r) => r.a[mtr] / r[other][mtr]));
+  }
+  const nm = summary(runs.map((r) => r.a.nodeModules));
+  const dist = summary(runs.map((r) => r.a.dist));
+  const limit = base.runtimeSize + 1.15 * (nm.median + dist.median);
+  const targets = [
+    {
+      name: 'image ≤ base + 1.15 × (prod node_modules + dist)',
+      value: `${mb(per.a.size.median)} MB vs limit ${mb(limit)} MB (base ${mb(base.runtimeSize)} + 1.15 × (${mb(nm.median)} + ${mb(dist.median, 2)}))`,
+      met: per.a.size.median <= limit,
+    },
+    {
+      name: 'source-only rebuild does not reinstall dependencies',
+      value: `deps reinstalled in ${per.a.depsReinstalled.filter(Boolean).length} of ${runs.length} rebuilds`,
+      met: per.a.depsReinstalled.every((x) => x === false),
+    },
+    {
+      name: 'source-only rebuild ≤ 25% of a cold build',
+      value: `median ${fixed(per.a.rebuildShare.median * 100, 1)}% (${fixed(per.a.rebuildShare.min * 100, 1)}–${fixed(per.a.rebuildShare.max * 100, 1)}%)`,
+      met: per.a.rebuildShare.median <= 0.25,
+    },
+    {
+      name: 'docker stop ≤ 1 s',
+      value: `median ${fixed(per.a.stopMs.median / 1000, 2)} s (max ${fixed(per.a.stopMs.max / 1000, 2)} s), exit codes ${[...new Set(per.a.exitCodes)].join(', ')}`,
+      met: per.a.stopMs.median <= 1000,
+    },
+    {
+      name: 'first 200 ≤ 1.5 s after docker run',
+      value: `median ${fixed(per.a.firstMs.median / 1000, 2)} s (max ${fixed(per.a.firstMs.max / 1000, 2)} s)`,
+      met: per.a.firstMs.median <= 1500,
+    },
+    {
+      name: 'container req/s ≥ 0.9 × host',
+      value: `median ratio ${fixed(per.a.rpsVsHost.median, 2)} (${fixed(per.a.rpsVsHost.min, 2)}–${fixed(per.a.rpsVsHost.max, 2)}) through the published 127.0.0.1 port; ${fixed(per.a.directVsHost.median, 2)} (${fixed(per.a.directVsHost.min, 2)}–${fixed(per.a.directVsHost.max, 2)}) straight to the container's bridge address`,
+      met: per.a.rpsVsHost.median >= 0.9,
+    },
+  ];
+  return { per, ratios, targets, nodeModules: nm, dist, limit, base, runs: runs.length };
+}
+
+const isMain = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (isMain) {
+  (renderOnly ? Promise.resolve(writeReport()).then(() => process.exit(0)) : main())
+    .then(() => cleanup())
+    .then(() => process.exit(0))
+    .catch(async (e) => {
+      console.error(`[bench] failed: ${e.stack ?? e}`);
+      await cleanup().catch(() => {});
+      process.exit(1);
+    });
+}
