@@ -12,7 +12,7 @@ function niceMax(x) {
   return 10 * p;
 }
 
-function panel({ x0, title, unit, series, guides, fmt }) {
+function panel({ x0, title, unit, series, guides, fmt, tick = fmt }) {
   const w = 340;
   const h = 214;
   const top = 76;
@@ -25,7 +25,7 @@ function panel({ x0, title, unit, series, guides, fmt }) {
   for (let i = 0; i <= 4; i++) {
     const v = (max * i) / 4;
     out.push(`<line x1="${left}" x2="${left + plotW}" y1="${y(v)}" y2="${y(v)}" stroke="#ddd"/>`);
-    out.push(`<text x="${left - 6}" y="${y(v) + 4}" text-anchor="end" font-size="11" fill="#555">${esc(fmt(v))}</text>`);
+    out.push(`<text x="${left - 6}" y="${y(v) + 4}" text-anchor="end" font-size="11" fill="#555">${esc(tick(v))}</text>`);
   }
   out.push(`<text x="${x0 + 12}" y="${top + h / 2}" font-size="11" fill="#555" transform="rotate(-90 ${x0 + 12} ${top + h / 2})" text-anchor="middle">${esc(unit)}</text>`);
   const bw = plotW / series.length;
@@ -65,6 +65,7 @@ export function renderChart(an) {
       unit: 'MB',
       series: size,
       fmt: (v) => (v >= 100 ? v.toFixed(0) : v.toFixed(1)),
+      tick: (v) => v.toFixed(0),
       guides: [
         { value: an.base.runtimeSize / 1e6, label: `base image ${an.base.runtime}`, color: '#555' },
         { value: an.limit / 1e6, label: 'target for (a): base + 1.15 × (node_modules + dist)', color: '#1d3557' },
@@ -76,6 +77,7 @@ export function renderChart(an) {
       unit: 'seconds',
       series: stop,
       fmt: (v) => v.toFixed(v >= 10 ? 1 : 2),
+      tick: (v) => (Number.isInteger(v) ? v.toFixed(0) : v.toFixed(1)),
       guides: [{ value: 1, label: 'target', color: '#1d3557' }],
     }),
   ].join('\n');

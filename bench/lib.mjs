@@ -103,11 +103,17 @@ export function median(xs) {
   return v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
 }
 
+/**
+ * Median, min, max and noise of a series of runs. The noise is the largest distance of a run
+ * from the median: the farther end of min–max.
+ */
 export function summary(xs) {
   const v = xs.filter((x) => Number.isFinite(x));
+  const mid = median(v);
   return {
     n: v.length,
-    median: median(v),
+    median: mid,
+    noise: v.length ? Math.max(...v.map((x) => Math.abs(x - mid))) : NaN,
     min: v.length ? Math.min(...v) : NaN,
     max: v.length ? Math.max(...v) : NaN,
     values: xs,

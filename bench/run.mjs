@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run bench [-- --runs N] [--quick] [--check] [--render] [--duration S] [--connections C]
+// npm run bench [-- --runs N] [--quick] [--check] [--render] [--slice S] [--rounds R] [--connections C]
 //
 // Builds the same generated app three ways and measures each, N times, in one run:
 //   (a) the generator's own Dockerfile and .dockerignore
@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { firstOk, fixed, kb, mb, parseBuildLog, probe, run, sleep, summary, tail } from './lib.mjs';
+import { firstOk, fixed, kb, mb, median, parseBuildLog, probe, run, sleep, summary, tail } from './lib.mjs';
 import { renderChart } from './chart.mjs';
 import { renderReport } from './report.mjs';
 
@@ -35,15 +35,20 @@ const check = flag('--check');
 // --render: rewrite BENCHMARKS.md and the chart from the stored results, measuring nothing.
 const renderOnly = flag('--render');
 const opts = {
-  runs: opt('--runs', quick ? 1 : 5),
-  duration: opt('--duration', quick ? 3 : 10),
-  warmup: quick ? 1 : 2,
+  // 7 rather than the issue's minimum of 5: a rerun's medians then land within the reported
+  // noise about 99% of the time per cell instead of 97% (see BENCHMARKS.md, Rerun).
+  runs: opt('--runs', quick ? 1 : 7),
+  // Load comes in slices that alternate between the container and the host app (ABBA), so a
+  // busy moment of the machine lands on both sides of the throughput ratio alike.
+  slice: opt('--slice', quick ? 1 : 2),
+  rounds: opt('--rounds', quick ? 2 : 4),
+  warmup: 1,
   connections: opt('--connections', 50),
   path: '/items',
   seedItems: 20,
 };
 if (flag('--help')) {
-  console.log('usage: npm run bench [-- --runs N] [--quick] [--check] [--render] [--duration S] [--connections C]');
+  console.log('usage: npm run bench [-- --runs N] [--quick] [--check] [--render] [--slice S] [--rounds R] [--connections C]');
   process.exit(0);
 }
 
@@ -177,20 +182,37 @@ async function seed(port) {
   }
 }
 
-async function load(port, hostname = '127.0.0.1') {
-  const url = `http://${hostname}:${port}${opts.path}`;
-  const base = { url, connections: opts.connections, pipelining: 1 };
-  await autocannon({ ...base, duration: opts.warmup });
-  const r = await autocannon({ ...base, duration: opts.duration });
-  return {
-    rps: r.requests.average,
-    p99: r.latency.p99,
-    non2xx: r.non2xx,
-    errors: r.errors + r.timeouts,
-  };
+/** One autocannon slice against a target; autocannon's mean req/s and p99 for it. */
+async function slice(target, seconds) {
+  const r = await autocannon({ url: target.url, connections: opts.connections, pipelining: 1, duration: seconds });
+  return { rps: r.requests.average, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors + r.timeouts };
 }
 
-async function measureContainer(key) {
+/**
+ * Loads several targets in alternating slices: a warm-up slice each, then `rounds` rounds, every
+ * other round in reverse order (A B, B A, A B, ...). Per target: mean req/s over its slices,
+ * median of their p99s, and any non-2xx responses or errors.
+ */
+async function loadInterleaved(targets) {
+  for (const t of targets) await slice(t, opts.warmup);
+  const got = new Map(targets.map((t) => [t.name, []]));
+  for (let round = 0; round < opts.rounds; round++) {
+    const order = round % 2 ? [...targets].reverse() : targets;
+    for (const t of order) got.get(t.name).push(await slice(t, opts.slice));
+  }
+  const out = {};
+  for (const [name, slices] of got) {
+    out[name] = {
+      rps: slices.reduce((sum, s) => sum + s.rps, 0) / slices.length,
+      p99: median(slices.map((s) => s.p99)),
+      non2xx: slices.reduce((sum, s) => sum + s.non2xx, 0),
+      errors: slices.reduce((sum, s) => sum + s.errors, 0),
+    };
+  }
+  return out;
+}
+
+async function measureContainer(key, host) {
   const v = VARIANTS[key];
   await docker(['rm', '-f', '-v', v.container], { allowFail: true });
   const t0 = performance.now();
@@ -204,50 +226,68 @@ async function measureContainer(key) {
     throw new Error(`${v.label}: no 200 from /health/live within 30 s\n${tail(logs.out + logs.err)}`);
   }
   await seed(v.port);
-  const l = await load(v.port);
+  const targets = [
+    { name: 'container', url: `http://127.0.0.1:${v.port}${opts.path}` },
+    { name: 'host', url: `http://127.0.0.1:${host.port}${opts.path}` },
+  ];
   // Diagnostic for (a): the same load straight to the container's bridge address, without
   // docker-proxy in the path, to separate the port-publishing cost from the image's.
-  let direct = {};
   if (key === 'a') {
     const ip = (await docker(['inspect', '-f', '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}', v.container])).out.trim();
-    if (ip) {
-      const d = await load(3000, ip);
-      direct = { directRps: d.rps, directP99: d.p99 };
-    }
+    if (ip) targets.push({ name: 'direct', url: `http://${ip}:3000${opts.path}` });
+  }
+  const l = await loadInterleaved(targets);
+  for (const [name, r] of Object.entries(l)) {
+    if (r.non2xx || r.errors) throw new Error(`${v.label}: ${r.non2xx} non-2xx responses and ${r.errors} errors under load (${name})`);
   }
   const s0 = performance.now();
   await docker(['stop', v.container], { timeoutMs: 60_000 });
   const stopMs = performance.now() - s0;
   const exitCode = Number((await docker(['inspect', '-f', '{{.State.ExitCode}}', v.container])).out.trim());
   await docker(['rm', '-f', '-v', v.container], { allowFail: true });
-  return { firstMs, stopMs, exitCode, ...l, ...direct };
+  return {
+    firstMs,
+    stopMs,
+    exitCode,
+    rps: l.container.rps,
+    p99: l.container.p99,
+    hostRps: l.host.rps,
+    hostP99: l.host.p99,
+    ...(l.direct ? { directRps: l.direct.rps, directP99: l.direct.p99 } : {}),
+  };
 }
 
-async function measureHost(app) {
+/** Starts the app on the host; resolves its first-200 time and a stop() that times SIGTERM to exit. */
+async function startHost(app) {
   const dataDir = path.join(work, `host-data-${Date.now()}`);
   const out = fs.openSync(path.join(work, 'host-server.log'), 'a');
   const t0 = performance.now();
-  hostChild = spawn(process.execPath, ['dist/server.js'], {
+  const child = spawn(process.execPath, ['dist/server.js'], {
     cwd: app,
     stdio: ['ignore', out, out],
     env: { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(HOST_PORT), DATA_DIR: dataDir, API_TOKEN: TOKEN, API_TOKEN_FILE: '' },
   });
-  const exited = new Promise((r) => hostChild.once('exit', (code, signal) => r({ code, signal })));
-  try {
-    const firstMs = await firstOk(`http://127.0.0.1:${HOST_PORT}/health/live`, t0);
-    if (firstMs === null) throw new Error('host app: no 200 from /health/live within 30 s');
-    await seed(HOST_PORT);
-    const l = await load(HOST_PORT);
-    const s0 = performance.now();
-    hostChild.kill('SIGTERM');
-    const ex = await Promise.race([exited, sleep(15_000).then(() => null)]);
-    const stopMs = performance.now() - s0;
-    return { firstMs, stopMs, exitCode: ex?.code ?? null, ...l };
-  } finally {
-    if (hostChild.exitCode === null && hostChild.signalCode === null) hostChild.kill('SIGKILL');
-    hostChild = null;
-    fs.closeSync(out);
+  hostChild = child;
+  const exited = new Promise((r) => child.once('exit', (code, signal) => r({ code, signal })));
+  const stop = async () => {
+    try {
+      const s0 = performance.now();
+      child.kill('SIGTERM');
+      const ex = await Promise.race([exited, sleep(15_000).then(() => null)]);
+      return { stopMs: performance.now() - s0, exitCode: ex?.code ?? null };
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      hostChild = null;
+      fs.closeSync(out);
+    }
+  };
+  const firstMs = await firstOk(`http://127.0.0.1:${HOST_PORT}/health/live`, t0);
+  if (firstMs === null) {
+    await stop();
+    throw new Error('host app: no 200 from /health/live within 30 s');
   }
+  await seed(HOST_PORT);
+  return { firstMs, port: HOST_PORT, stop };
 }
 
 // ---- cleanup --------------------------------------------------------------------------------
@@ -388,13 +428,20 @@ async function main() {
       if (key === 'a') Object.assign(res.a, await appLayers(v.image));
       log(`  ${key}: cold ${(cold.ms / 1000).toFixed(1)} s, rebuild ${(re.ms / 1000).toFixed(1)} s (deps reinstalled: ${re.depsReinstalled}), image ${mb(size)} MB, context ${kb(cold.contextBytes)} kB`);
     }
-    for (const key of order) {
-      const r = await measureContainer(key);
-      Object.assign(res[key], r);
-      log(`  ${key}: first 200 ${fixed(r.firstMs, 0)} ms, ${fixed(r.rps, 0)} req/s, p99 ${r.p99} ms, stop ${fixed(r.stopMs / 1000, 2)} s (exit ${r.exitCode})`);
+    const host = await startHost(app);
+    try {
+      for (const key of order) {
+        const r = await measureContainer(key, host);
+        Object.assign(res[key], r);
+        log(`  ${key}: first 200 ${fixed(r.firstMs, 0)} ms, ${fixed(r.rps, 0)} req/s (host ${fixed(r.hostRps, 0)}), p99 ${r.p99} ms, stop ${fixed(r.stopMs / 1000, 2)} s (exit ${r.exitCode})`);
+      }
+    } finally {
+      res.host = { firstMs: host.firstMs, ...(await host.stop()) };
     }
-    res.host = await measureHost(app);
-    log(`  host: first 200 ${fixed(res.host.firstMs, 0)} ms, ${fixed(res.host.rps, 0)} req/s, p99 ${res.host.p99} ms`);
+    // The host's figures under load: those of the slices interleaved with (a), (b) and (c).
+    res.host.rps = order.reduce((sum, k) => sum + res[k].hostRps, 0) / order.length;
+    res.host.p99 = median(order.map((k) => res[k].hostP99));
+    log(`  host: first 200 ${fixed(res.host.firstMs, 0)} ms, ${fixed(res.host.rps, 0)} req/s, p99 ${res.host.p99} ms, stop ${fixed(res.host.stopMs / 1000, 2)} s`);
     runs.push(res);
   }
 
@@ -433,6 +480,17 @@ function writeReport() {
   fs.writeFileSync(path.join(repo, 'BENCHMARKS.md'), renderReport(results, analysis, rerun, rerun ? analyse(rerun) : null));
 }
 
+/**
+ * A target's verdict from a summary: met when the median is on the right side of the limit, and
+ * `close` when the limit lies within the noise of the median, so that a rerun may fall either side.
+ */
+function verdict(stat, limit, kind) {
+  return {
+    met: kind === 'max' ? stat.median <= limit : stat.median >= limit,
+    close: Math.abs(stat.median - limit) <= stat.noise,
+  };
+}
+
 /** Per-metric summaries, per-run ratios and the issue's targets. */
 export function analyse(results) {
   const { runs, base } = results;
@@ -442,10 +500,10 @@ export function analyse(results) {
     per[k] = {};
     for (const mtr of metrics) per[k][mtr] = summary(runs.map((r) => r[k][mtr]));
     per[k].rebuildShare = summary(runs.map((r) => r[k].rebuildMs / r[k].coldMs));
-    per[k].rpsVsHost = summary(runs.map((r) => r[k].rps / r.host.rps));
+    per[k].rpsVsHost = summary(runs.map((r) => r[k].rps / (r[k].hostRps ?? r.host.rps)));
     per[k].directRps = summary(runs.map((r) => r[k].directRps));
     per[k].directP99 = summary(runs.map((r) => r[k].directP99));
-    per[k].directVsHost = summary(runs.map((r) => r[k].directRps / r.host.rps));
+    per[k].directVsHost = summary(runs.map((r) => r[k].directRps / (r[k].hostRps ?? r.host.rps)));
     per[k].depsReinstalled = runs.map((r) => r[k].depsReinstalled);
     per[k].exitCodes = runs.map((r) => r[k].exitCode);
     per[k].rebuildCached = runs.map((r) => r[k].rebuildCached);
@@ -474,22 +532,22 @@ export function analyse(results) {
     {
       name: 'source-only rebuild ≤ 25% of a cold build',
       value: `median ${fixed(per.a.rebuildShare.median * 100, 1)}% (${fixed(per.a.rebuildShare.min * 100, 1)}–${fixed(per.a.rebuildShare.max * 100, 1)}%)`,
-      met: per.a.rebuildShare.median <= 0.25,
+      ...verdict(per.a.rebuildShare, 0.25, 'max'),
     },
     {
       name: 'docker stop ≤ 1 s',
       value: `median ${fixed(per.a.stopMs.median / 1000, 2)} s (max ${fixed(per.a.stopMs.max / 1000, 2)} s), exit codes ${[...new Set(per.a.exitCodes)].join(', ')}`,
-      met: per.a.stopMs.median <= 1000,
+      ...verdict(per.a.stopMs, 1000, 'max'),
     },
     {
       name: 'first 200 ≤ 1.5 s after docker run',
       value: `median ${fixed(per.a.firstMs.median / 1000, 2)} s (max ${fixed(per.a.firstMs.max / 1000, 2)} s)`,
-      met: per.a.firstMs.median <= 1500,
+      ...verdict(per.a.firstMs, 1500, 'max'),
     },
     {
       name: 'container req/s ≥ 0.9 × host',
       value: `median ratio ${fixed(per.a.rpsVsHost.median, 2)} (${fixed(per.a.rpsVsHost.min, 2)}–${fixed(per.a.rpsVsHost.max, 2)}) through the published 127.0.0.1 port; ${fixed(per.a.directVsHost.median, 2)} (${fixed(per.a.directVsHost.min, 2)}–${fixed(per.a.directVsHost.max, 2)}) straight to the container's bridge address`,
-      met: per.a.rpsVsHost.median >= 0.9,
+      ...verdict(per.a.rpsVsHost, 0.9, 'min'),
     },
   ];
   return { per, ratios, targets, nodeModules: nm, dist, limit, base, runs: runs.length };
