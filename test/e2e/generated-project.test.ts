@@ -4,13 +4,11 @@
  * The default configuration is tested as committed in sample-api/ (which the drift test
  * keeps identical to a fresh run), installed from its lockfile as a clone would be.
  */
-import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CLI_PATH, REPO_ROOT } from '../support/paths.js';
-
-const MINUTES = 60_000;
+import { MINUTES, run } from '../support/run.js';
 
 /** Configurations whose container tests run here; the unit-test matrix covers the rest. */
 const VARIANTS: { label: string; flags: string[] }[] = [
@@ -22,14 +20,6 @@ let work = '';
 beforeAll(() => (work = mkdtempSync(path.join(os.tmpdir(), 'e2e-'))));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-function run(command: string, args: string[], cwd: string, timeout: number) {
-  const result = spawnSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout, maxBuffer: 64 * 1024 * 1024 });
-  const output = `${result.stdout}\n${result.stderr}`;
-  // On failure show the end of what the project printed: that is where its reason is.
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${result.status}:\n${output.slice(-8000)}`);
-  return output;
-}
-
 describe('sample-api, as committed', () => {
   it('installs from its lockfile and passes its own tests, container tests included', () => {
     const sample = path.join(work, 'sample-api');
@@ -37,8 +27,8 @@ describe('sample-api, as committed', () => {
       recursive: true,
       filter: (source) => !/[/\\](node_modules|dist|data|secrets)$/.test(source),
     });
-    run('npm', ['ci', '--no-audit', '--no-fund'], sample, 10 * MINUTES);
-    const output = run('npm', ['test'], sample, 25 * MINUTES);
+    run('npm', ['ci', '--no-audit', '--no-fund'], { cwd: sample });
+    const output = run('npm', ['test'], { cwd: sample, timeout: 25 * MINUTES }).output;
     expect(output).toMatch(/PASS .*test\/unit\//);
     expect(output).toMatch(/PASS .*test\/container\//);
     expect(output).not.toMatch(/FAIL /);
@@ -50,12 +40,12 @@ describe.each(VARIANTS)('a generated project ($label)', ({ label, flags }) => {
 
   it('is generated and installed by create-container-api', () => {
     project = path.join(work, `e2e-${label}`);
-    const output = run(process.execPath, [CLI_PATH, project, '--yes', '--name', `e2e-${label}`, '--port', '8090', ...flags], work, 10 * MINUTES);
+    const output = run(process.execPath, [CLI_PATH, project, '--yes', '--name', `e2e-${label}`, '--port', '8090', ...flags], { cwd: work }).output;
     expect(output).toMatch(/added \d+ packages/);
   }, 10 * MINUTES);
 
   it('passes its own tests: type-check, unit tests, and container tests on the engine', () => {
-    const output = run('npm', ['test'], project, 25 * MINUTES);
+    const output = run('npm', ['test'], { cwd: project, timeout: 25 * MINUTES }).output;
     expect(output).toMatch(/PASS .*test\/unit\//);
     expect(output).toMatch(/PASS .*test\/container\//);
     expect(output).not.toMatch(/FAIL /);

@@ -6,14 +6,12 @@
  * Dependencies are installed once per Node line (only @types/node and engines differ
  * between lines) and linked into each project; the test checks that sharing is sound.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { AUTH, NODE_LINES, PERSISTENCE, RUNTIMES } from '../../generators/app/project.js';
 import { CLI_PATH } from '../support/paths.js';
-
-const MINUTES = 60_000;
+import { MINUTES, run } from '../support/run.js';
 
 const COMBINATIONS = NODE_LINES.flatMap((node) =>
   RUNTIMES.flatMap((runtime) =>
@@ -25,16 +23,8 @@ let work = '';
 beforeAll(() => (work = mkdtempSync(path.join(os.tmpdir(), 'matrix-'))));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-function run(command: string, args: string[], cwd: string) {
-  const result = spawnSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 32 * 1024 * 1024 });
-  if (result.status !== 0) {
-    throw new Error(`${command} ${args.join(' ')} in ${cwd} exited ${result.status}:\n${`${result.stdout}\n${result.stderr}`.slice(-6000)}`);
-  }
-  return `${result.stdout}\n${result.stderr}`;
-}
-
 function generate(dir: string, flags: string[]) {
-  run(process.execPath, [CLI_PATH, dir, '--yes', '--skip-install', ...flags], work);
+  run(process.execPath, [CLI_PATH, dir, '--yes', '--skip-install', ...flags], { cwd: work });
 }
 
 function dependencies(dir: string) {
@@ -49,7 +39,7 @@ function installFor(node: string): string {
   if (!dir) {
     dir = path.join(work, `deps-node${node}`);
     generate(dir, ['--node', node]);
-    run('npm', ['install', '--no-audit', '--no-fund'], dir);
+    run('npm', ['install', '--no-audit', '--no-fund'], { cwd: dir });
     installed.set(node, dir);
   }
   return dir;
@@ -67,8 +57,8 @@ describe.each(COMBINATIONS)('--node $node --runtime $runtime --persistence $pers
       expect(dependencies(project)).toEqual(dependencies(deps));
       symlinkSync(path.join(deps, 'node_modules'), path.join(project, 'node_modules'), 'dir');
 
-      run('npm', ['run', 'typecheck'], project);
-      const output = run('npm', ['run', 'test:unit'], project);
+      run('npm', ['run', 'typecheck'], { cwd: project });
+      const output = run('npm', ['run', 'test:unit'], { cwd: project }).output;
       expect(output).toMatch(/Tests:\s+\d+ passed, \d+ total/);
       expect(output).not.toMatch(/failed/);
     },

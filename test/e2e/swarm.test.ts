@@ -7,14 +7,12 @@
  * Leaves the engine as it found it: the stack, its secret, volume, network and the images
  * are removed, and the swarm is left again if this test created it.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CLI_PATH } from '../support/paths.js';
-
-const SECONDS = 1000;
-const MINUTES = 60 * SECONDS;
+import { MINUTES, run, SECONDS, type RunOptions } from '../support/run.js';
 
 const NAME = 'swarm-e2e';
 const STACK = 'swarme2e';
@@ -34,23 +32,7 @@ let joinedSwarm = false;
 let gwbridgeExisted = true;
 let token = '';
 
-function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeout?: number; allowFail?: boolean } = {}) {
-  const result = spawnSync(command, args, {
-    cwd: options.cwd ?? work,
-    env: options.env ?? process.env,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-    timeout: options.timeout ?? 10 * MINUTES,
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  const output = `${result.stdout}\n${result.stderr}`;
-  if (result.status !== 0 && !options.allowFail) {
-    throw new Error(`${command} ${args.join(' ')} exited ${result.status}:\n${output.slice(-8000)}`);
-  }
-  return { ok: result.status === 0, output: result.stdout.trim(), all: output };
-}
-
-const docker = (args: string[], options: Parameters<typeof run>[2] = {}) => run('docker', args, options);
+const docker = (args: string[], options: RunOptions = {}) => run('docker', args, options);
 
 function stackEnv(tag: string): NodeJS.ProcessEnv {
   return { ...process.env, IMAGE_TAG: tag, EDGE_PORT: String(EDGE_PORT), HOST_PORT: String(MESH_PORT) };
@@ -75,7 +57,7 @@ async function waitFor<T>(what: string, timeoutMs: number, check: () => Promise<
 }
 
 function replicas(service: string): string {
-  return docker(['service', 'ls', '--filter', `name=${STACK}_${service}`, '--format', '{{.Name}} {{.Replicas}}']).output
+  return docker(['service', 'ls', '--filter', `name=${STACK}_${service}`, '--format', '{{.Name}} {{.Replicas}}']).stdout
     .split('\n')
     .find((line) => line.startsWith(`${STACK}_${service} `))
     ?.split(' ')[1] ?? '';
@@ -87,7 +69,7 @@ async function ready(): Promise<boolean | undefined> {
 }
 
 function runningImages(): string[] {
-  return docker(['service', 'ps', `${STACK}_api`, '--filter', 'desired-state=running', '--format', '{{.Image}} {{.CurrentState}}']).output
+  return docker(['service', 'ps', `${STACK}_api`, '--filter', 'desired-state=running', '--format', '{{.Image}} {{.CurrentState}}']).stdout
     .split('\n')
     .filter((line) => / Running /.test(line))
     .map((line) => line.split(' ')[0]!);
@@ -99,9 +81,9 @@ function authorized(init: RequestInit = {}): RequestInit {
 
 beforeAll(() => {
   work = mkdtempSync(path.join(os.tmpdir(), 'swarm-e2e-'));
-  const state = docker(['info', '--format', '{{.Swarm.LocalNodeState}}']).output;
+  const state = docker(['info', '--format', '{{.Swarm.LocalNodeState}}']).stdout;
   if (state === 'inactive') {
-    gwbridgeExisted = docker(['network', 'ls', '--format', '{{.Name}}']).output.split('\n').includes('docker_gwbridge');
+    gwbridgeExisted = docker(['network', 'ls', '--format', '{{.Name}}']).stdout.split('\n').includes('docker_gwbridge');
     docker(['swarm', 'init', '--advertise-addr', '127.0.0.1']);
     joinedSwarm = true;
   } else if (state !== 'active') {
@@ -113,10 +95,10 @@ afterAll(async () => {
   docker(['stack', 'rm', STACK], { allowFail: true });
   // stack rm returns before the containers are gone; the volume can go only after them.
   await waitFor('the stack containers to stop', 2 * MINUTES, () =>
-    docker(['ps', '-aq', '--filter', `label=com.docker.stack.namespace=${STACK}`]).output === '' ? true : undefined,
+    docker(['ps', '-aq', '--filter', `label=com.docker.stack.namespace=${STACK}`]).stdout === '' ? true : undefined,
   ).catch(() => undefined);
   await waitFor('the stack network to go', MINUTES, () =>
-    docker(['network', 'ls', '-q', '--filter', `label=com.docker.stack.namespace=${STACK}`]).output === '' ? true : undefined,
+    docker(['network', 'ls', '-q', '--filter', `label=com.docker.stack.namespace=${STACK}`]).stdout === '' ? true : undefined,
   ).catch(() => undefined);
   docker(['volume', 'rm', `${STACK}_data`], { allowFail: true });
   docker(['secret', 'rm', `${IMAGE}_api_token_v1`], { allowFail: true });
@@ -141,15 +123,15 @@ describe('a generated project on a single-node Docker Swarm', () => {
       cwd: project,
       timeout: 15 * MINUTES,
     });
-    expect(docker(['image', 'inspect', '-f', '{{.Id}}', `${IMAGE}:v1`]).output).not.toBe(
-      docker(['image', 'inspect', '-f', '{{.Id}}', `${IMAGE}:v2`]).output,
+    expect(docker(['image', 'inspect', '-f', '{{.Id}}', `${IMAGE}:v1`]).stdout).not.toBe(
+      docker(['image', 'inspect', '-f', '{{.Id}}', `${IMAGE}:v2`]).stdout,
     );
   }, 30 * MINUTES);
 
   it('deploys with docker stack deploy and answers through the edge', async () => {
     const deployed = docker(deployArgs, { cwd: project, env: stackEnv('v1') });
     // The keys of compose.yaml that swarm has no use for are named, not silently dropped.
-    expect(deployed.all).toMatch(/Ignoring unsupported options: build/);
+    expect(deployed.output).toMatch(/Ignoring unsupported options: build/);
     await waitFor('api and edge to run 1/1', 3 * MINUTES, () =>
       replicas('api') === '1/1' && replicas('edge') === '1/1' ? true : undefined,
     );
@@ -203,7 +185,7 @@ describe('a generated project on a single-node Docker Swarm', () => {
     });
     try {
       const state = await waitFor('the api update to finish', 3 * MINUTES, () => {
-        const status = docker(['service', 'inspect', '-f', '{{if .UpdateStatus}}{{.UpdateStatus.State}}{{end}}', `${STACK}_api`]).output;
+        const status = docker(['service', 'inspect', '-f', '{{if .UpdateStatus}}{{.UpdateStatus.State}}{{end}}', `${STACK}_api`]).stdout;
         return ['completed', 'rollback_completed', 'paused', 'rollback_paused'].includes(status) ? status : undefined;
       });
       expect(state).toBe('completed');

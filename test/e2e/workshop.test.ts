@@ -24,8 +24,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { CLI_PATH } from '../support/paths.js';
+import { MINUTES, run } from '../support/run.js';
 
-const MINUTES = 60_000;
 const NAME = 'workshop-api';
 
 /**
@@ -82,13 +82,6 @@ function dockerfileParts(dockerfile: string): Map<string, string[]> {
 }
 
 const INSTRUCTION = /^(ARG|FROM|WORKDIR|COPY|ADD|RUN|ENV|VOLUME|USER|EXPOSE|HEALTHCHECK|ENTRYPOINT|CMD|LABEL|SHELL|STOPSIGNAL|ONBUILD)\b/;
-
-function run(command: string, args: string[], cwd: string, timeout = 10 * MINUTES) {
-  const result = spawnSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout, maxBuffer: 64 * 1024 * 1024 });
-  const output = `${result.stdout}\n${result.stderr}`;
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${result.status}:\n${output.slice(-6000)}`);
-  return output;
-}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -161,10 +154,10 @@ describe.each(VARIANTS)('WORKSHOP.md ($label)', ({ label, flags }) => {
 
   beforeAll(() => {
     project = path.join(work, label, NAME);
-    run(process.execPath, [CLI_PATH, project, '--yes', '--skip-install', ...flags], work);
+    run(process.execPath, [CLI_PATH, project, '--yes', '--skip-install', ...flags], { cwd: work });
     // The generator's npm install leaves a lockfile, which the Docker build needs; the guide
     // uses nothing else of it (no node_modules on the host), so the lockfile alone is made.
-    run('npm', ['install', '--package-lock-only', '--no-audit', '--no-fund'], project);
+    run('npm', ['install', '--package-lock-only', '--no-audit', '--no-fund'], { cwd: project });
     guide = readFileSync(path.join(project, 'WORKSHOP.md'), 'utf8');
     blocks = fencedBlocks(guide);
   }, 10 * MINUTES);
