@@ -3,20 +3,24 @@ import { fixed, kb, mb } from './lib.mjs';
 
 const KEYS = ['a', 'b', 'c'];
 
-/** Rows of the main table: label, how to read one value, and whether the host has it. */
+/**
+ * Rows of the main table: label, how to read one value, whether the host has it, and whether
+ * the value is an absolute time or rate (`timed`), which moves with the CPU of the machine,
+ * unlike sizes, shares and ratios.
+ */
 const ROWS = [
   { id: 'size', label: 'Runtime image size (MB)', f: (x) => mb(x), ratio: true },
   { id: 'contextBytes', label: 'Build context sent to the daemon (kB)', f: (x) => kb(x), ratio: true },
-  { id: 'coldMs', label: 'Cold build (s)', f: (x) => fixed(x / 1000, 1), ratio: true },
-  { id: 'rebuildMs', label: 'Rebuild after a one-line source change (s)', f: (x) => fixed(x / 1000, 1), ratio: true },
+  { id: 'coldMs', label: 'Cold build (s)', f: (x) => fixed(x / 1000, 1), ratio: true, timed: true },
+  { id: 'rebuildMs', label: 'Rebuild after a one-line source change (s)', f: (x) => fixed(x / 1000, 1), ratio: true, timed: true },
   { id: 'rebuildShare', label: 'Rebuild ÷ cold build (%)', f: (x) => fixed(x * 100, 1) },
-  { id: 'firstMs', label: '`docker run` → first 200 on /health/live (ms)', f: (x) => fixed(x, 0), ratio: true, host: true },
-  { id: 'stopMs', label: '`docker stop` (s)', f: (x) => fixed(x / 1000, 2), ratio: true, host: true },
-  { id: 'rps', label: 'Throughput, GET /items (req/s)', f: (x) => fixed(x, 0), ratio: true, host: true },
-  { id: 'p99', label: 'p99 latency under that load (ms)', f: (x) => fixed(x, 0), ratio: true, host: true },
+  { id: 'firstMs', label: '`docker run` → first 200 on /health/live (ms)', f: (x) => fixed(x, 0), ratio: true, host: true, timed: true },
+  { id: 'stopMs', label: '`docker stop` (s)', f: (x) => fixed(x / 1000, 2), ratio: true, host: true, timed: true },
+  { id: 'rps', label: 'Throughput, GET /items (req/s)', f: (x) => fixed(x, 0), ratio: true, host: true, timed: true },
+  { id: 'p99', label: 'p99 latency under that load (ms)', f: (x) => fixed(x, 0), ratio: true, host: true, timed: true },
   { id: 'rpsVsHost', label: 'Throughput ÷ same app on the host', f: (x) => fixed(x, 2) },
-  { id: 'directRps', label: 'Throughput to the container\'s bridge IP, no docker-proxy (req/s; (a) only)', f: (x) => fixed(x, 0) },
-  { id: 'directP99', label: 'p99 latency, bridge IP (ms; (a) only)', f: (x) => fixed(x, 0) },
+  { id: 'directRps', label: 'Throughput to the container\'s bridge IP, no docker-proxy (req/s; (a) only)', f: (x) => fixed(x, 0), timed: true },
+  { id: 'directP99', label: 'p99 latency, bridge IP (ms; (a) only)', f: (x) => fixed(x, 0), timed: true },
   { id: 'directVsHost', label: 'Bridge-IP throughput ÷ host ((a) only)', f: (x) => fixed(x, 2) },
 ];
 
@@ -99,7 +103,7 @@ export function renderReport(results, an, rerun, rerunAn) {
     `- CPU: ${m.cpu}, ${m.cores} cores; memory ${m.memGiB.toFixed(1)} GiB`,
     `- ${m.os}, kernel ${m.kernel}`,
     `- Docker Engine ${m.docker} (built-in BuildKit), buildx ${m.buildx}; harness and host app on Node ${m.node}`,
-    `- Load average (1, 5, 15 min) at start: ${m.loadStart.map((x) => x.toFixed(2)).join(', ')}; at the end: ${m.loadEnd.map((x) => x.toFixed(2)).join(', ')}; 1-min load at the start of each run: ${runs.map((r) => r.loadavg.toFixed(2)).join(', ')}. Other people's builds and tests ran on this engine at times: that is why ratios are taken within a run.`,
+    `- Load average (1, 5, 15 min) at start: ${m.loadStart.map((x) => x.toFixed(2)).join(', ')}; at the end: ${m.loadEnd.map((x) => x.toFixed(2)).join(', ')}; 1-min load at the start of each run: ${runs.map((r) => r.loadavg.toFixed(2)).join(', ')}. Whatever else runs on the machine slows both sides of a ratio alike: that is why ratios are taken within a run.`,
     `- Wall time of the measuring: ${results.wallMinutes.toFixed(1)} min.`,
     '',
     '## Reproduce',
@@ -108,7 +112,7 @@ export function renderReport(results, an, rerun, rerunAn) {
     'source scripts/env.sh      # Node 24 first on PATH',
     'npm ci',
     'npm run bench              # 7 runs: writes bench/results.json, this file and bench/chart.svg',
-    'npm run bench -- --check  # measure again (7 runs); adds the rerun comparison to this file',
+    'npm run bench -- --check   # measure again (7 runs); adds the rerun comparison to this file',
     'npm run bench -- --render  # rewrite this file and the chart from the stored results',
     'npm run bench -- --quick   # 1 run, short load slices: for working on the harness',
     '```',
@@ -123,38 +127,58 @@ export function renderReport(results, an, rerun, rerunAn) {
 export function renderComparison(now, nowAn, ref, refAn) {
   const L = [];
   const p = (...lines) => L.push(...lines);
-  const when = (r) => `${r.date.slice(0, 16).replace('T', ' ')} UTC, ${r.runs.length} run(s), load ${r.machine.loadStart.map((x) => x.toFixed(2)).join(' ')} at its start`;
+  const when = (r) => `${r.date.slice(0, 16).replace('T', ' ')} UTC on ${r.machine.cpu} (${r.machine.cores} cores), ${r.runs.length} run(s), load ${r.machine.loadStart.map((x) => x.toFixed(2)).join(' ')} at its start`;
+  const otherCpu = ref.machine.cpu !== now.machine.cpu;
   p(
     '## Rerun against the table above',
     '',
     `Table above: ${when(ref)}. Rerun (\`npm run bench -- --check\`): ${when(now)}, ${now.wallMinutes.toFixed(1)} min.`,
     '',
-    'A rerun median *matches* when it differs from the table\'s median by no more than the noise: the larger of the two runs\' noise for that cell (the farther end of min–max from the median), and at least 1% of the median so that rounding and spreads of zero (sizes) do not count. Why the larger of the two: the two medians are both estimates, and the difference of two estimates is as noisy as the noisier of them. With nothing changed in between, a median lands inside that band about 99% of the time with 7 runs on each side, and 97% with 5 (100,000 simulated pairs of runs each, for normal, log-normal and exponential run-to-run variation). Against the table\'s noise alone it would be 90% with 5 runs, and inside the table\'s min–max only 83%: with some 30 cells that vary at all, several would "miss" by chance in every comparison. Hence the default of 7 runs.',
+    ...(otherCpu
+      ? [
+          'The two ran on different machines of the same kind (another CPU model, same core count and memory), as CI machines are handed out. Times can shift with the CPU; the ratios, taken within one run, should shift less. Sizes, what a rebuild reuses and exit codes should not move at all.',
+          '',
+        ]
+      : []),
+    'A rerun median *matches* when it differs from the table\'s median by no more than the noise: the larger of the two runs\' noise for that cell (the farther end of min–max from the median), and at least 1% of the median so that rounding and spreads of zero (sizes) do not count. Why the larger of the two: the two medians are both estimates, and the difference of two estimates is as noisy as the noisier of them. With nothing changed in between, a median lands inside that band about 99% of the time with 7 runs on each side, and 97% with 5 (100,000 simulated pairs of runs each, for normal, log-normal and exponential run-to-run variation). Against the table\'s noise alone it would be 90% with 5 runs, and inside the table\'s min–max only 83%: with dozens of cells that vary at all, several would "miss" by chance in every comparison. Hence the default of 7 runs.',
     '',
     '| Measure | | rerun: median (min–max) | table: median (min–max) | difference | noise | matches |',
     '|---|---|---|---|---|---|---|',
   );
-  let ok = 0;
-  let all = 0;
+  const tally = { relative: [0, 0], timed: [0, 0] };
+  const compare = (r, label, cur, before, f, timed) => {
+    if (!cur || !before || !Number.isFinite(cur.median) || !Number.isFinite(before.median)) return;
+    const diff = cur.median - before.median;
+    const noise = Math.max(before.noise, cur.noise, Math.abs(before.median) * 0.01);
+    const match = Math.abs(diff) <= noise;
+    const t = tally[timed ? 'timed' : 'relative'];
+    t[1]++;
+    if (match) t[0]++;
+    const signed = (x) => (x > 0 ? '+' : x < 0 ? '−' : '±') + f(Math.abs(x));
+    p(`| ${r.label} | ${label} | ${cell(cur, f)} | ${cell(before, f)} | ${signed(diff)} | ${f(noise)} | ${match ? 'yes' : '**no**'} |`);
+  };
+  const ratioF = (x) => fixed(x, 2);
   for (const r of ROWS) {
-    for (const k of [...KEYS, 'host']) {
-      const cur = nowAn.per[k]?.[r.id];
-      const before = refAn.per[k]?.[r.id];
-      if (!cur || !before || !Number.isFinite(cur.median) || !Number.isFinite(before.median)) continue;
-      const diff = cur.median - before.median;
-      const noise = Math.max(before.noise, cur.noise, Math.abs(before.median) * 0.01);
-      const match = Math.abs(diff) <= noise;
-      all++;
-      if (match) ok++;
-      const signed = (x) => (x > 0 ? '+' : x < 0 ? '−' : '±') + r.f(Math.abs(x));
-      p(`| ${r.label} | ${k === 'host' ? 'host' : `(${k})`} | ${cell(cur, r.f)} | ${cell(before, r.f)} | ${signed(diff)} | ${r.f(noise)} | ${match ? 'yes' : '**no**'} |`);
-    }
+    for (const k of [...KEYS, 'host']) compare(r, k === 'host' ? 'host' : `(${k})`, nowAn.per[k]?.[r.id], refAn.per[k]?.[r.id], r.f, r.timed);
+    // A ratio within one run cancels what the machine does to both sides: it is relative.
+    if (r.ratio) for (const k of ['b', 'c']) compare(r, `a ÷ ${k}`, nowAn.ratios[k][r.id], refAn.ratios[k][r.id], ratioF, false);
   }
+  // The same set of outcomes in both, every run: no rebuild reinstalls in one and not the other.
+  const outcomes = (xs) => String([...new Set(xs)].sort());
+  const sameBehaviour = KEYS.every(
+    (k) =>
+      outcomes(nowAn.per[k].depsReinstalled) === outcomes(refAn.per[k].depsReinstalled) &&
+      outcomes(nowAn.per[k].exitCodes) === outcomes(refAn.per[k].exitCodes),
+  );
+  const [relOk, relAll] = tally.relative;
+  const [timedOk, timedAll] = tally.timed;
   const loads = (r) => r.runs.map((x) => x.loadavg);
   const med = (xs) => [...xs].sort((x, y) => x - y)[xs.length >> 1];
   p(
     '',
-    `${ok} of ${all} rerun medians match the table within the noise.`,
+    `${relOk + timedOk} of ${relAll + timedAll} rerun medians match the table within the noise: ${relOk} of ${relAll} sizes, shares and ratios, and ${timedOk} of ${timedAll} absolute times and rates.${otherCpu ? ' On another CPU only the first count is a test of the table; the second says how far absolute figures carry from one machine to the next.' : ''}`,
+    '',
+    `What a rebuild reinstalls and how each container exits on \`docker stop\`: ${sameBehaviour ? 'the same in every run of both' : '**not the same in both**: see the two tables'}.`,
     '',
     `Machine load (1-min load average at the start of each run): table ${loads(ref).map((x) => x.toFixed(2)).join(', ')}; rerun ${loads(now).map((x) => x.toFixed(2)).join(', ')} (medians ${med(loads(ref)).toFixed(2)} and ${med(loads(now)).toFixed(2)}). That sample misses what else runs during the measurements; the host app's own throughput, which involves no container at all, is the better gauge of how busy the machine was: median ${fixed(refAn.per.host.rps.median, 0)} req/s in the table, ${fixed(nowAn.per.host.rps.median, 0)} in the rerun. Build times, start times and throughput move with the machine's other work; sizes, what a rebuild reuses and exit codes do not.`,
     '',
