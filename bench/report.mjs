@@ -23,6 +23,9 @@ const ROWS = [
   { id: 'directRps', label: 'Throughput to the container\'s bridge IP, no docker-proxy (req/s; (a) only)', f: (x) => fixed(x, 0), timed: true },
   { id: 'directP99', label: 'p99 latency, bridge IP (ms; (a) only)', f: (x) => fixed(x, 0), timed: true },
   { id: 'directVsHost', label: 'Bridge-IP throughput ÷ host ((a) only)', f: (x) => fixed(x, 2) },
+  { id: 'quietRps', label: 'Throughput, bridge IP and LOG_LEVEL=warn: no request log (req/s; (a) only)', f: (x) => fixed(x, 0), timed: true },
+  { id: 'quietP99', label: 'p99 latency, bridge IP and LOG_LEVEL=warn (ms; (a) only)', f: (x) => fixed(x, 0), timed: true },
+  { id: 'quietVsHost', label: 'Bridge IP and LOG_LEVEL=warn throughput ÷ host ((a) only)', f: (x) => fixed(x, 2) },
 ];
 
 function cell(s, f) {
@@ -91,7 +94,7 @@ export function renderReport(results, an, rerun, rerunAn) {
     '- **Build context:** the size BuildKit reports for "transferring context" on the first build of a fresh context directory, i.e. what the daemon received after the variant\'s .dockerignore: (a) its generated .dockerignore, (b) `node_modules` and `npm-debug.log`, (c) docker init\'s.',
     `- **Image size:** \`docker image inspect\` Size (uncompressed, all layers, base included). Base images: ${base.runtime} = ${mb(base.runtimeSize)} MB; ${base.full} = ${mb(base.fullSize)} MB.`,
     '- **First 200:** wall time from starting `docker run -d` to the first 200 from GET /health/live on the published port, polled every 20 ms from when `docker run -d` returns (each try times out after 250 ms; bound 30 s). Polling from the moment `docker run` starts, as an earlier version of this harness did, measures something else: a connection to the published port made before the container\'s network is up stalls in docker-proxy for about a second (seen here: (a) about 1.07 s that way against 0.41 s polled after `docker run -d` returned, on the same machine and image).',
-    `- **Load:** the host app is started once per run, before the containers, and stays up while each image runs; both are seeded with ${o.seedItems} items. Then autocannon (in the harness process), ${o.connections} connections against GET ${o.path}, goes to the container and the host app in turn: a ${o.warmup} s warm-up each, then ${o.rounds} rounds of ${o.slice} s slices, every other round in reverse order (container, host; host, container; …), with (a)\'s bridge address as a third target. Throughput is the mean of autocannon\'s req/s over a target\'s slices, latency the median of their p99s, and "÷ host" divides by the host slices of the same variant. The container is reached on 127.0.0.1 through the published port (so through docker-proxy). The host app is the same dist/server.js run by the same Node binary as the harness, bound to 127.0.0.1; its table figures are the mean (req/s) and median (p99) over the three variants\' host slices. Client and servers share the machine\'s ${m.cores} cores. Any non-2xx response or error under load fails the run.`,
+    `- **Load:** the host app is started once per run, before the containers, and stays up while each image runs; both are seeded with ${o.seedItems} items. Then autocannon (in the harness process), ${o.connections} connections against GET ${o.path}, goes to the container and the host app in turn: a ${o.warmup} s warm-up each, then ${o.rounds} rounds of ${o.slice} s slices, every other round in reverse order (container, host; host, container; …), with two more targets for (a): its bridge address, and the bridge address of a second container of the same image run with \`LOG_LEVEL=warn\` (started after the first 200 was timed and removed before the stop is timed). Throughput is the mean of autocannon\'s req/s over a target\'s slices, latency the median of their p99s, and "÷ host" divides by the host slices of the same variant. The container is reached on 127.0.0.1 through the published port (so through docker-proxy). The host app is the same dist/server.js run by the same Node binary as the harness, bound to 127.0.0.1; its table figures are the mean (req/s) and median (p99) over the three variants\' host slices. Client and servers share the machine\'s ${m.cores} cores. Any non-2xx response or error under load fails the run.`,
     '- **Run settings**, the same for all: `-e NODE_ENV=production -e API_TOKEN=…`, no resource limits, no `--init`, default logging (info, to the json-file driver in containers and to a file on the host). (c) also gets `DATA_DIR=/tmp/bench-data`: its final stage leaves the app directory root-owned and runs as `node`, so the app cannot create its data directory there.',
     '- **Stop:** wall time of `docker stop` (default 10 s grace, then SIGKILL); exit code from `docker inspect`. Host: SIGTERM to the process until it exits.',
     '',
@@ -191,6 +194,24 @@ export function renderComparison(now, nowAn, ref, refAn) {
   return L;
 }
 
+/**
+ * Where (a)'s gap to the host goes: docker-proxy (published port vs bridge address), then the
+ * request log shipped through the log driver (bridge address at info vs at warn).
+ */
+function loadSplit(a) {
+  const viaPort = a.rpsVsHost.median;
+  const direct = a.directVsHost.median;
+  const quiet = a.quietVsHost.median;
+  if (!Number.isFinite(direct)) return '';
+  const share = (x) => fixed(x, 2);
+  let text = `Sent straight to (a)'s bridge address instead, without docker-proxy, it serves ${share(direct)}× the host (p99 ${fixed(a.directP99.median, 0)} ms): the userland proxy that publishes the port on 127.0.0.1 accounts for ${share(Math.max(0, direct - viaPort))} of the host's throughput.`;
+  if (Number.isFinite(quiet)) {
+    text += ` A second container of (a) with \`LOG_LEVEL=warn\`, also at its bridge address, serves ${share(quiet)}× (p99 ${fixed(a.quietP99.median, 0)} ms): writing one request-log line per request through the container's log driver (a pipe to the engine, which stores it as JSON) accounts for ${share(Math.max(0, quiet - direct))}, where the host app writes the same lines straight to a file. What is left, ${share(Math.max(0, 1 - quiet))}, is the container's own network path (veth and bridge) and the run-to-run noise.`;
+    text += ' Neither of the first two is a property of the image: the proxy is an engine setting (`"userland-proxy": false` in daemon.json routes published ports through iptables NAT instead), and the request log is the app\'s default at `LOG_LEVEL=info`, worth its cost in most deployments.';
+  }
+  return text;
+}
+
 function reading(an, base, runs, rerunAn) {
   const a = an.per.a;
   const b = an.per.b;
@@ -210,7 +231,7 @@ function reading(an, base, runs, rerunAn) {
     `- **Start.** First 200 after \`docker run\`: (a) ${fixed(a.firstMs.median, 0)} ms, (b) ${fixed(b.firstMs.median, 0)} ms, (c) ${fixed(c.firstMs.median, 0)} ms. Of that, \`docker run -d\` itself takes ${fixed(a.runMs.median, 0)}, ${fixed(b.runMs.median, 0)} and ${fixed(c.runMs.median, 0)} ms (the engine creating the container, its network and, for (a), the anonymous volume for /app/data, then starting it); the rest is the process inside getting to its first answer: ${fixed(a.firstMs.median - a.runMs.median, 0)} ms for (a), which starts node directly, against ${fixed(b.firstMs.median - b.runMs.median, 0)} and ${fixed(c.firstMs.median - c.runMs.median, 0)} ms for (b) and (c), which start npm, which then starts node. The same app started on the host answers after ${fixed(hostFirst, 0)} ms (node loading the app and opening SQLite).`,
   );
   out.push(
-    `- **Load.** Through the published port, (a) serves ${fixed(a.rpsVsHost.median, 2)}× the host's requests per second (p99 ${fixed(a.p99.median, 0)} ms vs ${fixed(an.per.host.p99.median, 0)} ms on the host); (b) ${fixed(b.rpsVsHost.median, 2)}×, (c) ${fixed(c.rpsVsHost.median, 2)}×. Sent straight to (a)'s bridge address instead, without docker-proxy, it serves ${fixed(a.directVsHost.median, 2)}× the host (p99 ${fixed(a.directP99.median, 0)} ms)${a.directVsHost.median - a.rpsVsHost.median > 0.1 ? ': most of the gap to the host is the userland proxy that publishes the port on 127.0.0.1, not the image' : ': the userland proxy that publishes the port costs little here'}${a.directVsHost.median >= 0.95 ? ', and without it the container is on a par with the host' : ''}. Container and host are loaded in alternating slices (see *Load* below), so a busy moment of this 2-core machine, which also runs the load generator, weighs on both sides of that ratio.${
+    `- **Load.** Through the published port, (a) serves ${fixed(a.rpsVsHost.median, 2)}× the host's requests per second (p99 ${fixed(a.p99.median, 0)} ms vs ${fixed(an.per.host.p99.median, 0)} ms on the host); (b) ${fixed(b.rpsVsHost.median, 2)}×, (c) ${fixed(c.rpsVsHost.median, 2)}×. ${loadSplit(a)} Container and host are loaded in alternating slices (see *Load* below), so a busy moment of this 2-core machine, which also runs the load generator, weighs on both sides of that ratio.${
       rerunAn
         ? ` In the rerun below: ${fixed(rerunAn.per.a.rpsVsHost.median, 2)}× through the published port, ${fixed(rerunAn.per.a.directVsHost.median, 2)}× straight to the bridge address.`
         : ''
