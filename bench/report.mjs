@@ -206,7 +206,11 @@ function loadSplit(a) {
   const share = (x) => fixed(x, 2);
   let text = `Sent straight to (a)'s bridge address instead, without docker-proxy, it serves ${share(direct)}× the host (p99 ${fixed(a.directP99.median, 0)} ms): the userland proxy that publishes the port on 127.0.0.1 accounts for ${share(Math.max(0, direct - viaPort))} of the host's throughput.`;
   if (Number.isFinite(quiet)) {
-    text += ` A second container of (a) with \`LOG_LEVEL=warn\`, also at its bridge address, serves ${share(quiet)}× (p99 ${fixed(a.quietP99.median, 0)} ms): writing one request-log line per request through the container's log driver (a pipe to the engine, which stores it as JSON) accounts for ${share(Math.max(0, quiet - direct))}, where the host app writes the same lines straight to a file. What is left, ${share(Math.max(0, 1 - quiet))}, is the container's own network path (veth and bridge) and the run-to-run noise.`;
+    text += ` A second container of (a) with \`LOG_LEVEL=warn\`, also at its bridge address, serves ${share(quiet)}× (p99 ${fixed(a.quietP99.median, 0)} ms): writing one request-log line per request through the container's log driver (a pipe to the engine, which stores it as JSON) accounts for ${share(Math.max(0, quiet - direct))}, where the host app writes the same lines straight to a file. ${
+      quiet >= 0.98
+        ? "With both out of the way the container is on a par with the host: its own network path (veth and bridge) costs nothing measurable here."
+        : `What is left, ${share(1 - quiet)}, is the container's own network path (veth and bridge) and the run-to-run noise.`
+    }`;
     text += ' Neither of the first two is a property of the image: the proxy is an engine setting (`"userland-proxy": false` in daemon.json routes published ports through iptables NAT instead), and the request log is the app\'s default at `LOG_LEVEL=info`, worth its cost in most deployments.';
   }
   return text;
