@@ -248,7 +248,9 @@ function reading(an, base, runs, rerunAn) {
 function engineNote(an) {
   const over = [an.per.b, an.per.c].filter((s) => s.stopMs.median > 10_000 && s.stopMs.median < 12_000).map((s) => s.stopMs.median - 10_000);
   if (over.length === 0) return '';
-  return ` What those two take beyond the 10 s grace period, about ${fixed(Math.min(...over) / 1000, 2)} s, is the engine's own share of a stop (signal, wait, tear-down); the same share is inside (a)'s ${fixed(an.per.a.stopMs.median / 1000, 2)} s, while the app itself, run on the host, exits ${fixed(an.per.host.stopMs.median / 1000, 2)} s after SIGTERM.`;
+  const a = an.per.a.stopMs.median;
+  const host = an.per.host.stopMs.median;
+  return ` What those two take beyond the 10 s grace period, about ${fixed(Math.min(...over) / 1000, 2)} s, is the engine killing the container and tearing it down. (a) takes ${fixed(a / 1000, 2)} s in all, and the app itself, run on the host, exits ${fixed(host / 1000, 2)} s after SIGTERM: ${host < a / 2 ? 'most of (a)\'s stop time is that same kind of engine work, not the app' : 'the app\'s own shutdown is a large part of it'}.`;
 }
 
 function stopNote(b, c) {
