@@ -5,7 +5,7 @@
 TOOLS_DIR="${CONTAINER_API_TOOLS:-/opt/container-api-tools}"
 NODE_MAJORS="${NODE_MAJORS:-24 22 26}"
 # What each major installs: a version range npm resolves, or an exact pin. Node 24 is pinned:
-# 24.22.x (and 26.12) changed how a stream made by Duplex.from() is torn down, and yeoman's
+# 24.22.3 (and 26.12.1) changed how a stream made by Duplex.from() is torn down, and yeoman's
 # file commit then fails with "AbortError: The operation was aborted" before any file is
 # written; 24.21.0 is the last release seen to work (checked on 2026-11-29).
 NODE_VERSIONS="${NODE_VERSIONS:-24=24.21.0}"

@@ -12,10 +12,9 @@ for major in $NODE_MAJORS; do
   dir="$TOOLS_DIR/node-$major"
   bin="$(node_bin "$major")"
   spec="$(node_spec "$major")"
-  # A pin must match exactly; a bare major, any release of it.
-  want="^v$spec\."
-  [ "$spec" != "$major" ] && want="^v${spec//./\\.}\$"
-  if [ -x "$bin" ] && "$bin" --version 2>/dev/null | grep -q "$want"; then
+  # "v24.21.0." starts with "v24." (a bare major: any release) and with "v24.21.0." (a pin:
+  # that release only), so one prefix test serves both.
+  if [ -x "$bin" ] && [[ "$("$bin" --version 2>/dev/null)." == "v$spec."* ]]; then
     chmod 755 "$dir"
     skip "node $major already at $bin ($("$bin" --version))"
     continue

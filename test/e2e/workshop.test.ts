@@ -126,11 +126,11 @@ function blockScript(body: string): string {
 /** Removes everything whose name starts with prefix; never fails. */
 function removeEverything(prefix: string) {
   const list = (args: string[]) =>
-    (spawnSync('docker', args, { encoding: 'utf8' }).stdout ?? '')
-      .split('\n')
+    run('docker', args, { allowFail: true })
+      .stdout.split('\n')
       .map((s) => s.trim())
       .filter((s) => s.startsWith(prefix));
-  const quiet = (args: string[]) => spawnSync('docker', args, { encoding: 'utf8' });
+  const quiet = (args: string[]) => run('docker', args, { allowFail: true });
   const containers = list(['ps', '-a', '--format', '{{.Names}}']);
   if (containers.length) quiet(['rm', '--force', '--volumes', ...containers]);
   const networks = list(['network', 'ls', '--format', '{{.Name}}']);
