@@ -4,11 +4,10 @@
 
 TOOLS_DIR="${CONTAINER_API_TOOLS:-/opt/container-api-tools}"
 NODE_MAJORS="${NODE_MAJORS:-24 22 26}"
-# What each major installs: a version range npm resolves, or an exact pin. Node 24 is pinned:
-# 24.22.3 (and 26.12.1) changed how a stream made by Duplex.from() is torn down, and yeoman's
-# file commit then fails with "AbortError: The operation was aborted" before any file is
-# written; 24.21.0 is the last release seen to work (checked on 2026-11-29).
-NODE_VERSIONS="${NODE_VERSIONS:-24=24.21.0}"
+# What each major installs: an npm version spec per major ("24=24.21.0"), or nothing for the
+# newest release of that line, looked up on the registry each time provisioning runs. No pin
+# by default: the project is proven on what users install today.
+NODE_VERSIONS="${NODE_VERSIONS:-}"
 
 # The npm version spec for a major: its pin from NODE_VERSIONS, else the major itself.
 node_spec() {
@@ -19,6 +18,8 @@ node_spec() {
   printf '%s' "$1"
 }
 PLUGIN_DIR=/usr/local/lib/docker/cli-plugins
+# Where docker.sh puts engine 26 (bin/dockerd, containerd, …); dockerd.sh runs it from there.
+ENGINE_DIR="$TOOLS_DIR/engine"
 DEBIAN_MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 export DEBIAN_FRONTEND=noninteractive
 export NEEDRESTART_SUSPEND=1   # keep needrestart quiet during apt-get install
@@ -48,4 +49,30 @@ apt_install() {
     apt-get update -q || log "warning: apt-get update reported errors; trying anyway"
   fi
   apt-get install -y -q "$@"
+}
+
+# Download Debian 13 (trixie) packages into a folder, without touching the machine's own apt
+# sources or state: apt runs against a throw-away source list, lists and cache under $2.
+# Signing: the machine's debian-archive-keyring already holds the trixie archive keys, so the
+# Release file is verified against it. No [trusted=yes] is used.
+trixie_download() { # dest-dir work-dir package...
+  local dest="$1" work="$2" keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+  shift 2
+  [ -r "$keyring" ] || die "missing $keyring (package debian-archive-keyring)"
+  mkdir -p "$work/lists/partial" "$work/cache/archives/partial" "$dest"
+  printf 'deb [signed-by=%s] %s trixie main\n' "$keyring" "$DEBIAN_MIRROR" >"$work/sources.list"
+  local opts=(
+    -o "Dir::Etc::SourceList=$work/sources.list"
+    -o "Dir::Etc::SourceParts=/dev/null"
+    -o "Dir::State::Lists=$work/lists"
+    -o "Dir::Cache=$work/cache"
+    -o "Acquire::Languages=none"
+    -o "APT::Sandbox::User=root"   # the work dir is root-only; no _apt sandbox needed
+  )
+  if [ ! -s "$work/.updated" ]; then
+    log "fetching trixie package lists into $work"
+    apt-get "${opts[@]}" update -q >"$work/update.log" 2>&1 || { tail -n 20 "$work/update.log" >&2; die "apt-get update (trixie) failed"; }
+    date >"$work/.updated"
+  fi
+  (cd "$dest" && apt-get "${opts[@]}" download "$@") || die "could not download $* from trixie"
 }

