@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import helpers, { result } from 'yeoman-test';
+import helpers, { result } from '../support/yeoman.js';
 import type ContainerApiGenerator from '../../generators/app/index.js';
 import { GENERATOR_PATH } from '../support/paths.js';
 

@@ -12,7 +12,7 @@ import { PersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClai
 import { Secret } from 'kubernetes-models/v1/Secret';
 import { Service } from 'kubernetes-models/v1/Service';
 import { parse, parseAllDocuments } from 'yaml';
-import helpers from 'yeoman-test';
+import helpers from '../support/yeoman.js';
 import type ContainerApiGenerator from '../../generators/app/index.js';
 import { GENERATOR_PATH, REPO_ROOT } from '../support/paths.js';
 

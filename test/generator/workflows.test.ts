@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { data, Evaluator, Lexer, Parser } from '@actions/expressions';
 import { truthy } from '@actions/expressions/result';
-import helpers from 'yeoman-test';
+import helpers from '../support/yeoman.js';
 import { parse as parseYaml } from 'yaml';
 import type ContainerApiGenerator from '../../generators/app/index.js';
 import { GENERATOR_PATH, REPO_ROOT } from '../support/paths.js';
