@@ -9,11 +9,12 @@ import path from 'node:path';
 <%_ } else { _%>
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 <%_ } _%>
-import { buildImage } from './support/docker.ts';
+import { buildImage, requireEngine } from './support/docker.ts';
 import { BUILD_LOG, ROOT, TEST_IMAGE, WORK_DIR<%- auth === 'token' ? ', PROJECT_TOKEN_FILE, TEST_TOKEN_FILE' : '' %> } from './support/project.ts';
 import { cleanUp } from './support/cleanup.ts';
 
 export default async function globalSetup(): Promise<void> {
+  await requireEngine();
   // Whatever a crashed earlier run left behind would clash with the fixed names.
   await cleanUp();
   rmSync(WORK_DIR, { recursive: true, force: true });

@@ -39,6 +39,27 @@ export async function docker(args: string[], options: { cwd?: string } = {}): Pr
   return result.stdout;
 }
 
+/** The oldest Docker Engine the Dockerfile works on: HEALTHCHECK --start-interval came in 25. */
+export const MIN_ENGINE_MAJOR = 25;
+
+/**
+ * Fails at once, before any build, when the engine is missing or older than the Dockerfile
+ * needs: otherwise an old engine fails later, inside the build, with a parse error.
+ */
+export async function requireEngine(): Promise<string> {
+  const result = await runDocker(['version', '--format', '{{.Server.Version}}']);
+  const version = result.stdout.trim();
+  if (result.code !== 0 || !version) {
+    throw new Error(`No Docker engine answers: start Docker, or point DOCKER_HOST at one.\n${result.stderr.trim()}`);
+  }
+  if (Number.parseInt(version, 10) < MIN_ENGINE_MAJOR) {
+    throw new Error(
+      `Docker Engine ${version} is too old: the Dockerfile's HEALTHCHECK --start-interval needs ${MIN_ENGINE_MAJOR} or later. Upgrade Docker (Docker Desktop 4.27+, docker-ce 25+).`,
+    );
+  }
+  return version;
+}
+
 export class BuildError extends Error {
   readonly output: string;
 

@@ -1,0 +1,54 @@
+/**
+ * Every Dockerfile the options can produce passes a public Dockerfile linter, dockerfile-utils
+ * (the checks behind VS Code's Docker support), with every optional rule raised to an error.
+ * hadolint ships as a binary that cannot be installed here, and BuildKit's own
+ * `docker build --check` needs buildx 0.15 or later (Debian 13 packages 0.13).
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { validate, ValidationSeverity, type ValidatorSettings } from 'dockerfile-utils';
+import helpers, { result } from '../support/yeoman.js';
+import { NODE_LINES, PERSISTENCE, RUNTIMES } from '../../generators/app/project.js';
+import type ContainerApiGenerator from '../../generators/app/index.js';
+import { GENERATOR_PATH } from '../support/paths.js';
+
+const STRICT: ValidatorSettings = Object.fromEntries(
+  [
+    'deprecatedMaintainer',
+    'directiveCasing',
+    'emptyContinuationLine',
+    'instructionCasing',
+    'instructionCmdMultiple',
+    'instructionEntrypointMultiple',
+    'instructionHealthcheckMultiple',
+    'instructionJSONInSingleQuotes',
+    'instructionWorkdirRelative',
+  ].map((rule) => [rule, ValidationSeverity.ERROR]),
+);
+
+/** One line per problem: line number, then the linter's message. */
+function lint(dockerfile: string): string[] {
+  return validate(dockerfile, STRICT).map((problem) => `${problem.range.start.line + 1}: ${problem.message}`);
+}
+
+const VARIANTS = NODE_LINES.flatMap((node) => RUNTIMES.flatMap((runtime) => PERSISTENCE.map((persistence) => ({ node, runtime, persistence }))));
+
+describe.each(VARIANTS)('the Dockerfile for --node $node --runtime $runtime --persistence $persistence', (variant) => {
+  it('has nothing for the linter to report', async () => {
+    await helpers.run<ContainerApiGenerator>(GENERATOR_PATH).withOptions({ yes: true, skipInstall: true, interactive: false, ...variant });
+    expect(lint(readFileSync(path.join(result.cwd, 'Dockerfile'), 'utf8'))).toEqual([]);
+  });
+});
+
+describe('the linter', () => {
+  it('reports the mistakes it is there for', () => {
+    const broken = 'FROM node:24-bookworm-slim\nworkdir app\nHEALTHCHECK --start-intervals=1s CMD ["node", "x.js"]\nEXPOSE http\nCMD [\'node\']\n';
+    expect(lint(broken)).toEqual([
+      '2: Instructions should be written in uppercase letters',
+      '2: WORKDIR paths should be absolute',
+      '3: Unknown flag: start-intervals',
+      '4: Invalid containerPort: http',
+      '5: Instruction written as a JSON array but is using single quotes instead of double quotes',
+    ]);
+  });
+});
