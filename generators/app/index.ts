@@ -59,6 +59,11 @@ export default class ContainerApiGenerator extends Generator<Answers, Options> {
       this.env.cwd = this.destinationRoot();
     }
     this.sourceRoot(TEMPLATE_ROOT);
+    // The project is installed with npm. Saying so spares yeoman-environment its lockfile
+    // search, which finds nothing in a new directory and prints "Error detecting the package
+    // manager. Falling back to npm."
+    const envOptions = (this.env as unknown as { options: { nodePackageManager?: string } }).options;
+    envOptions.nodePackageManager ??= 'npm';
   }
 
   #interactive(): boolean {
