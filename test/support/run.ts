@@ -10,6 +10,9 @@ export interface RunOptions {
   timeout?: number;
   /** Return a failed result instead of throwing. */
   allowFail?: boolean;
+  /** Run as this user and group (tests run as root; yo refuses root). */
+  uid?: number;
+  gid?: number;
 }
 
 export interface RunResult {
@@ -32,6 +35,8 @@ export function run(command: string, args: string[], options: RunOptions = {}): 
     stdio: ['ignore', 'pipe', 'pipe'],
     timeout: options.timeout ?? 10 * MINUTES,
     maxBuffer: 64 * 1024 * 1024,
+    uid: options.uid,
+    gid: options.gid,
   });
   const output = `${result.stdout ?? ''}\n${result.stderr ?? ''}`;
   const ok = result.status === 0;

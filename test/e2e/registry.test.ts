@@ -1,0 +1,209 @@
+/**
+ * The README's commands, typed as a user types them, against a registry.
+ *
+ * A local Verdaccio on 127.0.0.1 holds both published names, put there by
+ * scripts/publish.mjs (the release workflow's own script, so this is also its rehearsal), and
+ * proxies every other package to the npm registry. The commands are read from README.md and
+ * run verbatim by a shell; only the environment points npm at this registry, at an empty
+ * cache, and at a global prefix of the test's own.
+ *
+ * A first run must look clean: no "Error" and no "npm warn" line from the create command, the
+ * install it runs, or the project's own `npm test`.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { REPO_ROOT } from '../support/paths.js';
+import { MINUTES, SECONDS, run } from '../support/run.js';
+
+const README = readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
+/** What the README tells a user to type: the first line of its first sh block, and the yo route. */
+const CREATE = /```sh\n(npm create container-api@latest [^\n]*)\n/.exec(README)?.[1];
+const YO_INSTALL = /`(npm install -g yo generator-container-api)`/.exec(README)?.[1];
+const YO_RUN = /`(yo container-api my-api)`/.exec(README)?.[1];
+
+/** Lines a clean first run must not print. */
+const NOISE = /Error|npm warn/;
+const isRoot = process.getuid?.() === 0;
+/** yo refuses root: as root, it runs as nobody, with a home of its own. */
+const YO_USER = { uid: 65534, gid: 65534 };
+
+let work = '';
+let registry = '';
+let verdaccio: ChildProcess | undefined;
+let verdaccioLog = '';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Polls until the registry answers its ping, or fails with its own log. */
+async function waitForRegistry(deadline: number): Promise<void> {
+  for (;;) {
+    try {
+      if ((await fetch(`${registry}-/ping`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (verdaccio?.exitCode !== null || Date.now() > deadline) {
+      throw new Error(`Verdaccio did not answer on ${registry}:\n${verdaccioLog.slice(-4000)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** The environment a user's shell would have, with npm pointed at the local registry. */
+function userEnv(home: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    HOME: home,
+    npm_config_registry: registry,
+    npm_config_cache: path.join(home, '.npm'),
+    npm_config_prefix: path.join(work, 'global'),
+    NO_UPDATE_NOTIFIER: '1',
+  };
+  // Nothing of the developer's own npm setup leaks in, such as a token or another registry.
+  env.npm_config_userconfig = path.join(home, '.npmrc');
+  return env;
+}
+
+function shell(command: string, cwd: string, env: NodeJS.ProcessEnv, timeout = 10 * MINUTES) {
+  return run('sh', ['-c', command], { cwd, env, timeout });
+}
+
+function noisyLines(output: string): string[] {
+  return output.split('\n').filter((line) => NOISE.test(line));
+}
+
+beforeAll(async () => {
+  expect({ CREATE, YO_INSTALL, YO_RUN }).toEqual({
+    CREATE: expect.stringMatching(/^npm create container-api@latest /),
+    YO_INSTALL: expect.any(String),
+    YO_RUN: expect.any(String),
+  });
+  work = mkdtempSync(path.join(os.tmpdir(), 'registry-'));
+  chmodSync(work, 0o755);
+  const port = await freePort();
+  registry = `http://127.0.0.1:${port}/`;
+  const storage = path.join(work, 'storage');
+  const config = path.join(work, 'verdaccio.yaml');
+  // Our two names are served from this registry only, never merged with a public package of
+  // the same name; everything else is fetched from the npm registry on first use.
+  writeFileSync(
+    config,
+    [
+      `storage: ${storage}`,
+      'auth:',
+      '  htpasswd:',
+      `    file: ${path.join(work, 'htpasswd')}`,
+      'uplinks:',
+      '  npmjs:',
+      '    url: https://registry.npmjs.org/',
+      '    timeout: 60s',
+      'packages:',
+      "  'generator-container-api':",
+      '    access: $all',
+      '    publish: $authenticated',
+      "  'create-container-api':",
+      '    access: $all',
+      '    publish: $authenticated',
+      "  '**':",
+      '    access: $all',
+      '    proxy: npmjs',
+      'log: { type: stdout, format: pretty, level: warn }',
+      '',
+    ].join('\n'),
+  );
+  verdaccio = spawn(process.execPath, [path.join(REPO_ROOT, 'node_modules/verdaccio/bin/verdaccio'), '--config', config, '--listen', `127.0.0.1:${port}`], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  verdaccio.stdout!.on('data', (chunk: Buffer) => (verdaccioLog += chunk.toString()));
+  verdaccio.stderr!.on('data', (chunk: Buffer) => (verdaccioLog += chunk.toString()));
+  await waitForRegistry(Date.now() + 60 * SECONDS);
+
+  // A publisher account, made the way `npm adduser` makes one.
+  const user = await fetch(`${registry}-/user/org.couchdb.user:release`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'release', password: 'rehearsal-only' }),
+  });
+  expect(user.status).toBe(201);
+  const { token } = (await user.json()) as { token: string };
+  const publisher = path.join(work, 'publisher');
+  mkdirSync(publisher);
+  writeFileSync(path.join(publisher, '.npmrc'), `registry=${registry}\n//127.0.0.1:${port}/:_authToken=${token}\n`);
+  run(process.execPath, [path.join(REPO_ROOT, 'scripts/publish.mjs')], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, npm_config_userconfig: path.join(publisher, '.npmrc'), npm_config_registry: registry },
+  });
+}, 5 * MINUTES);
+
+afterAll(() => {
+  verdaccio?.kill();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+describe('the registry rehearsal', () => {
+  it('serves both names at the version in package.json', async () => {
+    const { version } = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
+    for (const name of ['generator-container-api', 'create-container-api']) {
+      const manifest = (await (await fetch(`${registry}${name}`)).json()) as { 'dist-tags': Record<string, string> };
+      expect(manifest['dist-tags'].latest).toBe(version);
+    }
+  });
+});
+
+describe("the README's npm create command, verbatim", () => {
+  const home = () => path.join(work, 'user');
+  let project = '';
+
+  it('writes and installs my-api, printing no error and no npm warning but npm exec\'s own', () => {
+    mkdirSync(home(), { recursive: true });
+    const { output } = shell(CREATE!, home(), userEnv(home()));
+    project = path.join(home(), 'my-api');
+    expect(existsSync(path.join(project, 'node_modules', 'express'))).toBe(true);
+    // npm says this of every package `npm create` fetches when no terminal can ask first
+    // (in a terminal it asks "Ok to proceed?"): npm's line, not one the project can avoid.
+    const npmExec = /^npm warn exec The following package was not found and will be installed: create-container-api@/;
+    expect(noisyLines(output).filter((line) => !npmExec.test(line))).toEqual([]);
+  }, 10 * MINUTES);
+
+  it("then passes the project's own tests, container tests included, as quietly", () => {
+    const { output } = shell('npm test', project, userEnv(home()), 25 * MINUTES);
+    expect(output).toMatch(/PASS .*test\/container\//);
+    expect(noisyLines(output)).toEqual([]);
+  }, 25 * MINUTES);
+});
+
+describe("the README's yo commands, verbatim", () => {
+  it('install yo and the generator globally, then generate as an unprivileged user', () => {
+    const home = path.join(work, 'yo-user');
+    mkdirSync(home, { recursive: true });
+    const install = shell(YO_INSTALL!, work, userEnv(home));
+    // yo's own postinstall (yodoctor) is the one script left unapproved: a global install has
+    // no package.json to record the decision in. Nothing else may warn.
+    const noisy = noisyLines(install.output);
+    expect(noisy.filter((line) => !/^npm warn install-scripts/.test(line))).toEqual([]);
+    const unapproved = noisy.flatMap((line) => /^npm warn install-scripts\s+(\S+)@\S+ \(/.exec(line)?.[1] ?? []);
+    expect(unapproved.filter((name) => name !== 'yo')).toEqual([]);
+
+    if (isRoot) chownSync(home, YO_USER.uid, YO_USER.gid);
+    const yo = run('sh', ['-c', `${YO_RUN} --yes --skip-install`], {
+      cwd: home,
+      env: { ...userEnv(home), PATH: `${path.join(work, 'global', 'bin')}:${process.env.PATH}` },
+      ...(isRoot ? { uid: YO_USER.uid, gid: YO_USER.gid } : {}),
+    });
+    expect(noisyLines(yo.output)).toEqual([]);
+    const stored = JSON.parse(readFileSync(path.join(home, 'my-api', '.yo-rc.json'), 'utf8'))['generator-container-api'];
+    expect(stored).toMatchObject({ name: 'my-api' });
+  }, 10 * MINUTES);
+});
