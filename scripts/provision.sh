@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Provision this machine for building and testing generator-container-api:
-# Node 24 (+22, 26 for base images), a Docker engine with buildx and compose,
-# a running dockerd, and locally made base images (no registry is reachable).
+# the newest Node 24 (+22, 26 for base images and the other Node lines' tests),
+# Docker Engine 26 with buildx and compose, a running dockerd, and locally made
+# base images (no registry is reachable).
 # Every step checks before it acts, so a second run only reports what it
 # skipped and finishes in seconds. Steps live in scripts/provision/*.sh and can
 # be run alone. Environment knobs:

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Smoke test of the provisioned machine, run at the end of scripts/provision.sh.
-# Why: proves what the tests depend on: the npm registry is reachable from a
+# Why: proves what the tests depend on: an engine new enough (25+), the npm registry reachable from a
 # container built on the local base image (CA bundle through the proxy), the
 # distroless stand-in runs node as 65532 without a shell, and BuildKit via the
 # buildx plugin handles RUN --mount=type=cache. Leaves no image behind.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+engine="$(docker version -f '{{.Server.Version}}')"
+log "engine $engine; $(docker info -f 'containerd {{.ContainerdCommit.ID}}, runc {{.RuncCommit.ID}}' 2>/dev/null)"
+[ "${engine%%.*}" -ge 25 ] 2>/dev/null || die "engine $engine is older than 25 (the generated Dockerfile needs --start-interval)"
 
 img=node:24-bookworm-slim
 distroless=gcr.io/distroless/nodejs24-debian12:nonroot
