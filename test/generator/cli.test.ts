@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { QUESTIONS } from '../../generators/app/command.js';
@@ -58,5 +58,60 @@ describe('create-container-api', () => {
 
     expect(cli(target, '--yes', '--skip-install', '--force').code).toBe(0);
     expect(existsSync(path.join(target, 'package.json'))).toBe(true);
+  });
+});
+
+describe('create-container-api: the target is checked before anything is written or printed', () => {
+  it('exits 2 naming a stored answer that does not parse, and changes nothing', () => {
+    const target = path.join(workdir, 'made');
+    expect(cli(target, '--yes', '--skip-install').code).toBe(0);
+    const rc = path.join(target, '.yo-rc.json');
+    const stored = JSON.parse(readFileSync(rc, 'utf8'));
+    stored['generator-container-api'].port = 'abc';
+    writeFileSync(rc, JSON.stringify(stored));
+    const before = readFileSync(path.join(target, 'compose.yaml'), 'utf8');
+
+    const { code, stdout, stderr } = cli(target, '--skip-install');
+    expect(code).toBe(2);
+    expect(stderr).toBe(`create-container-api: ${rc} "port": "abc" is not allowed: use a whole number from 1 to 65535.`);
+    expect(stdout).toBe('');
+    expect(readFileSync(path.join(target, 'compose.yaml'), 'utf8')).toBe(before);
+  });
+
+  it('exits 2 with one line when the path is a file', () => {
+    const file = path.join(workdir, 'notes.txt');
+    writeFileSync(file, 'mine');
+    for (const target of [file, path.join(file, 'api')]) {
+      const { code, stdout, stderr } = cli(target, '--yes', '--skip-install');
+      expect(code).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr).toBe(`create-container-api: ${file} is a file, not a directory: choose a directory to write the project to.`);
+    }
+    expect(readdirSync(workdir)).toEqual(['notes.txt']);
+  });
+
+  // chmod does not stop root, so as root the bin runs as an unprivileged user (setpriv, from
+  // util-linux) against a directory that user cannot write: the EACCES a new user would get.
+  it('exits 2 with one line when the user cannot write the directory', () => {
+    const locked = path.join(workdir, 'locked');
+    mkdirSync(locked);
+    chmodSync(workdir, 0o755);
+    chmodSync(locked, 0o555);
+    const asUser = process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : [];
+    for (const target of [locked, path.join(locked, 'api')]) {
+      const [command, ...prefix] = [...asUser, process.execPath];
+      const run = spawnSync(command!, [...prefix, CLI_PATH, target, '--yes', '--skip-install'], {
+        cwd: workdir,
+        encoding: 'utf8',
+        env: { ...process.env, HOME: os.tmpdir() },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      expect(run.stderr.trim()).toBe(
+        `create-container-api: ${locked} is not writable by you: choose a directory you can write to, or change its permissions.`,
+      );
+      expect(run.status).toBe(2);
+      expect(run.stdout).toBe('');
+    }
+    expect(readdirSync(locked)).toEqual([]);
   });
 });
