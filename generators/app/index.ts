@@ -1,22 +1,28 @@
 /**
  * The container-api generator: asks (or reads from flags) what the project needs, then
- * renders templates/project from the project model. Run by `yo container-api` and by the
+ * renders templates/project from the project model, and composes container-api:docker
+ * (templates/docker) with the container model of the same project. Run by `yo container-api` and by the
  * `create-container-api` bin alike. What every generator does alike (flags, the target
  * check, stored answers, conflicts) is in ../lib/generator.ts.
  */
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { DockerOptions } from '../docker/index.js';
 import { destinationPath, selectTemplates } from '../lib/files.js';
 import { QuestionGenerator, type RunOptions } from '../lib/generator.js';
 import { templateRoot } from '../lib/paths.js';
 import { type CliFlags, QUESTIONS } from './command.js';
+import { toContainerModel } from './container.js';
 import { FILE_RULES } from './files.js';
 import { type Answers, type ProjectModel, toProjectModel } from './project.js';
 
 export { GENERATOR_KEY } from '../lib/generator.js';
 
 const TEMPLATES = templateRoot('project');
+/** The shared container layer: Dockerfile, compose, container test support. */
+const DOCKER_GENERATOR = fileURLToPath(new URL('../docker/index.js', import.meta.url));
 
 type Options = RunOptions & CliFlags;
 
@@ -37,9 +43,11 @@ export default class ContainerApiGenerator extends QuestionGenerator<Answers, Op
     await this.askRemaining();
   }
 
-  configuring(): void {
+  async configuring(): Promise<void> {
     this.project = toProjectModel(this.answers);
     this.config.set({ ...this.answers });
+    const generatorOptions: Partial<DockerOptions> = { container: toContainerModel(this.project) };
+    await this.composeWith(DOCKER_GENERATOR, { generatorOptions });
   }
 
   writing(): void {

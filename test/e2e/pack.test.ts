@@ -52,13 +52,14 @@ describe('the published package', () => {
     const outside = files.filter((file) => !/^(dist\/|templates\/|package\.json$|README\.md$|LICENSE$)/.test(file));
     expect(outside).toEqual([]);
     expect(files).toContain('dist/generators/app/index.js');
+    expect(files).toContain('dist/generators/docker/index.js');
     expect(files).toContain('dist/cli/create-container-api.js');
     expect(files.filter((file) => file.startsWith('dist/') && !file.endsWith('.js'))).toEqual([]);
   });
 
   it('keeps dotfile templates under names npm does not drop', () => {
     expect(files).toContain('templates/project/_gitignore');
-    expect(files).toContain('templates/project/_dockerignore');
+    expect(files).toContain('templates/docker/_dockerignore');
   });
 });
 

@@ -50,4 +50,6 @@ export const APP_UID = <%- appUid %>;
 /** The node binary inside the runtime image<%- distroless ? ' (distroless: not on PATH)' : '' %>. */
 export const NODE_BIN = '<%- nodeBin %>';
 export const SECRET_PATH = '/run/secrets/api_token';
-export const DATA_DIR = '/app/data';
+<%_ if (dataDir) { _%>
+export const DATA_DIR = '<%- dataDir %>';
+<%_ } _%>
