@@ -4,14 +4,12 @@
  * a generator that containerizes another app composes it with that app's model.
  */
 import Generator, { type BaseOptions } from 'yeoman-generator';
-import { destinationPath, type FileRule, selectTemplates } from '../lib/files.js';
+import { destinationPath, selectTemplates } from '../lib/files.js';
 import { templateRoot } from '../lib/paths.js';
+import { FILE_RULES } from './files.js';
 import type { ContainerModel } from './model.js';
 
 const TEMPLATES = templateRoot('docker');
-
-/** Files of the layer that only some apps get. */
-export const FILE_RULES: readonly FileRule<ContainerModel>[] = [];
 
 export type DockerOptions = BaseOptions & { container?: ContainerModel };
 

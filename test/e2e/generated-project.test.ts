@@ -7,7 +7,8 @@
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CLI_PATH, REPO_ROOT } from '../support/paths.js';
+import { generate } from '../support/generate.js';
+import { REPO_ROOT } from '../support/paths.js';
 import { MINUTES, run } from '../support/run.js';
 
 /** Configurations whose container tests run here; the unit-test matrix covers the rest. */
@@ -40,7 +41,7 @@ describe.each(VARIANTS)('a generated project ($label)', ({ label, flags }) => {
 
   it('is generated and installed by create-container-api', () => {
     project = path.join(work, `e2e-${label}`);
-    const output = run(process.execPath, [CLI_PATH, project, '--yes', '--name', `e2e-${label}`, '--port', '8090', ...flags], { cwd: work }).output;
+    const output = generate(project, ['--yes', '--name', `e2e-${label}`, '--port', '8090', ...flags], { cwd: work }).output;
     expect(output).toMatch(/added \d+ packages/);
   }, 10 * MINUTES);
 

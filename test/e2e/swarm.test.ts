@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CLI_PATH } from '../support/paths.js';
+import { generate } from '../support/generate.js';
 import { MINUTES, run, SECONDS, type RunOptions } from '../support/run.js';
 
 const NAME = 'swarm-e2e';
@@ -115,7 +115,7 @@ describe('a generated project on a single-node Docker Swarm', () => {
 
   it('is generated, installed, and built as two image tags', () => {
     project = path.join(work, NAME);
-    run(process.execPath, [CLI_PATH, project, '--yes', '--name', NAME], { timeout: 10 * MINUTES });
+    generate(project, ['--yes', '--name', NAME], { timeout: 10 * MINUTES });
     token = readFileSync(path.join(project, 'secrets/api_token'), 'utf8').trim();
     docker(['buildx', 'build', '--load', '-t', `${IMAGE}:v1`, '.'], { cwd: project, timeout: 15 * MINUTES });
     // v2 differs from v1 by a label only: a new image ID is all a rollout needs.

@@ -18,12 +18,11 @@
  * environment override; the test sets unique ones and, pass or fail, removes every container,
  * volume, network and image whose name starts with PREFIX.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { CLI_PATH } from '../support/paths.js';
+import { generate } from '../support/generate.js';
 import { MINUTES, run } from '../support/run.js';
 
 const NAME = 'workshop-api';
@@ -95,7 +94,7 @@ function freePort(): Promise<number> {
 }
 
 /** Names bash sets itself: not carried from block to block. */
-const BASH_OWN = spawnSync('env', ['-i', 'bash', '-c', 'compgen -v'], { encoding: 'utf8' })
+const BASH_OWN = run('env', ['-i', 'bash', '-c', 'compgen -v'])
   .stdout.split('\n')
   .filter(Boolean)
   .concat(['PWD', 'OLDPWD', 'SHLVL', '_']);
@@ -154,7 +153,7 @@ describe.each(VARIANTS)('WORKSHOP.md ($label)', ({ label, flags }) => {
 
   beforeAll(() => {
     project = path.join(work, label, NAME);
-    run(process.execPath, [CLI_PATH, project, '--yes', '--skip-install', ...flags], { cwd: work });
+    generate(project, ['--yes', '--skip-install', ...flags], { cwd: work });
     // The generator's npm install leaves a lockfile, which the Docker build needs; the guide
     // uses nothing else of it (no node_modules on the host), so the lockfile alone is made.
     run('npm', ['install', '--package-lock-only', '--no-audit', '--no-fund'], { cwd: project });
@@ -244,15 +243,8 @@ describe.each(VARIANTS)('WORKSHOP.md ($label)', ({ label, flags }) => {
       try {
         for (const [index, block] of runnable.entries()) {
           const t0 = Date.now();
-          const result = spawnSync('bash', ['-c', blockScript(block.body)], {
-            cwd: project,
-            env,
-            encoding: 'utf8',
-            stdio: ['ignore', 'pipe', 'pipe'],
-            timeout: 8 * MINUTES,
-            maxBuffer: 64 * 1024 * 1024,
-          });
-          const output = `${result.stdout}${result.stderr}`;
+          const result = run('bash', ['-c', blockScript(block.body)], { cwd: project, env, timeout: 8 * MINUTES, allowFail: true });
+          const output = result.output;
           transcript.push(output);
           timings.push(`${((Date.now() - t0) / 1000).toFixed(1)}s  block ${index + 1} (WORKSHOP.md:${block.line})`);
           if (result.status !== 0) {

@@ -1,9 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { QUESTIONS } from '../../generators/app/command.js';
-import { CLI_PATH } from '../support/paths.js';
+import { generate } from '../support/generate.js';
 
 let workdir = '';
 beforeEach(() => (workdir = mkdtempSync(path.join(os.tmpdir(), 'cli-'))));
@@ -11,8 +10,9 @@ afterEach(() => rmSync(workdir, { recursive: true, force: true }));
 
 /** Runs the bin as CI would: no terminal on stdin. */
 function cli(...args: string[]) {
-  const run = spawnSync(process.execPath, [CLI_PATH, ...args], { cwd: workdir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  return { code: run.status, stdout: run.stdout, stderr: run.stderr.trim() };
+  const [target = '', ...flags] = args;
+  const result = generate(target, flags, { cwd: workdir, allowFail: true });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 describe('create-container-api', () => {
@@ -90,27 +90,26 @@ describe('create-container-api: the target is checked before anything is written
     expect(readdirSync(workdir)).toEqual(['notes.txt']);
   });
 
-  // chmod does not stop root, so as root the bin runs as an unprivileged user (setpriv, from
-  // util-linux) against a directory that user cannot write: the EACCES a new user would get.
+  // chmod does not stop root, so as root the bin runs as the unprivileged user nobody against
+  // a directory that user cannot write: the EACCES a new user would get.
   it('exits 2 with one line when the user cannot write the directory', () => {
     const locked = path.join(workdir, 'locked');
     mkdirSync(locked);
     chmodSync(workdir, 0o755);
     chmodSync(locked, 0o555);
-    const asUser = process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : [];
+    const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
     for (const target of [locked, path.join(locked, 'api')]) {
-      const [command, ...prefix] = [...asUser, process.execPath];
-      const run = spawnSync(command!, [...prefix, CLI_PATH, target, '--yes', '--skip-install'], {
+      const result = generate(target, ['--yes', '--skip-install'], {
         cwd: workdir,
-        encoding: 'utf8',
         env: { ...process.env, HOME: os.tmpdir() },
-        stdio: ['ignore', 'pipe', 'pipe'],
+        allowFail: true,
+        ...asUser,
       });
-      expect(run.stderr.trim()).toBe(
+      expect(result.stderr).toBe(
         `create-container-api: ${locked} is not writable by you: choose a directory you can write to, or change its permissions.`,
       );
-      expect(run.status).toBe(2);
-      expect(run.stdout).toBe('');
+      expect(result.status).toBe(2);
+      expect(result.stdout).toBe('');
     }
     expect(readdirSync(locked)).toEqual([]);
   });
