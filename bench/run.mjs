@@ -142,7 +142,10 @@ function makeContext(app, name, variant) {
   if (variant === 'a') {
     dockerfile = fs.readFileSync(path.join(app, 'Dockerfile'), 'utf8');
   } else {
-    dockerfile = fs.readFileSync(path.join(benchDir, 'dockerfiles', variant === 'b' ? 'naive.Dockerfile' : 'docker-init.Dockerfile'), 'utf8');
+    dockerfile = fs.readFileSync(
+      path.join(benchDir, 'dockerfiles', variant === 'b' ? 'naive.Dockerfile' : 'docker-init.Dockerfile'),
+      'utf8',
+    );
     fs.copyFileSync(
       path.join(benchDir, 'dockerfiles', variant === 'b' ? 'naive.dockerignore' : 'docker-init.dockerignore'),
       path.join(ctx, '.dockerignore'),
@@ -289,7 +292,15 @@ async function startHost(app) {
   const child = spawn(process.execPath, ['dist/server.js'], {
     cwd: app,
     stdio: ['ignore', out, out],
-    env: { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(HOST_PORT), DATA_DIR: dataDir, API_TOKEN: TOKEN, API_TOKEN_FILE: '' },
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      PORT: String(HOST_PORT),
+      DATA_DIR: dataDir,
+      API_TOKEN: TOKEN,
+      API_TOKEN_FILE: '',
+    },
   });
   hostChild = child;
   const exited = new Promise((r) => child.once('exit', (code, signal) => r({ code, signal })));
@@ -338,7 +349,10 @@ async function cleanup() {
         let progress = 0;
         for (let i = 0; i < recs.length; i += 40) {
           const ids = recs.slice(i, i + 40).map((r) => r.id);
-          const p = await docker(['buildx', 'prune', '-f', '--filter', `id="${ids.join('|')}"`], { allowFail: true, timeoutMs: 300_000 }).catch(() => null);
+          const p = await docker(['buildx', 'prune', '-f', '--filter', `id="${ids.join('|')}"`], {
+            allowFail: true,
+            timeoutMs: 300_000,
+          }).catch(() => null);
           if (p) progress += ids.filter((id) => p.out.includes(id)).length;
         }
         pruned += progress;
@@ -368,7 +382,7 @@ async function machine() {
     cores: os.cpus().length,
     memGiB: os.totalmem() / 2 ** 30,
     kernel: os.release(),
-    os: (/^PRETTY_NAME="?([^"\n]*)/m.exec(fs.readFileSync('/etc/os-release', 'utf8'))?.[1]) ?? os.type(),
+    os: /^PRETTY_NAME="?([^"\n]*)/m.exec(fs.readFileSync('/etc/os-release', 'utf8'))?.[1] ?? os.type(),
     docker: dockerVersion,
     buildx,
     node: process.version,
@@ -379,9 +393,22 @@ async function ensureBases() {
   if (!(await imageId(SLIM_BASE))) throw new Error(`${SLIM_BASE} is missing (scripts/provision.sh makes it)`);
   if (!(await imageId(FULL_BASE))) {
     log(`${FULL_BASE} is missing: building the local stand-in (bench/dockerfiles/node-full-base.Dockerfile, a few minutes) ...`);
-    await run('docker', ['buildx', 'build', '--progress=plain', '-t', FULL_BASE, '-f', path.join(benchDir, 'dockerfiles', 'node-full-base.Dockerfile'), path.join(benchDir, 'dockerfiles')], {
-      timeoutMs: 20 * 60_000,
-    });
+    await run(
+      'docker',
+      [
+        'buildx',
+        'build',
+        '--progress=plain',
+        '-t',
+        FULL_BASE,
+        '-f',
+        path.join(benchDir, 'dockerfiles', 'node-full-base.Dockerfile'),
+        path.join(benchDir, 'dockerfiles'),
+      ],
+      {
+        timeoutMs: 20 * 60_000,
+      },
+    );
   }
 }
 
@@ -450,14 +477,18 @@ async function main() {
         cacheMounts,
       };
       if (key === 'a') Object.assign(res.a, await appLayers(v.image));
-      log(`  ${key}: cold ${(cold.ms / 1000).toFixed(1)} s, rebuild ${(re.ms / 1000).toFixed(1)} s (deps reinstalled: ${re.depsReinstalled}), image ${mb(size)} MB, context ${kb(cold.contextBytes)} kB`);
+      log(
+        `  ${key}: cold ${(cold.ms / 1000).toFixed(1)} s, rebuild ${(re.ms / 1000).toFixed(1)} s (deps reinstalled: ${re.depsReinstalled}), image ${mb(size)} MB, context ${kb(cold.contextBytes)} kB`,
+      );
     }
     const host = await startHost(app);
     try {
       for (const key of order) {
         const r = await measureContainer(key, host);
         Object.assign(res[key], r);
-        log(`  ${key}: docker run ${fixed(r.runMs, 0)} ms, first 200 ${fixed(r.firstMs, 0)} ms, ${fixed(r.rps, 0)} req/s (host ${fixed(r.hostRps, 0)}), p99 ${r.p99} ms, stop ${fixed(r.stopMs / 1000, 2)} s (exit ${r.exitCode})`);
+        log(
+          `  ${key}: docker run ${fixed(r.runMs, 0)} ms, first 200 ${fixed(r.firstMs, 0)} ms, ${fixed(r.rps, 0)} req/s (host ${fixed(r.hostRps, 0)}), p99 ${r.p99} ms, stop ${fixed(r.stopMs / 1000, 2)} s (exit ${r.exitCode})`,
+        );
       }
     } finally {
       res.host = { firstMs: host.firstMs, ...(await host.stop()) };
@@ -465,7 +496,9 @@ async function main() {
     // The host's figures under load: those of the slices interleaved with (a), (b) and (c).
     res.host.rps = order.reduce((sum, k) => sum + res[k].hostRps, 0) / order.length;
     res.host.p99 = median(order.map((k) => res[k].hostP99));
-    log(`  host: first 200 ${fixed(res.host.firstMs, 0)} ms, ${fixed(res.host.rps, 0)} req/s, p99 ${res.host.p99} ms, stop ${fixed(res.host.stopMs / 1000, 2)} s`);
+    log(
+      `  host: first 200 ${fixed(res.host.firstMs, 0)} ms, ${fixed(res.host.rps, 0)} req/s, p99 ${res.host.p99} ms, stop ${fixed(res.host.stopMs / 1000, 2)} s`,
+    );
     runs.push(res);
   }
 
@@ -481,12 +514,12 @@ async function main() {
   };
   if (check) {
     if (!fs.existsSync(resultsFile)) throw new Error('--check needs bench/results.json from an earlier run');
-    fs.writeFileSync(rerunFile, JSON.stringify(results, null, 2) + '\n');
+    fs.writeFileSync(rerunFile, `${JSON.stringify(results, null, 2)}\n`);
     writeReport();
     log(`wrote bench/results.rerun.json and the rerun section of BENCHMARKS.md (${totalMin.toFixed(1)} min of measuring)`);
     return;
   }
-  fs.writeFileSync(resultsFile, JSON.stringify(results, null, 2) + '\n');
+  fs.writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
   fs.rmSync(rerunFile, { force: true });
   writeReport();
   log(`wrote BENCHMARKS.md, bench/chart.svg, bench/results.json (${totalMin.toFixed(1)} min of measuring)`);

@@ -15,9 +15,7 @@ const NAMESPACE = 'container-api:app';
 const GENERATOR = fileURLToPath(new URL('../generators/app/index.js', import.meta.url));
 
 const OPTIONS = {
-  ...Object.fromEntries(
-    QUESTIONS.map((q) => [q.key, { type: q.kind === 'toggle' ? ('boolean' as const) : ('string' as const) }]),
-  ),
+  ...Object.fromEntries(QUESTIONS.map((q) => [q.key, { type: q.kind === 'toggle' ? ('boolean' as const) : ('string' as const) }])),
   yes: { type: 'boolean', short: 'y' },
   force: { type: 'boolean' },
   'skip-install': { type: 'boolean' },
@@ -27,7 +25,10 @@ const OPTIONS = {
 function usage(): string {
   const lines = [`Usage: ${COMMAND} [directory] [options]`, '', 'Questions (each asked when not given; --yes takes the defaults):'];
   for (const q of QUESTIONS) {
-    const flag = q.kind === 'toggle' ? `--${q.key}, --no-${q.key}` : `--${q.key} ${q.kind === 'choice' ? q.choices.join('|') : (q.valueHint ?? '<value>')}`;
+    const flag =
+      q.kind === 'toggle'
+        ? `--${q.key}, --no-${q.key}`
+        : `--${q.key} ${q.kind === 'choice' ? q.choices.join('|') : (q.valueHint ?? '<value>')}`;
     const fallback = q.key === 'name' ? 'from the directory, else my-api' : String(q.default({ destination: '' }));
     lines.push(`  ${flag.padEnd(36)} ${q.message} (default: ${fallback})`);
   }

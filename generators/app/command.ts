@@ -5,24 +5,8 @@
  */
 import path from 'node:path';
 import validateNpmName from 'validate-npm-package-name';
-import {
-  choice,
-  flagLabel,
-  parseAnswers,
-  show,
-  toggle,
-  UsageError,
-  type DefaultContext,
-  type QuestionOf,
-} from '../lib/questions.js';
-import {
-  AUTH,
-  CI_PROVIDERS,
-  NODE_LINES,
-  PERSISTENCE,
-  RUNTIMES,
-  type Answers,
-} from './project.js';
+import { choice, flagLabel, parseAnswers, show, toggle, UsageError, type DefaultContext, type QuestionOf } from '../lib/questions.js';
+import { AUTH, CI_PROVIDERS, NODE_LINES, PERSISTENCE, RUNTIMES, type Answers } from './project.js';
 
 export { UsageError };
 export type Question = QuestionOf<Answers>;

@@ -61,9 +61,7 @@ export function buildImageFor(node: NodeLine): string {
 }
 
 export function runtimeImageFor(node: NodeLine, runtime: Runtime): string {
-  return runtime === 'distroless'
-    ? `gcr.io/distroless/nodejs${node}-debian12:nonroot`
-    : buildImageFor(node);
+  return runtime === 'distroless' ? `gcr.io/distroless/nodejs${node}-debian12:nonroot` : buildImageFor(node);
 }
 
 /**

@@ -99,9 +99,7 @@ export abstract class QuestionGenerator<A extends object, O extends RunOptions =
     try {
       accessSync(existing, constants.W_OK | constants.X_OK);
     } catch {
-      throw new UsageError(
-        `${existing} is not writable by you: choose a directory you can write to, or change its permissions.`,
-      );
+      throw new UsageError(`${existing} is not writable by you: choose a directory you can write to, or change its permissions.`);
     }
     if (existing !== root || this.options.force) return;
     if (this.#storedRaw() !== undefined) return;

@@ -14,9 +14,7 @@ import { generate } from '../support/generate.js';
 import { MINUTES, run } from '../support/run.js';
 
 const COMBINATIONS = NODE_LINES.flatMap((node) =>
-  RUNTIMES.flatMap((runtime) =>
-    PERSISTENCE.flatMap((persistence) => AUTH.map((auth) => ({ node, runtime, persistence, auth }))),
-  ),
+  RUNTIMES.flatMap((runtime) => PERSISTENCE.flatMap((persistence) => AUTH.map((auth) => ({ node, runtime, persistence, auth })))),
 );
 
 let work = '';

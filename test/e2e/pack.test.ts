@@ -28,9 +28,10 @@ beforeAll(() => {
   work = mkdtempSync(path.join(os.tmpdir(), 'pack-'));
   // Readable by the unprivileged yo user below.
   chmodSync(work, 0o755);
-  const packed = JSON.parse(
-    runCommand(process.execPath, [path.join(REPO_ROOT, 'scripts/pack.mjs'), work]).stdout,
-  ) as { generator: string; create: string };
+  const packed = JSON.parse(runCommand(process.execPath, [path.join(REPO_ROOT, 'scripts/pack.mjs'), work]).stdout) as {
+    generator: string;
+    create: string;
+  };
   tarball = packed.generator;
   createTarball = packed.create;
   prefix = path.join(work, 'prefix');
@@ -42,8 +43,8 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 describe('the published package', () => {
   let files: string[] = [];
   beforeAll(() => {
-    files = runCommand('tar', ['-tzf', tarball]).stdout
-      .split('\n')
+    files = runCommand('tar', ['-tzf', tarball])
+      .stdout.split('\n')
       .filter(Boolean)
       .map((entry) => entry.replace(/^package\//, ''));
   });

@@ -74,7 +74,10 @@ function dockerfileParts(dockerfile: string): Map<string, string[]> {
   parts.set(current, []);
   for (const raw of dockerfile.split('\n')) {
     const stage = /^FROM\s+\S+\s+AS\s+(\S+)/i.exec(raw);
-    if (stage) parts.set((current = `stage ${stage[1]}`), []);
+    if (stage) {
+      current = `stage ${stage[1]}`;
+      parts.set(current, []);
+    }
     parts.get(current)!.push(raw.trim());
   }
   return parts;
@@ -94,10 +97,7 @@ function freePort(): Promise<number> {
 }
 
 /** Names bash sets itself: not carried from block to block. */
-const BASH_OWN = run('env', ['-i', 'bash', '-c', 'compgen -v'])
-  .stdout.split('\n')
-  .filter(Boolean)
-  .concat(['PWD', 'OLDPWD', 'SHLVL', '_']);
+const BASH_OWN = run('env', ['-i', 'bash', '-c', 'compgen -v']).stdout.split('\n').filter(Boolean).concat(['PWD', 'OLDPWD', 'SHLVL', '_']);
 
 /**
  * Wraps one block: restore the state the blocks before it left, run it under `set -euo pipefail`,
@@ -171,7 +171,27 @@ describe.each(VARIANTS)('WORKSHOP.md ($label)', ({ label, flags }) => {
     expect(guide).not.toMatch(/<%|%>|undefined|\[object Object\]/);
     const numbered = guide.match(/^## (\d+)\. /gm)!.map((h) => Number(/\d+/.exec(h)![0]));
     expect(numbered).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-    for (const topic of ['docker build', 'docker commit', 'docker create', 'docker container ls', 'docker ps -a', 'docker container kill', 'docker pause', 'docker unpause', 'docker start', 'docker rm', 'docker volume ls', 'docker volume rm', '--unix-socket', 'Docker Hub', '--target', '--build-arg', '--progress', '--no-cache', '-f']) {
+    for (const topic of [
+      'docker build',
+      'docker commit',
+      'docker create',
+      'docker container ls',
+      'docker ps -a',
+      'docker container kill',
+      'docker pause',
+      'docker unpause',
+      'docker start',
+      'docker rm',
+      'docker volume ls',
+      'docker volume rm',
+      '--unix-socket',
+      'Docker Hub',
+      '--target',
+      '--build-arg',
+      '--progress',
+      '--no-cache',
+      '-f',
+    ]) {
       expect(guide).toContain(topic);
     }
     for (const instruction of ['FROM', 'RUN', 'ADD', 'COPY', 'EXPOSE', 'VOLUME', 'WORKDIR', 'CMD']) {
@@ -197,9 +217,11 @@ describe.each(VARIANTS)('WORKSHOP.md ($label)', ({ label, flags }) => {
       const [first, ...rest] = block.body.split('\n');
       if (/^# Not in this project/.test(first!)) continue;
       const where = /^# Dockerfile, (.+)$/.exec(first!)?.[1];
-      if (where === undefined) throw new Error(`WORKSHOP.md:${block.line}: a dockerfile block must start with "# Dockerfile, <where>" or "# Not in this project"`);
+      if (where === undefined)
+        throw new Error(`WORKSHOP.md:${block.line}: a dockerfile block must start with "# Dockerfile, <where>" or "# Not in this project"`);
       const part = parts.get(where);
-      if (!part) throw new Error(`WORKSHOP.md:${block.line}: the Dockerfile has no part "${where}" (it has: ${[...parts.keys()].join(', ')})`);
+      if (!part)
+        throw new Error(`WORKSHOP.md:${block.line}: the Dockerfile has no part "${where}" (it has: ${[...parts.keys()].join(', ')})`);
       for (const line of rest.map((l) => l.trim()).filter(Boolean)) {
         if (!part.includes(line)) throw new Error(`WORKSHOP.md:${block.line}: "${line}" is not a line of the Dockerfile's ${where}`);
         checked++;
@@ -208,12 +230,20 @@ describe.each(VARIANTS)('WORKSHOP.md ($label)', ({ label, flags }) => {
       }
     }
     expect(checked).toBeGreaterThan(10);
-    const used = new Set(dockerfile.split('\n').map((l) => INSTRUCTION.exec(l)?.[1]).filter((i): i is string => i !== undefined));
+    const used = new Set(
+      dockerfile
+        .split('\n')
+        .map((l) => INSTRUCTION.exec(l)?.[1])
+        .filter((i): i is string => i !== undefined),
+    );
     expect([...used].filter((i) => !quoted.has(i))).toEqual([]);
   });
 
   it('leaves out what the options leave out', () => {
-    const commands = blocks.filter((b) => b.lang === 'sh').map((b) => b.body).join('\n');
+    const commands = blocks
+      .filter((b) => b.lang === 'sh')
+      .map((b) => b.body)
+      .join('\n');
     if (flags.includes('none')) {
       expect(commands).not.toMatch(/api_token|TOKEN|Authorization/);
       expect(commands).not.toMatch(/\/app\/data|-data/);
@@ -259,7 +289,9 @@ describe.each(VARIANTS)('WORKSHOP.md ($label)', ({ label, flags }) => {
         const figures = ['^image: \\d+ MB', 'first 200 after \\d+ ms', 'memory: .*', 'build stage: .*', '(exec|shell) form: .*']
           .flatMap((re) => all.match(new RegExp(re, 'gm')) ?? [])
           .join('\n  ');
-        console.log(`[${label}] ${runnable.length} blocks in ${((Date.now() - started) / 1000).toFixed(0)} s\n  ${figures}\n${timings.join('\n')}`);
+        console.log(
+          `[${label}] ${runnable.length} blocks in ${((Date.now() - started) / 1000).toFixed(0)} s\n  ${figures}\n${timings.join('\n')}`,
+        );
       }
     },
     20 * MINUTES,

@@ -28,7 +28,12 @@ describe('container-api generator: defaults', () => {
 
   it('renders the model into package.json', () => {
     const pkg = readJson(path.join(result.cwd, 'package.json'));
-    expect(pkg.name).toBe(path.basename(result.cwd).toLowerCase().replace(/[^a-z0-9._~-]+/g, '-'));
+    expect(pkg.name).toBe(
+      path
+        .basename(result.cwd)
+        .toLowerCase()
+        .replace(/[^a-z0-9._~-]+/g, '-'),
+    );
     expect(pkg.type).toBe('module');
     expect(pkg.engines.node).toBe('>=24');
     expect(pkg.scripts.test).toContain('test:container');
@@ -58,9 +63,7 @@ describe('container-api generator: defaults', () => {
 
 describe('container-api generator: answers', () => {
   it('takes flags first and stores them', async () => {
-    await run()
-      .withArguments(['orders'])
-      .withOptions({ name: '@acme/orders', port: '8088', yes: true, interactive: false });
+    await run().withArguments(['orders']).withOptions({ name: '@acme/orders', port: '8088', yes: true, interactive: false });
     const project = path.join(result.cwd, 'orders');
     expect(readJson(path.join(project, 'package.json')).name).toBe('@acme/orders');
     expect(readJson(path.join(project, '.yo-rc.json'))[KEY]).toMatchObject({ name: '@acme/orders', port: 8088 });
@@ -167,9 +170,7 @@ describe('container-api generator: target directory and re-runs', () => {
     it('lists files the user changed and writes nothing without --force', async () => {
       const readme = path.join(project, 'README.md');
       writeFileSync(readme, '# my own notes\n');
-      await expect(rerun()).rejects.toThrow(
-        'These files differ from what the generator would write: README.md. Nothing was written.',
-      );
+      await expect(rerun()).rejects.toThrow('These files differ from what the generator would write: README.md. Nothing was written.');
       expect(readFileSync(readme, 'utf8')).toBe('# my own notes\n');
     });
 

@@ -39,7 +39,10 @@ describe('create-container-api', () => {
     [['--node', '18'], 'create-container-api: --node "18" is not allowed: use one of 22, 24, 26.'],
     [['--colour', 'red'], "create-container-api: Unknown option '--colour'. Run create-container-api --help for the options."],
     [['a', 'b'], 'create-container-api: Expected at most one directory, got 3: target a b.'],
-    [['--name', 'ok-name'], 'create-container-api: No terminal to ask "One-line description": pass --description <text>, or --yes to take the defaults.'],
+    [
+      ['--name', 'ok-name'],
+      'create-container-api: No terminal to ask "One-line description": pass --description <text>, or --yes to take the defaults.',
+    ],
   ])('exits 2 with one line for %j and writes nothing', (args, message) => {
     const { code, stderr } = cli('target', '--skip-install', ...args);
     expect(code).toBe(2);

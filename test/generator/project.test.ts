@@ -28,8 +28,22 @@ describe('the project model', () => {
   });
 
   it('derives the flags templates branch on', () => {
-    expect(toProjectModel(answers)).toMatchObject({ sqlite: true, token: true, distroless: false, githubActions: true, nodeBin: 'node', appUid: 1000 });
+    expect(toProjectModel(answers)).toMatchObject({
+      sqlite: true,
+      token: true,
+      distroless: false,
+      githubActions: true,
+      nodeBin: 'node',
+      appUid: 1000,
+    });
     const other = toProjectModel({ ...answers, runtime: 'distroless', persistence: 'none', auth: 'none', ci: 'none' });
-    expect(other).toMatchObject({ sqlite: false, token: false, distroless: true, githubActions: false, nodeBin: '/nodejs/bin/node', appUid: 65532 });
+    expect(other).toMatchObject({
+      sqlite: false,
+      token: false,
+      distroless: true,
+      githubActions: false,
+      nodeBin: '/nodejs/bin/node',
+      appUid: 65532,
+    });
   });
 });

@@ -73,7 +73,11 @@ function problems({ file, text, template }: Rendered): string[] {
   if (/[ \t]+$/m.test(text)) found.push('trailing whitespace');
   if (text.length > 0 && !text.endsWith('\n') && !file.startsWith('secrets/')) found.push('no final newline');
   if (/\.(ts|js|mjs)$/.test(file)) {
-    const { diagnostics = [] } = ts.transpileModule(text, { fileName: file, reportDiagnostics: true, compilerOptions: { target: ts.ScriptTarget.ES2023, module: ts.ModuleKind.NodeNext } });
+    const { diagnostics = [] } = ts.transpileModule(text, {
+      fileName: file,
+      reportDiagnostics: true,
+      compilerOptions: { target: ts.ScriptTarget.ES2023, module: ts.ModuleKind.NodeNext },
+    });
     for (const d of diagnostics) found.push(`TypeScript: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
   }
   if (/(^|\/)tsconfig[^/]*\.json$/.test(file)) {
@@ -111,7 +115,10 @@ describe('every combination of options', () => {
       for (const rendered of render(answers)) {
         const key = `${rendered.file}\0${rendered.text}`;
         let found = seen.get(key);
-        if (!found) seen.set(key, (found = problems(rendered)));
+        if (!found) {
+          found = problems(rendered);
+          seen.set(key, found);
+        }
         for (const problem of found) failures.push(`${rendered.file} (${JSON.stringify(answers)}): ${problem}`);
       }
     }

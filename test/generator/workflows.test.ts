@@ -47,10 +47,7 @@ async function workflowParser(text: string, file: string): Promise<Problem[]> {
   const parsed = parseWorkflow({ name: file, content: text }, new NoOperationTraceWriter());
   // Conversion builds the job graph and checks what the schema alone cannot (needs, matrix).
   const template = parsed.value ? await convertWorkflowTemplate(parsed.context, parsed.value) : undefined;
-  const messages = new Set([
-    ...parsed.context.errors.getErrors().map((e) => e.message),
-    ...(template?.errors ?? []).map((e) => e.Message),
-  ]);
+  const messages = new Set([...parsed.context.errors.getErrors().map((e) => e.message), ...(template?.errors ?? []).map((e) => e.Message)]);
   if (!parsed.value) messages.add(`${file}: not parsed`);
   return [...messages].map((message) => ({ linter: 'workflow-parser', message }));
 }
