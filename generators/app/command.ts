@@ -49,6 +49,7 @@ export const QUESTIONS: readonly Question[] = [
     message: 'npm package name of the API',
     valueHint: '<npm package name>',
     default: ({ destination }) => nameFromDirectory(destination),
+    defaultHelp: `from the directory, else ${DEFAULT_NAME}`,
     parse(raw, label = flagLabel('name')) {
       const value = String(raw).trim();
       const problem = npmNameProblem(value);

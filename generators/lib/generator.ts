@@ -8,7 +8,7 @@ import { accessSync, constants, existsSync, readdirSync, readFileSync, statSync 
 import path from 'node:path';
 import { isFilePending } from 'mem-fs-editor/state';
 import Generator, { type BaseOptions } from 'yeoman-generator';
-import { type DefaultContext, parseAnswers, type QuestionOf, UsageError } from './questions.js';
+import { type DefaultContext, describeDefault, parseAnswers, type QuestionOf, UsageError } from './questions.js';
 
 /** The one .yo-rc.json key this package's answers live under, whichever bin runs it. */
 export const GENERATOR_KEY = 'generator-container-api';
@@ -55,7 +55,7 @@ export abstract class QuestionGenerator<A extends object, O extends RunOptions =
       const allowed = question.kind === 'choice' ? ` (${question.choices.join('|')})` : '';
       this.option(String(question.key), {
         type: question.kind === 'toggle' ? Boolean : String,
-        description: `${question.message}${allowed}, default: ${String(question.default({ destination: '<dir>' }))}`,
+        description: `${question.message}${allowed}, default: ${describeDefault(question)}`,
       });
     }
     this.option('yes', { type: Boolean, alias: 'y', description: RUN_FLAGS.yes });

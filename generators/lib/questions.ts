@@ -22,6 +22,8 @@ interface QuestionBase<A, K extends keyof A> {
   valueHint?: string;
   /** The default, which may depend on the target directory. */
   default: (context: DefaultContext) => A[K];
+  /** How --help and the README state the default, when it depends on the directory. */
+  defaultHelp?: string;
   /**
    * Turns a raw value into a checked answer, or throws a UsageError whose message starts
    * with `label` (`--port` for a flag; the file and key for a stored answer).
@@ -69,6 +71,36 @@ export function toggle(key: string) {
     if (raw === 'false' || raw === 'no') return false;
     throw new UsageError(`${label} ${show(raw)} is not allowed: use --${key} or --no-${key}.`);
   };
+}
+
+/** The default as --help and the README state it: "on"/"off" for a toggle. */
+export function describeDefault<A>(question: QuestionOf<A>): string {
+  if (question.defaultHelp) return question.defaultHelp;
+  const value = question.default({ destination: '' });
+  return typeof value === 'boolean' ? (value ? 'on' : 'off') : String(value);
+}
+
+/** How a question is written as a flag: `--port <1-65535>`, `--node 22|24|26`, `--k8s, --no-k8s`. */
+export function describeFlag<A>(question: QuestionOf<A>): string {
+  const key = String(question.key);
+  if (question.kind === 'toggle') return `--${key}, --no-${key}`;
+  return `--${key} ${question.kind === 'choice' ? question.choices.join('|') : (question.valueHint ?? '<value>')}`;
+}
+
+/**
+ * The README's options table, made from the question table so the two cannot disagree
+ * (test/generator/readme.test.ts compares them; `npm run readme` rewrites it).
+ */
+export function optionsTable<A>(questions: readonly QuestionOf<A>[], runFlags: Record<string, string>): string {
+  const code = (text: string) => `\`${text.replaceAll('|', '\\|')}\``;
+  const rows = [
+    '| flag | what it sets | default |',
+    '| --- | --- | --- |',
+    '| `[directory]` | where to write the project | the current directory |',
+    ...questions.map((q) => `| ${code(describeFlag(q))} | ${q.message} | ${describeDefault(q)} |`),
+    ...Object.entries(runFlags).map(([flag, text]) => `| ${code(`--${flag}`)} | ${text} | |`),
+  ];
+  return rows.join('\n');
 }
 
 /**

@@ -268,12 +268,12 @@ describe("the generator's own workflows", () => {
     for (const file of OWN_FILES) expect((parseYaml(read(file)) as Workflow).permissions).toEqual({ contents: 'read' });
   });
 
-  it('build and run the generator tests on Node 22 and 24', () => {
+  it('build, lint and run the generator tests on Node 22 and 24', () => {
     const ci = parseYaml(read('ci.yml')) as Workflow;
     const job = Object.values(ci.jobs).find((j) => runs(j).includes('npm run test:generator'))!;
     expect(job.strategy?.matrix?.node).toEqual(['22', '24']);
     expect(step(job, 'actions/setup-node').with?.['node-version']).toBe('${{ matrix.node }}');
-    expect(runs(job)).toEqual(['npm ci', 'npm run build', 'npm run typecheck', 'npm run test:generator']);
+    expect(runs(job)).toEqual(['npm ci', 'npm run build', 'npm run lint', 'npm run typecheck', 'npm run test:generator']);
   });
 
   it('run the pack and end-to-end tests and the sample drift check after a build', () => {
