@@ -1,17 +1,8 @@
-import { slugFor, toProjectModel, type Answers } from '../../generators/app/project.js';
+import { QUESTIONS } from '../../generators/app/command.js';
+import { type Answers, slugFor, toProjectModel } from '../../generators/app/project.js';
 
-const answers: Answers = {
-  name: 'my-api',
-  description: 'An API.',
-  port: 3000,
-  node: '24',
-  runtime: 'slim',
-  persistence: 'sqlite',
-  auth: 'token',
-  ci: 'github',
-  workshop: true,
-  k8s: false,
-};
+/** Every question at its default: the model's input, whatever the question table holds. */
+const answers = Object.fromEntries(QUESTIONS.map((q) => [q.key, q.default({ destination: '/tmp/my-api' })])) as unknown as Answers;
 
 describe('the project model', () => {
   it.each([
