@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import helpers, { result } from '../support/yeoman.js';
 import type ContainerApiGenerator from '../../generators/app/index.js';
-import { GENERATOR_PATH } from '../support/paths.js';
+import { DOCKER_GENERATOR_PATH, GENERATOR_PATH } from '../support/paths.js';
 
 const KEY = 'generator-container-api';
 
@@ -185,5 +185,18 @@ describe('container-api generator: target directory and re-runs', () => {
       await rerun({ force: true });
       expect(readFileSync(readme, 'utf8')).not.toBe('# my own notes\n');
     });
+  });
+});
+
+describe('container-api:docker, the shared container layer', () => {
+  it('is composed by the app: its files are written with the rest, from the same answers', async () => {
+    await run().withOptions({ yes: true, interactive: false, port: '8123', name: '@acme/orders.api' });
+    result.assertFileContent('Dockerfile', /^EXPOSE 8123$/m);
+    result.assertFileContent('compose.yaml', /image: \$\{API_IMAGE:-orders-api:latest\}/);
+    result.assertFileContent('test/container/support/project.ts', "export const SLUG = 'orders-api';");
+  });
+
+  it('refuses to run without a container model to render', async () => {
+    await expect(helpers.run(DOCKER_GENERATOR_PATH)).rejects.toThrow('container-api:docker renders from a container model');
   });
 });
