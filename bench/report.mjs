@@ -1,5 +1,23 @@
-// Renders BENCHMARKS.md from the results of bench/run.mjs.
+// Renders BENCHMARKS.md and bench/chart.svg from the results of bench/run.mjs.
+import fs from 'node:fs';
+import { analyse } from './analyse.mjs';
+import { renderChart } from './chart.mjs';
 import { fixed, kb, mb } from './lib.mjs';
+
+/** The report and the chart for stored results, and a rerun to compare with them (or null). */
+export function renderAll(results, rerun) {
+  const analysis = analyse(results);
+  return { markdown: renderReport(results, analysis, rerun, rerun ? analyse(rerun) : null), svg: renderChart(analysis) };
+}
+
+/** BENCHMARKS.md and the chart from bench/results.json, plus the rerun comparison if there is one. */
+export function writeReportFiles({ resultsFile, rerunFile, chartFile, reportFile }) {
+  const results = JSON.parse(fs.readFileSync(resultsFile, 'utf8'));
+  const rerun = fs.existsSync(rerunFile) ? JSON.parse(fs.readFileSync(rerunFile, 'utf8')) : null;
+  const { markdown, svg } = renderAll(results, rerun);
+  fs.writeFileSync(chartFile, svg);
+  fs.writeFileSync(reportFile, markdown);
+}
 
 const KEYS = ['a', 'b', 'c'];
 
@@ -247,7 +265,7 @@ function loadSplit(a) {
   return text;
 }
 
-function reading(an, base, _runs, _rerunAn) {
+function reading(an, base, _runs, rerunAn) {
   const a = an.per.a;
   const b = an.per.b;
   const c = an.per.c;

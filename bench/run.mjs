@@ -14,41 +14,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { firstOk, fixed, kb, mb, median, parseBuildLog, probe, run, sleep, summary, tail } from './lib.mjs';
-import { renderChart } from './chart.mjs';
-import { renderReport } from './report.mjs';
+import { firstOk, fixed, kb, mb, median, parseBuildLog, probe, run, sleep, tail } from './lib.mjs';
+import { writeReportFiles } from './report.mjs';
+import { parseOptions, USAGE } from './options.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const benchDir = path.join(repo, 'bench');
 
-// ---- options --------------------------------------------------------------------------------
-const argv = process.argv.slice(2);
-const flag = (name) => argv.includes(name);
-const opt = (name, def) => {
-  const i = argv.indexOf(name);
-  return i >= 0 && argv[i + 1] !== undefined ? Number(argv[i + 1]) : def;
-};
-const quick = flag('--quick');
-// --check: measure again and keep the result as bench/results.rerun.json; BENCHMARKS.md keeps
-// the table of bench/results.json and gains a section comparing the rerun with it.
-const check = flag('--check');
-// --render: rewrite BENCHMARKS.md and the chart from the stored results, measuring nothing.
-const renderOnly = flag('--render');
-const opts = {
-  // 7 rather than the issue's minimum of 5: a rerun's medians then land within the reported
-  // noise about 99% of the time per cell instead of 97% (see BENCHMARKS.md, Rerun).
-  runs: opt('--runs', quick ? 1 : 7),
-  // Load comes in slices that alternate between the container and the host app (ABBA), so a
-  // busy moment of the machine lands on both sides of the throughput ratio alike.
-  slice: opt('--slice', quick ? 1 : 2),
-  rounds: opt('--rounds', quick ? 2 : 4),
-  warmup: 1,
-  connections: opt('--connections', 50),
-  path: '/items',
-  seedItems: 20,
-};
-if (flag('--help')) {
-  console.log('usage: npm run bench [-- --runs N] [--quick] [--check] [--render] [--slice S] [--rounds R] [--connections C]');
+// ---- options (bench/options.mjs) ------------------------------------------------------------
+const { check, renderOnly, help, opts } = parseOptions(process.argv.slice(2));
+if (help) {
+  console.log(USAGE);
   process.exit(0);
 }
 
@@ -528,90 +504,8 @@ async function main() {
 const resultsFile = path.join(benchDir, 'results.json');
 const rerunFile = path.join(benchDir, 'results.rerun.json');
 
-/** BENCHMARKS.md and the chart from bench/results.json, plus the rerun comparison if there is one. */
 function writeReport() {
-  const results = JSON.parse(fs.readFileSync(resultsFile, 'utf8'));
-  const rerun = fs.existsSync(rerunFile) ? JSON.parse(fs.readFileSync(rerunFile, 'utf8')) : null;
-  const analysis = analyse(results);
-  fs.writeFileSync(path.join(benchDir, 'chart.svg'), renderChart(analysis));
-  fs.writeFileSync(path.join(repo, 'BENCHMARKS.md'), renderReport(results, analysis, rerun, rerun ? analyse(rerun) : null));
-}
-
-/**
- * A target's verdict from a summary: met when the median is on the right side of the limit, and
- * `close` when the limit lies within the noise of the median, so that a rerun may fall either side.
- */
-function verdict(stat, limit, kind) {
-  return {
-    met: kind === 'max' ? stat.median <= limit : stat.median >= limit,
-    close: Math.abs(stat.median - limit) <= stat.noise,
-  };
-}
-
-/** Per-metric summaries, per-run ratios and the issue's targets. */
-export function analyse(results) {
-  const { runs, base } = results;
-  const metrics = ['size', 'contextBytes', 'coldMs', 'rebuildMs', 'runMs', 'firstMs', 'stopMs', 'rps', 'p99'];
-  const per = {};
-  for (const k of ['a', 'b', 'c']) {
-    per[k] = {};
-    for (const mtr of metrics) per[k][mtr] = summary(runs.map((r) => r[k][mtr]));
-    per[k].rebuildShare = summary(runs.map((r) => r[k].rebuildMs / r[k].coldMs));
-    per[k].rpsVsHost = summary(runs.map((r) => r[k].rps / (r[k].hostRps ?? r.host.rps)));
-    // (a)'s diagnostic targets: its bridge address (direct), and a LOG_LEVEL=warn twin's (quiet).
-    for (const d of ['direct', 'quiet']) {
-      per[k][`${d}Rps`] = summary(runs.map((r) => r[k][`${d}Rps`]));
-      per[k][`${d}P99`] = summary(runs.map((r) => r[k][`${d}P99`]));
-      per[k][`${d}VsHost`] = summary(runs.map((r) => r[k][`${d}Rps`] / (r[k].hostRps ?? r.host.rps)));
-    }
-    per[k].depsReinstalled = runs.map((r) => r[k].depsReinstalled);
-    per[k].exitCodes = runs.map((r) => r[k].exitCode);
-    per[k].rebuildCached = runs.map((r) => r[k].rebuildCached);
-  }
-  per.host = {};
-  for (const mtr of ['firstMs', 'stopMs', 'rps', 'p99']) per.host[mtr] = summary(runs.map((r) => r.host[mtr]));
-  const ratios = {};
-  for (const other of ['b', 'c']) {
-    ratios[other] = {};
-    for (const mtr of metrics) ratios[other][mtr] = summary(runs.map((r) => r.a[mtr] / r[other][mtr]));
-  }
-  const nm = summary(runs.map((r) => r.a.nodeModules));
-  const dist = summary(runs.map((r) => r.a.dist));
-  const limit = base.runtimeSize + 1.15 * (nm.median + dist.median);
-  const ratio = (st) => `${fixed(st.median, 2)} (${fixed(st.min, 2)}–${fixed(st.max, 2)})`;
-  const targets = [
-    {
-      name: 'image ≤ base + 1.15 × (prod node_modules + dist)',
-      value: `${mb(per.a.size.median)} MB vs limit ${mb(limit)} MB (base ${mb(base.runtimeSize)} + 1.15 × (${mb(nm.median)} + ${mb(dist.median, 2)}))`,
-      met: per.a.size.median <= limit,
-    },
-    {
-      name: 'source-only rebuild does not reinstall dependencies',
-      value: `deps reinstalled in ${per.a.depsReinstalled.filter(Boolean).length} of ${runs.length} rebuilds`,
-      met: per.a.depsReinstalled.every((x) => x === false),
-    },
-    {
-      name: 'source-only rebuild ≤ 25% of a cold build',
-      value: `median ${fixed(per.a.rebuildShare.median * 100, 1)}% (${fixed(per.a.rebuildShare.min * 100, 1)}–${fixed(per.a.rebuildShare.max * 100, 1)}%)`,
-      ...verdict(per.a.rebuildShare, 0.25, 'max'),
-    },
-    {
-      name: 'docker stop ≤ 1 s',
-      value: `median ${fixed(per.a.stopMs.median / 1000, 2)} s (max ${fixed(per.a.stopMs.max / 1000, 2)} s), exit codes ${[...new Set(per.a.exitCodes)].join(', ')}`,
-      ...verdict(per.a.stopMs, 1000, 'max'),
-    },
-    {
-      name: 'first 200 ≤ 1.5 s after docker run',
-      value: `median ${fixed(per.a.firstMs.median / 1000, 2)} s (max ${fixed(per.a.firstMs.max / 1000, 2)} s)`,
-      ...verdict(per.a.firstMs, 1500, 'max'),
-    },
-    {
-      name: 'container req/s ≥ 0.9 × host',
-      value: `median ratio ${ratio(per.a.rpsVsHost)} through the published 127.0.0.1 port; ${ratio(per.a.directVsHost)} straight to the container's bridge address; ${ratio(per.a.quietVsHost)} to the bridge address with LOG_LEVEL=warn`,
-      ...verdict(per.a.rpsVsHost, 0.9, 'min'),
-    },
-  ];
-  return { per, ratios, targets, nodeModules: nm, dist, limit, base, runs: runs.length };
+  writeReportFiles({ resultsFile, rerunFile, chartFile: path.join(benchDir, 'chart.svg'), reportFile: path.join(repo, 'BENCHMARKS.md') });
 }
 
 const isMain = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
