@@ -99,6 +99,44 @@ function problems({ file, text, template }: Rendered): string[] {
   return found;
 }
 
+describe('the templates', () => {
+  const sources = ['project', 'docker'].flatMap((set) =>
+    selectTemplates(templateRoot(set), [], {}).map((t) => ({
+      name: `${set}/${t}`,
+      text: readFileSync(path.join(templateRoot(set), t), 'utf8'),
+    })),
+  );
+  const tags = (text: string) => text.match(/<%[\s\S]*?%>/g) ?? [];
+
+  it('use one tag style: <%- value %> for output, <%_ … _%> for control', () => {
+    const odd = sources.flatMap(({ name, text }) =>
+      tags(text)
+        .filter((tag) => !/^<%-[\s\S]*[^-_]%>$/.test(tag) && !/^<%_[\s\S]*_%>$/.test(tag))
+        .map((tag) => `${name}: ${tag}`),
+    );
+    expect(odd).toEqual([]);
+    expect(sources.length).toBeGreaterThan(50);
+  });
+
+  it('compare no strings: the model holds the flags they branch on', () => {
+    const comparisons = sources.flatMap(({ name, text }) =>
+      tags(text)
+        .filter((tag) => /[!=]==?\s*['"`]|['"`]\s*[!=]==?/.test(tag))
+        .map((tag) => `${name}: ${tag}`),
+    );
+    expect(comparisons).toEqual([]);
+  });
+
+  it('put no expression inside an import list: a name that depends on an option has a line of its own', () => {
+    const imports = sources.flatMap(({ name, text }) =>
+      (text.match(/^import [^;]*?from '[^']+';$/gm) ?? []).filter((line) => line.includes('<%-')).map((line) => `${name}: ${line}`),
+    );
+    expect(imports).toEqual([]);
+    const multiLine = sources.filter(({ text }) => /^import \{\n<%_ if/m.test(text));
+    expect(multiLine.length).toBeGreaterThan(0);
+  });
+});
+
 describe('every combination of options', () => {
   const all = combinations();
 
