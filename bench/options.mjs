@@ -1,4 +1,10 @@
-// What `npm run bench -- …` was asked to do.
+// What `npm run bench -- …` was asked to do, and the fixed names and ports of what it makes.
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const benchDir = path.join(repo, 'bench');
 export const USAGE = 'usage: npm run bench [-- --runs N] [--quick] [--check] [--render] [--slice S] [--rounds R] [--connections C]';
 
 export function parseOptions(argv) {
@@ -31,3 +37,20 @@ export function parseOptions(argv) {
     },
   };
 }
+
+export const { check, renderOnly, help, opts } = parseOptions(process.argv.slice(2));
+
+export const VARIANTS = {
+  a: { label: '(a) generated', image: 'bench-a', container: 'bench-run-a', port: 13101 },
+  b: { label: '(b) naive single-stage', image: 'bench-b', container: 'bench-run-b', port: 13102 },
+  c: { label: '(c) docker init-style', image: 'bench-c', container: 'bench-run-c', port: 13103 },
+};
+export const HOST_PORT = 13100;
+export const TOKEN = 'bench-token-not-a-secret';
+export const FULL_BASE = 'node:24-bookworm';
+export const SLIM_BASE = 'node:24-bookworm-slim';
+export const tag = `${process.pid}-${Date.now().toString(36)}`;
+export const work = path.join(os.tmpdir(), `bench-work-${tag}`);
+export const log = (...a) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...a);
+// (a) quiet: a second container of (a) for one diagnostic, see measureContainer.
+export const QUIET_CONTAINER = 'bench-run-a-quiet';
