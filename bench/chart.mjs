@@ -27,26 +27,35 @@ function panel({ x0, title, unit, series, guides, fmt, tick = fmt }) {
     out.push(`<line x1="${left}" x2="${left + plotW}" y1="${y(v)}" y2="${y(v)}" stroke="#ddd"/>`);
     out.push(`<text x="${left - 6}" y="${y(v) + 4}" text-anchor="end" font-size="11" fill="#555">${esc(tick(v))}</text>`);
   }
-  out.push(`<text x="${x0 + 12}" y="${top + h / 2}" font-size="11" fill="#555" transform="rotate(-90 ${x0 + 12} ${top + h / 2})" text-anchor="middle">${esc(unit)}</text>`);
+  out.push(
+    `<text x="${x0 + 12}" y="${top + h / 2}" font-size="11" fill="#555" transform="rotate(-90 ${x0 + 12} ${top + h / 2})" text-anchor="middle">${esc(unit)}</text>`,
+  );
   const bw = plotW / series.length;
   series.forEach((s, i) => {
     const cx = left + bw * i + bw / 2;
     const barW = Math.round(bw * 0.55 * 10) / 10;
-    out.push(`<rect x="${cx - barW / 2}" y="${y(s.median)}" width="${barW}" height="${top + h - y(s.median)}" fill="${COLORS[s.key]}"><title>${esc(`${NAMES[s.key]}: median ${fmt(s.median)} ${unit} (min ${fmt(s.min)}, max ${fmt(s.max)})`)}</title></rect>`);
+    out.push(
+      `<rect x="${cx - barW / 2}" y="${y(s.median)}" width="${barW}" height="${top + h - y(s.median)}" fill="${COLORS[s.key]}"><title>${esc(`${NAMES[s.key]}: median ${fmt(s.median)} ${unit} (min ${fmt(s.min)}, max ${fmt(s.max)})`)}</title></rect>`,
+    );
     if (s.max > s.min) {
       out.push(`<line x1="${cx}" x2="${cx}" y1="${y(s.max)}" y2="${y(s.min)}" stroke="#222" stroke-width="1.2"/>`);
-      for (const v of [s.min, s.max]) out.push(`<line x1="${cx - 6}" x2="${cx + 6}" y1="${y(v)}" y2="${y(v)}" stroke="#222" stroke-width="1.2"/>`);
+      for (const v of [s.min, s.max])
+        out.push(`<line x1="${cx - 6}" x2="${cx + 6}" y1="${y(v)}" y2="${y(v)}" stroke="#222" stroke-width="1.2"/>`);
     }
     out.push(`<text x="${cx}" y="${y(s.max) - 6}" text-anchor="middle" font-size="12" font-weight="600">${esc(fmt(s.median))}</text>`);
     out.push(`<text x="${cx}" y="${top + h + 16}" text-anchor="middle" font-size="11">${esc(NAMES[s.key])}</text>`);
   });
   for (const g of guides) {
-    out.push(`<line x1="${left}" x2="${left + plotW}" y1="${y(g.value)}" y2="${y(g.value)}" stroke="${g.color}" stroke-dasharray="5 4" stroke-width="1.5"/>`);
+    out.push(
+      `<line x1="${left}" x2="${left + plotW}" y1="${y(g.value)}" y2="${y(g.value)}" stroke="${g.color}" stroke-dasharray="5 4" stroke-width="1.5"/>`,
+    );
   }
   // Legend for the dashed lines, under the title (the lines can sit close to the bars' tops).
   guides.forEach((g, i) => {
     const ly = 46 + i * 13;
-    out.push(`<line x1="${left}" x2="${left + 22}" y1="${ly - 4}" y2="${ly - 4}" stroke="${g.color}" stroke-dasharray="5 4" stroke-width="1.5"/>`);
+    out.push(
+      `<line x1="${left}" x2="${left + 22}" y1="${ly - 4}" y2="${ly - 4}" stroke="${g.color}" stroke-dasharray="5 4" stroke-width="1.5"/>`,
+    );
     out.push(`<text x="${left + 28}" y="${ly}" font-size="10" fill="${g.color}">${esc(`${g.label}: ${fmt(g.value)} ${unit}`)}</text>`);
   });
   out.push(`<line x1="${left}" x2="${left}" y1="${top}" y2="${top + h}" stroke="#888"/>`);

@@ -1,5 +1,25 @@
-// Renders BENCHMARKS.md from the results of bench/run.mjs.
+// Renders BENCHMARKS.md and bench/chart.svg from the results of bench/run.mjs.
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import ejs from 'ejs';
+import { analyse } from './analyse.mjs';
+import { renderChart } from './chart.mjs';
 import { fixed, kb, mb } from './lib.mjs';
+
+/** The report and the chart for stored results, and a rerun to compare with them (or null). */
+export function renderAll(results, rerun) {
+  const analysis = analyse(results);
+  return { markdown: renderReport(results, analysis, rerun, rerun ? analyse(rerun) : null), svg: renderChart(analysis) };
+}
+
+/** BENCHMARKS.md and the chart from bench/results.json, plus the rerun comparison if there is one. */
+export function writeReportFiles({ resultsFile, rerunFile, chartFile, reportFile }) {
+  const results = JSON.parse(fs.readFileSync(resultsFile, 'utf8'));
+  const rerun = fs.existsSync(rerunFile) ? JSON.parse(fs.readFileSync(rerunFile, 'utf8')) : null;
+  const { markdown, svg } = renderAll(results, rerun);
+  fs.writeFileSync(chartFile, svg);
+  fs.writeFileSync(reportFile, markdown);
+}
 
 const KEYS = ['a', 'b', 'c'];
 
@@ -20,10 +40,20 @@ const ROWS = [
   { id: 'rps', label: 'Throughput, GET /items (req/s)', f: (x) => fixed(x, 0), ratio: true, host: true, timed: true },
   { id: 'p99', label: 'p99 latency under that load (ms)', f: (x) => fixed(x, 0), ratio: true, host: true, timed: true },
   { id: 'rpsVsHost', label: 'Throughput ÷ same app on the host', f: (x) => fixed(x, 2) },
-  { id: 'directRps', label: 'Throughput to the container\'s bridge IP, no docker-proxy (req/s; (a) only)', f: (x) => fixed(x, 0), timed: true },
+  {
+    id: 'directRps',
+    label: "Throughput to the container's bridge IP, no docker-proxy (req/s; (a) only)",
+    f: (x) => fixed(x, 0),
+    timed: true,
+  },
   { id: 'directP99', label: 'p99 latency, bridge IP (ms; (a) only)', f: (x) => fixed(x, 0), timed: true },
   { id: 'directVsHost', label: 'Bridge-IP throughput ÷ host ((a) only)', f: (x) => fixed(x, 2) },
-  { id: 'quietRps', label: 'Throughput, bridge IP and LOG_LEVEL=warn: no request log (req/s; (a) only)', f: (x) => fixed(x, 0), timed: true },
+  {
+    id: 'quietRps',
+    label: 'Throughput, bridge IP and LOG_LEVEL=warn: no request log (req/s; (a) only)',
+    f: (x) => fixed(x, 0),
+    timed: true,
+  },
   { id: 'quietP99', label: 'p99 latency, bridge IP and LOG_LEVEL=warn (ms; (a) only)', f: (x) => fixed(x, 0), timed: true },
   { id: 'quietVsHost', label: 'Bridge IP and LOG_LEVEL=warn throughput ÷ host ((a) only)', f: (x) => fixed(x, 2) },
 ];
@@ -38,100 +68,38 @@ function count(xs, pred) {
   return `${xs.filter(pred).length} of ${xs.length}`;
 }
 
+const TEMPLATE = fileURLToPath(new URL('./BENCHMARKS.md.ejs', import.meta.url));
+
+/** BENCHMARKS.md: the prose is bench/BENCHMARKS.md.ejs; the numbers and readings come from here. */
 export function renderReport(results, an, rerun, rerunAn) {
   const { machine: m, options: o, base, runs } = results;
-  const L = [];
-  const p = (...lines) => L.push(...lines);
-  p(
-    '# Benchmarks',
-    '',
-    '<!-- Written by `npm run bench` (bench/run.mjs). A rerun rewrites this file: edit the harness, not this file. -->',
-    '',
-    `The same generated app (the generator's defaults: Node 24, slim runtime, SQLite on a volume, token auth) built three ways and measured side by side, ${runs.length} run(s), ${results.date.slice(0, 16).replace('T', ' ')} UTC:`,
-    '',
-    "- **(a) generated** — the generator's own Dockerfile and .dockerignore, unchanged except for the npm cache-mount id (see *What was measured, and how*).",
-    `- **(b) naive single-stage** — [bench/dockerfiles/naive.Dockerfile](bench/dockerfiles/naive.Dockerfile): \`FROM ${base.full}\` (full image), \`COPY . .\`, \`RUN npm install && npm run build\`, shell-form \`CMD npm start\`; the .dockerignore tutorials give (\`node_modules\`, \`npm-debug.log\`).`,
-    '- **(c) docker init-style** — [bench/dockerfiles/docker-init.Dockerfile](bench/dockerfiles/docker-init.Dockerfile), written by us after the structure of `docker init`\'s Node template (stages base / deps / build / final, bind-mounted package files, npm cache mount, `npm ci --omit=dev`, `USER node`, shell-form `CMD npm run start`) with its .dockerignore.',
-    '',
-    'Cells: **median** (min–max over the runs). The *noise* of a cell is the farther end of its min–max from the median; a rerun is compared with this table by it (see *Rerun*). Ratio columns: (a) divided by (b) or (c) *within the same run*, then the median of those per-run ratios, so that a slow moment of the machine affects both sides of a ratio alike.',
-    '',
-  );
-  p('| Measure | (a) generated | (b) naive | (c) docker init-style | host (`node dist/server.js`) | a ÷ b | a ÷ c |', '|---|---|---|---|---|---|---|');
-  for (const r of ROWS) {
-    const cells = KEYS.map((k) => cell(an.per[k][r.id], r.f));
-    const host = r.host ? cell(an.per.host[r.id], r.f) : '';
-    const ratio = (k) => (r.ratio ? cell(an.ratios[k][r.id], (x) => fixed(x, 2)) : '');
-    p(`| ${r.label} | ${cells.join(' | ')} | ${host} | ${ratio('b')} | ${ratio('c')} |`);
-  }
-  p(
-    `| Dependencies reinstalled on that rebuild | ${KEYS.map((k) => count(an.per[k].depsReinstalled, Boolean)).join(' | ')} | | | |`,
-    `| Build steps cached on that rebuild (per run) | ${KEYS.map((k) => an.per[k].rebuildCached.join(', ')).join(' | ')} | | | |`,
-    `| Exit code after \`docker stop\` (per run) | ${KEYS.map((k) => an.per[k].exitCodes.join(', ')).join(' | ')} | ${runs.map((r) => r.host.exitCode).join(', ')} | | |`,
-    '',
-  );
-
-  p('## Targets (from issue 7, for the generated Dockerfile (a))', '', '| Target | Measured | |', '|---|---|---|');
-  for (const t of an.targets) p(`| ${t.name} | ${t.value} | ${t.met ? '**met**' : '**not met**'}${t.close ? ' (the limit is within the noise)' : ''} |`);
-  p('', 'The harness computes these from the medians above and reports them; no test asserts them.', '');
-
-  p('## Chart', '', '![Runtime image size and docker stop time for (a), (b) and (c)](bench/chart.svg)', '');
-
-  p('## Reading', '', ...reading(an, base, runs, rerunAn), '');
-
-  if (rerun) {
-    p(...renderComparison(rerun, rerunAn, results, an));
-  } else {
-    p('## Rerun', '', 'No rerun recorded yet: `npm run bench -- --check` measures again and adds the comparison here.', '');
-  }
-
-  p(
-    '## What was measured, and how',
-    '',
-    `- **Runs:** ${runs.length}; each run builds (a), (b) and (c) in a rotating order (run orders: ${runs.map((r) => r.order).join(', ')}), then starts the host app and runs each image in the same order.`,
-    "- **App:** generated by `dist/cli/create-container-api.js <dir> --yes` from this checkout. Each build gets a fresh copy of the project as a clean clone has it (no node_modules, dist or data).",
-    '- **Cold build:** `docker buildx build --no-cache` (no layer reuse) with every npm cache mount given an id of its own for that build (`id=bench-npm-<run>-<variant>`, the one change made to (a) and (c)), so npm downloads every package again, as on a fresh CI machine. The base images are already on the machine in every case (nothing can be pulled here), so no pull time is included. The shared build cache is not pruned, so other users of the engine keep theirs.',
-    '- **Rebuild:** one line (`export const benchRevision = <run>;`) appended to src/health.ts in the same build context, then the same build without `--no-cache`. "Dependencies reinstalled" means a `RUN … npm ci`/`npm install` step ran instead of being reported `CACHED` in the BuildKit plain-progress log.',
-    '- **Build context:** the size BuildKit reports for "transferring context" on the first build of a fresh context directory, i.e. what the daemon received after the variant\'s .dockerignore: (a) its generated .dockerignore, (b) `node_modules` and `npm-debug.log`, (c) docker init\'s.',
-    `- **Image size:** \`docker image inspect\` Size (uncompressed, all layers, base included). Base images: ${base.runtime} = ${mb(base.runtimeSize)} MB; ${base.full} = ${mb(base.fullSize)} MB.`,
-    '- **First 200:** wall time from starting `docker run -d` to the first 200 from GET /health/live on the published port, polled every 20 ms from when `docker run -d` returns (each try times out after 250 ms; bound 30 s). Polling from the moment `docker run` starts, as an earlier version of this harness did, measures something else: a connection to the published port made before the container\'s network is up stalls in docker-proxy for about a second (seen here: (a) about 1.07 s that way against 0.41 s polled after `docker run -d` returned, on the same machine and image).',
-    `- **Load:** the host app is started once per run, before the containers, and stays up while each image runs; both are seeded with ${o.seedItems} items. Then autocannon (in the harness process), ${o.connections} connections against GET ${o.path}, goes to the container and the host app in turn: a ${o.warmup} s warm-up each, then ${o.rounds} rounds of ${o.slice} s slices, every other round in reverse order (container, host; host, container; …), with two more targets for (a): its bridge address, and the bridge address of a second container of the same image run with \`LOG_LEVEL=warn\` (started after the first 200 was timed and removed before the stop is timed). Throughput is the mean of autocannon\'s req/s over a target\'s slices, latency the median of their p99s, and "÷ host" divides by the host slices of the same variant. The container is reached on 127.0.0.1 through the published port (so through docker-proxy). The host app is the same dist/server.js run by the same Node binary as the harness, bound to 127.0.0.1; its table figures are the mean (req/s) and median (p99) over the three variants\' host slices. Client and servers share the machine\'s ${m.cores} cores. Any non-2xx response or error under load fails the run.`,
-    '- **Run settings**, the same for all: `-e NODE_ENV=production -e API_TOKEN=…`, no resource limits, no `--init`, default logging (info, to the json-file driver in containers and to a file on the host). (c) also gets `DATA_DIR=/tmp/bench-data`: its final stage leaves the app directory root-owned and runs as `node`, so the app cannot create its data directory there.',
-    '- **Stop:** wall time of `docker stop` (default 10 s grace, then SIGKILL); exit code from `docker inspect`. Host: SIGTERM to the process until it exits.',
-    '',
-    '### Base images here',
-    '',
-    `No registry can be reached from this machine. \`${base.runtime}\` is the locally made slim image (Debian 12 minbase + the official Node 24 binary + npm, user node uid 1000). \`${base.full}\` does not exist here as the official full image: the harness builds a stand-in once from [bench/dockerfiles/node-full-base.Dockerfile](bench/dockerfiles/node-full-base.Dockerfile) — the slim image plus the buildpack-deps:bookworm package set (curl, wget, gnupg, git, mercurial, subversion, openssh-client, procps, gcc/g++/make and the usual -dev libraries, imagemagick) from Debian's mirror. Its size is close to, not identical with, the official image's. \`docker init\` would use \`node:24-alpine\`, which cannot be had here either, so (c) uses \`${base.runtime}\`: (c)'s size is therefore what its structure gives on the same base as (a), not an alpine figure (alpine would make (c) smaller by roughly the difference of the two base images).`,
-    '',
-    '## Machine',
-    '',
-    `- CPU: ${m.cpu}, ${m.cores} cores; memory ${m.memGiB.toFixed(1)} GiB`,
-    `- ${m.os}, kernel ${m.kernel}`,
-    `- Docker Engine ${m.docker} (built-in BuildKit), buildx ${m.buildx}; harness and host app on Node ${m.node}`,
-    `- Load average (1, 5, 15 min) at start: ${m.loadStart.map((x) => x.toFixed(2)).join(', ')}; at the end: ${m.loadEnd.map((x) => x.toFixed(2)).join(', ')}; 1-min load at the start of each run: ${runs.map((r) => r.loadavg.toFixed(2)).join(', ')}. Whatever else runs on the machine slows both sides of a ratio alike: that is why ratios are taken within a run.`,
-    `- Wall time of the measuring: ${results.wallMinutes.toFixed(1)} min.`,
-    '',
-    '## Reproduce',
-    '',
-    '```sh',
-    'source scripts/env.sh      # Node 24 first on PATH',
-    'npm ci',
-    'npm run bench              # 7 runs: writes bench/results.json, this file and bench/chart.svg',
-    'npm run bench -- --check   # measure again (7 runs); adds the rerun comparison to this file',
-    'npm run bench -- --render  # rewrite this file and the chart from the stored results',
-    'npm run bench -- --quick   # 1 run, short load slices: for working on the harness',
-    '```',
-    '',
-    'Needs a running Docker engine with the buildx plugin, `node:24-bookworm-slim` (scripts/provision.sh makes it) and about 2 GB of free disk. The harness builds the `node:24-bookworm` stand-in if it is missing (a few minutes, once) and keeps it afterwards; remove it with `docker rmi node:24-bookworm`. Everything else it makes (containers `bench-run-*`, images `bench-*`, their anonymous volumes, the build-cache records of its builds, its temporary directory) is removed at the end, on failure and on Ctrl-C. Raw numbers of every run: [bench/results.json](bench/results.json).',
-    '',
-  );
-  return L.join('\n');
+  const ratio = (r, k) => (r.ratio ? cell(an.ratios[k][r.id], (x) => fixed(x, 2)) : '');
+  const model = {
+    results,
+    an,
+    rerun,
+    m,
+    o,
+    base,
+    runs,
+    ROWS,
+    KEYS,
+    cell,
+    count,
+    mb,
+    ratio,
+    reading: reading(an, base, runs, rerunAn),
+    comparison: rerun ? renderComparison(rerun, rerunAn, results, an) : [],
+  };
+  return ejs.render(fs.readFileSync(TEMPLATE, 'utf8'), model, { filename: TEMPLATE });
 }
 
 /** Markdown lines comparing this run's medians with an earlier run's spread. */
 export function renderComparison(now, nowAn, ref, refAn) {
   const L = [];
   const p = (...lines) => L.push(...lines);
-  const when = (r) => `${r.date.slice(0, 16).replace('T', ' ')} UTC on ${r.machine.cpu} (${r.machine.cores} cores), ${r.runs.length} run(s), load ${r.machine.loadStart.map((x) => x.toFixed(2)).join(' ')} at its start`;
+  const when = (r) =>
+    `${r.date.slice(0, 16).replace('T', ' ')} UTC on ${r.machine.cpu} (${r.machine.cores} cores), ${r.runs.length} run(s), load ${r.machine.loadStart.map((x) => x.toFixed(2)).join(' ')} at its start`;
   const otherCpu = ref.machine.cpu !== now.machine.cpu;
   p(
     '## Rerun against the table above',
@@ -144,7 +112,7 @@ export function renderComparison(now, nowAn, ref, refAn) {
           '',
         ]
       : []),
-    'A rerun median *matches* when it differs from the table\'s median by no more than the noise: the larger of the two runs\' noise for that cell (the farther end of min–max from the median), and at least 1% of the median so that rounding and spreads of zero (sizes) do not count. Why the larger of the two: the two medians are both estimates, and the difference of two estimates is as noisy as the noisier of them. With nothing changed in between, a median lands inside that band about 99% of the time with 7 runs on each side, and 97% with 5 (100,000 simulated pairs of runs each, for normal, log-normal and exponential run-to-run variation). Against the table\'s noise alone it would be 90% with 5 runs, and inside the table\'s min–max only 83%: with dozens of cells that vary at all, several would "miss" by chance in every comparison. Hence the default of 7 runs.',
+    "A rerun median *matches* when it differs from the table's median by no more than the noise: the larger of the two runs' noise for that cell (the farther end of min–max from the median), and at least 1% of the median so that rounding and spreads of zero (sizes) do not count. Why the larger of the two: the two medians are both estimates, and the difference of two estimates is as noisy as the noisier of them. With nothing changed in between, a median lands inside that band about 99% of the time with 7 runs on each side, and 97% with 5 (100,000 simulated pairs of runs each, for normal, log-normal and exponential run-to-run variation). Against the table's noise alone it would be 90% with 5 runs, and inside the table's min–max only 83%: with dozens of cells that vary at all, several would \"miss\" by chance in every comparison. Hence the default of 7 runs.",
     '',
     '| Measure | | rerun: median (min–max) | table: median (min–max) | difference | noise | matches |',
     '|---|---|---|---|---|---|---|',
@@ -163,7 +131,8 @@ export function renderComparison(now, nowAn, ref, refAn) {
   };
   const ratioF = (x) => fixed(x, 2);
   for (const r of ROWS) {
-    for (const k of [...KEYS, 'host']) compare(r, k === 'host' ? 'host' : `(${k})`, nowAn.per[k]?.[r.id], refAn.per[k]?.[r.id], r.f, r.timed);
+    for (const k of [...KEYS, 'host'])
+      compare(r, k === 'host' ? 'host' : `(${k})`, nowAn.per[k]?.[r.id], refAn.per[k]?.[r.id], r.f, r.timed);
     // A ratio within one run cancels what the machine does to both sides: it is relative.
     if (r.ratio) for (const k of ['b', 'c']) compare(r, `a ÷ ${k}`, nowAn.ratios[k][r.id], refAn.ratios[k][r.id], ratioF, false);
   }
@@ -184,13 +153,27 @@ export function renderComparison(now, nowAn, ref, refAn) {
     '',
     `What a rebuild reinstalls and how each container exits on \`docker stop\`: ${sameBehaviour ? 'the same in every run of both' : '**not the same in both**: see the two tables'}.`,
     '',
-    `Machine load (1-min load average at the start of each run): table ${loads(ref).map((x) => x.toFixed(2)).join(', ')}; rerun ${loads(now).map((x) => x.toFixed(2)).join(', ')} (medians ${med(loads(ref)).toFixed(2)} and ${med(loads(now)).toFixed(2)}). That sample misses what else runs during the measurements; the host app's own throughput, which involves no container at all, is the better gauge of how busy the machine was: median ${fixed(refAn.per.host.rps.median, 0)} req/s in the table, ${fixed(nowAn.per.host.rps.median, 0)} in the rerun. Build times, start times and throughput move with the machine's other work; sizes, what a rebuild reuses and exit codes do not.`,
+    `Machine load (1-min load average at the start of each run): table ${loads(ref)
+      .map((x) => x.toFixed(2))
+      .join(', ')}; rerun ${loads(now)
+      .map((x) => x.toFixed(2))
+      .join(
+        ', ',
+      )} (medians ${med(loads(ref)).toFixed(2)} and ${med(loads(now)).toFixed(2)}). That sample misses what else runs during the measurements; the host app's own throughput, which involves no container at all, is the better gauge of how busy the machine was: median ${fixed(refAn.per.host.rps.median, 0)} req/s in the table, ${fixed(nowAn.per.host.rps.median, 0)} in the rerun. Build times, start times and throughput move with the machine's other work; sizes, what a rebuild reuses and exit codes do not.`,
     '',
   );
   const changed = refAn.targets.filter((t, i) => nowAn.targets[i] && nowAn.targets[i].met !== t.met);
   const tooClose = (t, i) => t.close || nowAn.targets[i]?.close;
-  const why = (t) => (tooClose(t, refAn.targets.indexOf(t)) ? ' (the limit lies within the noise of these medians: a verdict this machine cannot settle either way)' : '');
-  p(changed.length === 0 ? 'Every target has the same verdict in the rerun.' : `Targets with another verdict in the rerun: ${changed.map((t) => t.name + why(t)).join('; ')}.`, '');
+  const why = (t) =>
+    tooClose(t, refAn.targets.indexOf(t))
+      ? ' (the limit lies within the noise of these medians: a verdict this machine cannot settle either way)'
+      : '';
+  p(
+    changed.length === 0
+      ? 'Every target has the same verdict in the rerun.'
+      : `Targets with another verdict in the rerun: ${changed.map((t) => t.name + why(t)).join('; ')}.`,
+    '',
+  );
   return L;
 }
 
@@ -208,15 +191,16 @@ function loadSplit(a) {
   if (Number.isFinite(quiet)) {
     text += ` A second container of (a) with \`LOG_LEVEL=warn\`, also at its bridge address, serves ${share(quiet)}× (p99 ${fixed(a.quietP99.median, 0)} ms): writing one request-log line per request through the container's log driver (a pipe to the engine, which stores it as JSON) accounts for ${share(Math.max(0, quiet - direct))}, where the host app writes the same lines straight to a file. ${
       quiet >= 0.98
-        ? "With both out of the way the container is on a par with the host: its own network path (veth and bridge) costs nothing measurable here."
+        ? 'With both out of the way the container is on a par with the host: its own network path (veth and bridge) costs nothing measurable here.'
         : `What is left, ${share(1 - quiet)}, is the container's own network path (veth and bridge) and the run-to-run noise.`
     }`;
-    text += ' Neither of the first two is a property of the image: the proxy is an engine setting (`"userland-proxy": false` in daemon.json routes published ports through iptables NAT instead), and the request log is the app\'s default at `LOG_LEVEL=info`, worth its cost in most deployments.';
+    text +=
+      ' Neither of the first two is a property of the image: the proxy is an engine setting (`"userland-proxy": false` in daemon.json routes published ports through iptables NAT instead), and the request log is the app\'s default at `LOG_LEVEL=info`, worth its cost in most deployments.';
   }
   return text;
 }
 
-function reading(an, base, runs, rerunAn) {
+function reading(an, base, _runs, rerunAn) {
   const a = an.per.a;
   const b = an.per.b;
   const c = an.per.c;
@@ -246,17 +230,21 @@ function reading(an, base, runs, rerunAn) {
 
 /** When (b) or (c) waits out the 10 s grace period, what lies above 10 s is the engine's own work. */
 function engineNote(an) {
-  const over = [an.per.b, an.per.c].filter((s) => s.stopMs.median > 10_000 && s.stopMs.median < 12_000).map((s) => s.stopMs.median - 10_000);
+  const over = [an.per.b, an.per.c]
+    .filter((s) => s.stopMs.median > 10_000 && s.stopMs.median < 12_000)
+    .map((s) => s.stopMs.median - 10_000);
   if (over.length === 0) return '';
   const a = an.per.a.stopMs.median;
   const host = an.per.host.stopMs.median;
-  return ` What those two take beyond the 10 s grace period, about ${fixed(Math.min(...over) / 1000, 2)} s, is the engine killing the container and tearing it down. (a) takes ${fixed(a / 1000, 2)} s in all, and the app itself, run on the host, exits ${fixed(host / 1000, 2)} s after SIGTERM: ${host < a / 2 ? 'most of (a)\'s stop time is that same kind of engine work, not the app' : 'the app\'s own shutdown is a large part of it'}.`;
+  return ` What those two take beyond the 10 s grace period, about ${fixed(Math.min(...over) / 1000, 2)} s, is the engine killing the container and tearing it down. (a) takes ${fixed(a / 1000, 2)} s in all, and the app itself, run on the host, exits ${fixed(host / 1000, 2)} s after SIGTERM: ${host < a / 2 ? "most of (a)'s stop time is that same kind of engine work, not the app" : "the app's own shutdown is a large part of it"}.`;
 }
 
 function stopNote(b, c) {
   const slow = (s) => s.stopMs.median > 5000;
-  if (slow(b) && slow(c)) return 'Both wait out the 10 s grace period: the signal reaches the shell or npm, not node, and Docker ends with SIGKILL.';
-  if (slow(c)) return "(c) waits out the 10 s grace period: its shell-form CMD puts /bin/sh in front, which does not pass SIGTERM on, and Docker ends with SIGKILL. In (b) the signal does reach node through npm.";
+  if (slow(b) && slow(c))
+    return 'Both wait out the 10 s grace period: the signal reaches the shell or npm, not node, and Docker ends with SIGKILL.';
+  if (slow(c))
+    return '(c) waits out the 10 s grace period: its shell-form CMD puts /bin/sh in front, which does not pass SIGTERM on, and Docker ends with SIGKILL. In (b) the signal does reach node through npm.';
   if (slow(b)) return '(b) waits out the 10 s grace period: the signal does not reach node, and Docker ends with SIGKILL.';
   return '';
 }

@@ -8,16 +8,15 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createEnv } from 'yeoman-environment';
-import { QUESTIONS, RUN_FLAGS, UsageError, parseGivenAnswers, type CliFlags } from '../generators/app/command.js';
+import { type CliFlags, parseGivenAnswers, QUESTIONS, RUN_FLAGS, UsageError } from '../generators/app/command.js';
+import { describeDefault, describeFlag } from '../generators/lib/questions.js';
 
 const COMMAND = 'create-container-api';
 const NAMESPACE = 'container-api:app';
 const GENERATOR = fileURLToPath(new URL('../generators/app/index.js', import.meta.url));
 
 const OPTIONS = {
-  ...Object.fromEntries(
-    QUESTIONS.map((q) => [q.key, { type: q.kind === 'toggle' ? ('boolean' as const) : ('string' as const) }]),
-  ),
+  ...Object.fromEntries(QUESTIONS.map((q) => [q.key, { type: q.kind === 'toggle' ? ('boolean' as const) : ('string' as const) }])),
   yes: { type: 'boolean', short: 'y' },
   force: { type: 'boolean' },
   'skip-install': { type: 'boolean' },
@@ -26,11 +25,7 @@ const OPTIONS = {
 
 function usage(): string {
   const lines = [`Usage: ${COMMAND} [directory] [options]`, '', 'Questions (each asked when not given; --yes takes the defaults):'];
-  for (const q of QUESTIONS) {
-    const flag = q.kind === 'toggle' ? `--${q.key}, --no-${q.key}` : `--${q.key} ${q.kind === 'choice' ? q.choices.join('|') : (q.valueHint ?? '<value>')}`;
-    const fallback = q.key === 'name' ? 'from the directory, else my-api' : String(q.default({ destination: '' }));
-    lines.push(`  ${flag.padEnd(36)} ${q.message} (default: ${fallback})`);
-  }
+  for (const q of QUESTIONS) lines.push(`  ${describeFlag(q).padEnd(36)} ${q.message} (default: ${describeDefault(q)})`);
   lines.push('', 'Run:');
   for (const [flag, text] of Object.entries(RUN_FLAGS)) lines.push(`  ${`--${flag}`.padEnd(36)} ${text}`);
   lines.push(`  ${'--help'.padEnd(36)} Show this help`);

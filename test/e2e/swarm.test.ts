@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CLI_PATH } from '../support/paths.js';
+import { generate } from '../support/generate.js';
 import { MINUTES, run, SECONDS, type RunOptions } from '../support/run.js';
 
 const NAME = 'swarm-e2e';
@@ -57,10 +57,12 @@ async function waitFor<T>(what: string, timeoutMs: number, check: () => Promise<
 }
 
 function replicas(service: string): string {
-  return docker(['service', 'ls', '--filter', `name=${STACK}_${service}`, '--format', '{{.Name}} {{.Replicas}}']).stdout
-    .split('\n')
-    .find((line) => line.startsWith(`${STACK}_${service} `))
-    ?.split(' ')[1] ?? '';
+  return (
+    docker(['service', 'ls', '--filter', `name=${STACK}_${service}`, '--format', '{{.Name}} {{.Replicas}}'])
+      .stdout.split('\n')
+      .find((line) => line.startsWith(`${STACK}_${service} `))
+      ?.split(' ')[1] ?? ''
+  );
 }
 
 async function ready(): Promise<boolean | undefined> {
@@ -69,8 +71,8 @@ async function ready(): Promise<boolean | undefined> {
 }
 
 function runningImages(): string[] {
-  return docker(['service', 'ps', `${STACK}_api`, '--filter', 'desired-state=running', '--format', '{{.Image}} {{.CurrentState}}']).stdout
-    .split('\n')
+  return docker(['service', 'ps', `${STACK}_api`, '--filter', 'desired-state=running', '--format', '{{.Image}} {{.CurrentState}}'])
+    .stdout.split('\n')
     .filter((line) => / Running /.test(line))
     .map((line) => line.split(' ')[0]!);
 }
@@ -113,31 +115,39 @@ afterAll(async () => {
 describe('a generated project on a single-node Docker Swarm', () => {
   let itemId = '';
 
-  it('is generated, installed, and built as two image tags', () => {
-    project = path.join(work, NAME);
-    run(process.execPath, [CLI_PATH, project, '--yes', '--name', NAME], { timeout: 10 * MINUTES });
-    token = readFileSync(path.join(project, 'secrets/api_token'), 'utf8').trim();
-    docker(['buildx', 'build', '--load', '-t', `${IMAGE}:v1`, '.'], { cwd: project, timeout: 15 * MINUTES });
-    // v2 differs from v1 by a label only: a new image ID is all a rollout needs.
-    docker(['buildx', 'build', '--load', '--label', 'org.opencontainers.image.version=v2', '-t', `${IMAGE}:v2`, '.'], {
-      cwd: project,
-      timeout: 15 * MINUTES,
-    });
-    expect(docker(['image', 'inspect', '-f', '{{.Id}}', `${IMAGE}:v1`]).stdout).not.toBe(
-      docker(['image', 'inspect', '-f', '{{.Id}}', `${IMAGE}:v2`]).stdout,
-    );
-  }, 30 * MINUTES);
+  it(
+    'is generated, installed, and built as two image tags',
+    () => {
+      project = path.join(work, NAME);
+      generate(project, ['--yes', '--name', NAME], { timeout: 10 * MINUTES });
+      token = readFileSync(path.join(project, 'secrets/api_token'), 'utf8').trim();
+      docker(['buildx', 'build', '--load', '-t', `${IMAGE}:v1`, '.'], { cwd: project, timeout: 15 * MINUTES });
+      // v2 differs from v1 by a label only: a new image ID is all a rollout needs.
+      docker(['buildx', 'build', '--load', '--label', 'org.opencontainers.image.version=v2', '-t', `${IMAGE}:v2`, '.'], {
+        cwd: project,
+        timeout: 15 * MINUTES,
+      });
+      expect(docker(['image', 'inspect', '-f', '{{.Id}}', `${IMAGE}:v1`]).stdout).not.toBe(
+        docker(['image', 'inspect', '-f', '{{.Id}}', `${IMAGE}:v2`]).stdout,
+      );
+    },
+    30 * MINUTES,
+  );
 
-  it('deploys with docker stack deploy and answers through the edge', async () => {
-    const deployed = docker(deployArgs, { cwd: project, env: stackEnv('v1') });
-    // The keys of compose.yaml that swarm has no use for are named, not silently dropped.
-    expect(deployed.output).toMatch(/Ignoring unsupported options: build/);
-    await waitFor('api and edge to run 1/1', 3 * MINUTES, () =>
-      replicas('api') === '1/1' && replicas('edge') === '1/1' ? true : undefined,
-    );
-    await waitFor('GET /health/ready through the edge', 2 * MINUTES, ready);
-    expect(runningImages()).toEqual([`${IMAGE}:v1`]);
-  }, 6 * MINUTES);
+  it(
+    'deploys with docker stack deploy and answers through the edge',
+    async () => {
+      const deployed = docker(deployArgs, { cwd: project, env: stackEnv('v1') });
+      // The keys of compose.yaml that swarm has no use for are named, not silently dropped.
+      expect(deployed.output).toMatch(/Ignoring unsupported options: build/);
+      await waitFor('api and edge to run 1/1', 3 * MINUTES, () =>
+        replicas('api') === '1/1' && replicas('edge') === '1/1' ? true : undefined,
+      );
+      await waitFor('GET /health/ready through the edge', 2 * MINUTES, ready);
+      expect(runningImages()).toEqual([`${IMAGE}:v1`]);
+    },
+    6 * MINUTES,
+  );
 
   it('takes a write with the token from the swarm secret and reads it back', async () => {
     const refused = await fetch(`${BASE}/items`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"x"}' });
@@ -150,56 +160,63 @@ describe('a generated project on a single-node Docker Swarm', () => {
     expect(await read.json()).toMatchObject({ id: itemId, name: 'survivor' });
   });
 
-  it('rolls out v2 while a client keeps calling, with zero failed requests', async () => {
-    let rolloutDone = false;
-    const failures: string[] = [];
-    let succeeded = 0;
-    const started = Date.now();
+  it(
+    'rolls out v2 while a client keeps calling, with zero failed requests',
+    async () => {
+      let rolloutDone = false;
+      const failures: string[] = [];
+      let succeeded = 0;
+      const started = Date.now();
 
-    const client = (async () => {
-      let rolloutDoneAt = 0;
-      for (let n = 1; n <= CLIENT_MAX_REQUESTS && Date.now() - started < CLIENT_MAX_MS; n++) {
-        if (rolloutDone && !rolloutDoneAt) rolloutDoneAt = Date.now();
-        // Keep going a little after the rollout, while the old task finishes shutting down.
-        if (rolloutDoneAt && Date.now() - rolloutDoneAt > 5 * SECONDS) break;
-        const write = n % 5 === 0;
-        try {
-          const response = write
-            ? await fetch(`${BASE}/items`, authorized({ method: 'POST', body: JSON.stringify({ name: `during-${n}` }), signal: AbortSignal.timeout(20 * SECONDS) }))
-            : await fetch(`${BASE}/items/${itemId}`, { signal: AbortSignal.timeout(20 * SECONDS) });
-          await response.arrayBuffer();
-          if (response.status === (write ? 201 : 200)) succeeded++;
-          else failures.push(`${write ? 'POST' : 'GET'} -> ${response.status}`);
-        } catch (error) {
-          failures.push(`${write ? 'POST' : 'GET'} -> ${String((error as { cause?: { code?: string } }).cause?.code ?? error)}`);
+      const client = (async () => {
+        let rolloutDoneAt = 0;
+        for (let n = 1; n <= CLIENT_MAX_REQUESTS && Date.now() - started < CLIENT_MAX_MS; n++) {
+          if (rolloutDone && !rolloutDoneAt) rolloutDoneAt = Date.now();
+          // Keep going a little after the rollout, while the old task finishes shutting down.
+          if (rolloutDoneAt && Date.now() - rolloutDoneAt > 5 * SECONDS) break;
+          const write = n % 5 === 0;
+          try {
+            const response = write
+              ? await fetch(
+                  `${BASE}/items`,
+                  authorized({ method: 'POST', body: JSON.stringify({ name: `during-${n}` }), signal: AbortSignal.timeout(20 * SECONDS) }),
+                )
+              : await fetch(`${BASE}/items/${itemId}`, { signal: AbortSignal.timeout(20 * SECONDS) });
+            await response.arrayBuffer();
+            if (response.status === (write ? 201 : 200)) succeeded++;
+            else failures.push(`${write ? 'POST' : 'GET'} -> ${response.status}`);
+          } catch (error) {
+            failures.push(`${write ? 'POST' : 'GET'} -> ${String((error as { cause?: { code?: string } }).cause?.code ?? error)}`);
+          }
+          await new Promise((resolve) => setTimeout(resolve, 20));
         }
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-    })();
+      })();
 
-    // The rollout, as a user starts it: the same command with a new tag.
-    const deploy = spawn('docker', deployArgs, { cwd: project, env: stackEnv('v2'), stdio: 'ignore' });
-    await new Promise<void>((resolve, reject) => {
-      deploy.on('error', reject);
-      deploy.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`docker stack deploy exited ${code}`))));
-    });
-    try {
-      const state = await waitFor('the api update to finish', 3 * MINUTES, () => {
-        const status = docker(['service', 'inspect', '-f', '{{if .UpdateStatus}}{{.UpdateStatus.State}}{{end}}', `${STACK}_api`]).stdout;
-        return ['completed', 'rollback_completed', 'paused', 'rollback_paused'].includes(status) ? status : undefined;
+      // The rollout, as a user starts it: the same command with a new tag.
+      const deploy = spawn('docker', deployArgs, { cwd: project, env: stackEnv('v2'), stdio: 'ignore' });
+      await new Promise<void>((resolve, reject) => {
+        deploy.on('error', reject);
+        deploy.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`docker stack deploy exited ${code}`))));
       });
-      expect(state).toBe('completed');
-    } finally {
-      rolloutDone = true;
-      await client;
-    }
-    const seconds = ((Date.now() - started) / SECONDS).toFixed(1);
-    console.log(`rollout v1 -> v2: ${succeeded} requests succeeded, ${failures.length} failed, in ${seconds} s`);
+      try {
+        const state = await waitFor('the api update to finish', 3 * MINUTES, () => {
+          const status = docker(['service', 'inspect', '-f', '{{if .UpdateStatus}}{{.UpdateStatus.State}}{{end}}', `${STACK}_api`]).stdout;
+          return ['completed', 'rollback_completed', 'paused', 'rollback_paused'].includes(status) ? status : undefined;
+        });
+        expect(state).toBe('completed');
+      } finally {
+        rolloutDone = true;
+        await client;
+      }
+      const seconds = ((Date.now() - started) / SECONDS).toFixed(1);
+      console.log(`rollout v1 -> v2: ${succeeded} requests succeeded, ${failures.length} failed, in ${seconds} s`);
 
-    expect(failures).toEqual([]);
-    expect(succeeded).toBeGreaterThan(100);
-    expect(runningImages()).toEqual([`${IMAGE}:v2`]);
-  }, 8 * MINUTES);
+      expect(failures).toEqual([]);
+      expect(succeeded).toBeGreaterThan(100);
+      expect(runningImages()).toEqual([`${IMAGE}:v2`]);
+    },
+    8 * MINUTES,
+  );
 
   it('kept the data in the stack volume across the rollout', async () => {
     const read = await fetch(`${BASE}/items/${itemId}`);

@@ -18,12 +18,11 @@
  * environment override; the test sets unique ones and, pass or fail, removes every container,
  * volume, network and image whose name starts with PREFIX.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { CLI_PATH } from '../support/paths.js';
+import { generate } from '../support/generate.js';
 import { MINUTES, run } from '../support/run.js';
 
 const NAME = 'workshop-api';
@@ -75,7 +74,10 @@ function dockerfileParts(dockerfile: string): Map<string, string[]> {
   parts.set(current, []);
   for (const raw of dockerfile.split('\n')) {
     const stage = /^FROM\s+\S+\s+AS\s+(\S+)/i.exec(raw);
-    if (stage) parts.set((current = `stage ${stage[1]}`), []);
+    if (stage) {
+      current = `stage ${stage[1]}`;
+      parts.set(current, []);
+    }
     parts.get(current)!.push(raw.trim());
   }
   return parts;
@@ -95,10 +97,7 @@ function freePort(): Promise<number> {
 }
 
 /** Names bash sets itself: not carried from block to block. */
-const BASH_OWN = spawnSync('env', ['-i', 'bash', '-c', 'compgen -v'], { encoding: 'utf8' })
-  .stdout.split('\n')
-  .filter(Boolean)
-  .concat(['PWD', 'OLDPWD', 'SHLVL', '_']);
+const BASH_OWN = run('env', ['-i', 'bash', '-c', 'compgen -v']).stdout.split('\n').filter(Boolean).concat(['PWD', 'OLDPWD', 'SHLVL', '_']);
 
 /**
  * Wraps one block: restore the state the blocks before it left, run it under `set -euo pipefail`,
@@ -154,7 +153,7 @@ describe.each(VARIANTS)('WORKSHOP.md ($label)', ({ label, flags }) => {
 
   beforeAll(() => {
     project = path.join(work, label, NAME);
-    run(process.execPath, [CLI_PATH, project, '--yes', '--skip-install', ...flags], { cwd: work });
+    generate(project, ['--yes', '--skip-install', ...flags], { cwd: work });
     // The generator's npm install leaves a lockfile, which the Docker build needs; the guide
     // uses nothing else of it (no node_modules on the host), so the lockfile alone is made.
     run('npm', ['install', '--package-lock-only', '--no-audit', '--no-fund'], { cwd: project });
@@ -172,7 +171,27 @@ describe.each(VARIANTS)('WORKSHOP.md ($label)', ({ label, flags }) => {
     expect(guide).not.toMatch(/<%|%>|undefined|\[object Object\]/);
     const numbered = guide.match(/^## (\d+)\. /gm)!.map((h) => Number(/\d+/.exec(h)![0]));
     expect(numbered).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-    for (const topic of ['docker build', 'docker commit', 'docker create', 'docker container ls', 'docker ps -a', 'docker container kill', 'docker pause', 'docker unpause', 'docker start', 'docker rm', 'docker volume ls', 'docker volume rm', '--unix-socket', 'Docker Hub', '--target', '--build-arg', '--progress', '--no-cache', '-f']) {
+    for (const topic of [
+      'docker build',
+      'docker commit',
+      'docker create',
+      'docker container ls',
+      'docker ps -a',
+      'docker container kill',
+      'docker pause',
+      'docker unpause',
+      'docker start',
+      'docker rm',
+      'docker volume ls',
+      'docker volume rm',
+      '--unix-socket',
+      'Docker Hub',
+      '--target',
+      '--build-arg',
+      '--progress',
+      '--no-cache',
+      '-f',
+    ]) {
       expect(guide).toContain(topic);
     }
     for (const instruction of ['FROM', 'RUN', 'ADD', 'COPY', 'EXPOSE', 'VOLUME', 'WORKDIR', 'CMD']) {
@@ -198,9 +217,11 @@ describe.each(VARIANTS)('WORKSHOP.md ($label)', ({ label, flags }) => {
       const [first, ...rest] = block.body.split('\n');
       if (/^# Not in this project/.test(first!)) continue;
       const where = /^# Dockerfile, (.+)$/.exec(first!)?.[1];
-      if (where === undefined) throw new Error(`WORKSHOP.md:${block.line}: a dockerfile block must start with "# Dockerfile, <where>" or "# Not in this project"`);
+      if (where === undefined)
+        throw new Error(`WORKSHOP.md:${block.line}: a dockerfile block must start with "# Dockerfile, <where>" or "# Not in this project"`);
       const part = parts.get(where);
-      if (!part) throw new Error(`WORKSHOP.md:${block.line}: the Dockerfile has no part "${where}" (it has: ${[...parts.keys()].join(', ')})`);
+      if (!part)
+        throw new Error(`WORKSHOP.md:${block.line}: the Dockerfile has no part "${where}" (it has: ${[...parts.keys()].join(', ')})`);
       for (const line of rest.map((l) => l.trim()).filter(Boolean)) {
         if (!part.includes(line)) throw new Error(`WORKSHOP.md:${block.line}: "${line}" is not a line of the Dockerfile's ${where}`);
         checked++;
@@ -209,12 +230,20 @@ describe.each(VARIANTS)('WORKSHOP.md ($label)', ({ label, flags }) => {
       }
     }
     expect(checked).toBeGreaterThan(10);
-    const used = new Set(dockerfile.split('\n').map((l) => INSTRUCTION.exec(l)?.[1]).filter((i): i is string => i !== undefined));
+    const used = new Set(
+      dockerfile
+        .split('\n')
+        .map((l) => INSTRUCTION.exec(l)?.[1])
+        .filter((i): i is string => i !== undefined),
+    );
     expect([...used].filter((i) => !quoted.has(i))).toEqual([]);
   });
 
   it('leaves out what the options leave out', () => {
-    const commands = blocks.filter((b) => b.lang === 'sh').map((b) => b.body).join('\n');
+    const commands = blocks
+      .filter((b) => b.lang === 'sh')
+      .map((b) => b.body)
+      .join('\n');
     if (flags.includes('none')) {
       expect(commands).not.toMatch(/api_token|TOKEN|Authorization/);
       expect(commands).not.toMatch(/\/app\/data|-data/);
@@ -244,15 +273,8 @@ describe.each(VARIANTS)('WORKSHOP.md ($label)', ({ label, flags }) => {
       try {
         for (const [index, block] of runnable.entries()) {
           const t0 = Date.now();
-          const result = spawnSync('bash', ['-c', blockScript(block.body)], {
-            cwd: project,
-            env,
-            encoding: 'utf8',
-            stdio: ['ignore', 'pipe', 'pipe'],
-            timeout: 8 * MINUTES,
-            maxBuffer: 64 * 1024 * 1024,
-          });
-          const output = `${result.stdout}${result.stderr}`;
+          const result = run('bash', ['-c', blockScript(block.body)], { cwd: project, env, timeout: 8 * MINUTES, allowFail: true });
+          const output = result.output;
           transcript.push(output);
           timings.push(`${((Date.now() - t0) / 1000).toFixed(1)}s  block ${index + 1} (WORKSHOP.md:${block.line})`);
           if (result.status !== 0) {
@@ -267,7 +289,9 @@ describe.each(VARIANTS)('WORKSHOP.md ($label)', ({ label, flags }) => {
         const figures = ['^image: \\d+ MB', 'first 200 after \\d+ ms', 'memory: .*', 'build stage: .*', '(exec|shell) form: .*']
           .flatMap((re) => all.match(new RegExp(re, 'gm')) ?? [])
           .join('\n  ');
-        console.log(`[${label}] ${runnable.length} blocks in ${((Date.now() - started) / 1000).toFixed(0)} s\n  ${figures}\n${timings.join('\n')}`);
+        console.log(
+          `[${label}] ${runnable.length} blocks in ${((Date.now() - started) / 1000).toFixed(0)} s\n  ${figures}\n${timings.join('\n')}`,
+        );
       }
     },
     20 * MINUTES,

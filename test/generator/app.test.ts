@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import helpers, { result } from '../support/yeoman.js';
 import type ContainerApiGenerator from '../../generators/app/index.js';
-import { GENERATOR_PATH } from '../support/paths.js';
+import { DOCKER_GENERATOR_PATH, GENERATOR_PATH } from '../support/paths.js';
 
 const KEY = 'generator-container-api';
 
@@ -28,7 +28,12 @@ describe('container-api generator: defaults', () => {
 
   it('renders the model into package.json', () => {
     const pkg = readJson(path.join(result.cwd, 'package.json'));
-    expect(pkg.name).toBe(path.basename(result.cwd).toLowerCase().replace(/[^a-z0-9._~-]+/g, '-'));
+    expect(pkg.name).toBe(
+      path
+        .basename(result.cwd)
+        .toLowerCase()
+        .replace(/[^a-z0-9._~-]+/g, '-'),
+    );
     expect(pkg.type).toBe('module');
     expect(pkg.engines.node).toBe('>=24');
     expect(pkg.scripts.test).toContain('test:container');
@@ -58,9 +63,7 @@ describe('container-api generator: defaults', () => {
 
 describe('container-api generator: answers', () => {
   it('takes flags first and stores them', async () => {
-    await run()
-      .withArguments(['orders'])
-      .withOptions({ name: '@acme/orders', port: '8088', yes: true, interactive: false });
+    await run().withArguments(['orders']).withOptions({ name: '@acme/orders', port: '8088', yes: true, interactive: false });
     const project = path.join(result.cwd, 'orders');
     expect(readJson(path.join(project, 'package.json')).name).toBe('@acme/orders');
     expect(readJson(path.join(project, '.yo-rc.json'))[KEY]).toMatchObject({ name: '@acme/orders', port: 8088 });
@@ -167,9 +170,7 @@ describe('container-api generator: target directory and re-runs', () => {
     it('lists files the user changed and writes nothing without --force', async () => {
       const readme = path.join(project, 'README.md');
       writeFileSync(readme, '# my own notes\n');
-      await expect(rerun()).rejects.toThrow(
-        'These files differ from what the generator would write: README.md. Nothing was written.',
-      );
+      await expect(rerun()).rejects.toThrow('These files differ from what the generator would write: README.md. Nothing was written.');
       expect(readFileSync(readme, 'utf8')).toBe('# my own notes\n');
     });
 
@@ -184,5 +185,18 @@ describe('container-api generator: target directory and re-runs', () => {
       await rerun({ force: true });
       expect(readFileSync(readme, 'utf8')).not.toBe('# my own notes\n');
     });
+  });
+});
+
+describe('container-api:docker, the shared container layer', () => {
+  it('is composed by the app: its files are written with the rest, from the same answers', async () => {
+    await run().withOptions({ yes: true, interactive: false, port: '8123', name: '@acme/orders.api' });
+    result.assertFileContent('Dockerfile', /^EXPOSE 8123$/m);
+    result.assertFileContent('compose.yaml', /image: \$\{API_IMAGE:-orders-api:latest\}/);
+    result.assertFileContent('test/container/support/project.ts', "export const SLUG = 'orders-api';");
+  });
+
+  it('refuses to run without a container model to render', async () => {
+    await expect(helpers.run(DOCKER_GENERATOR_PATH)).rejects.toThrow('container-api:docker renders from a container model');
   });
 });

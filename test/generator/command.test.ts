@@ -1,7 +1,7 @@
 import { QUESTIONS, UsageError, nameFromDirectory, npmNameProblem, parseGivenAnswers } from '../../generators/app/command.js';
 
 describe('npm package names', () => {
-  it.each(['my-api', '@acme/orders-api', 'a', 'x.y_z~1'])('accepts %s', (name) => {
+  it.each(['my-api', '@acme/orders-api', 'a', 'x.y_z-1'])('accepts %s', (name) => {
     expect(npmNameProblem(name)).toBeUndefined();
   });
 
@@ -12,6 +12,9 @@ describe('npm package names', () => {
     ['_private', 'lowercase letters'],
     ['has space', 'lowercase letters'],
     ['node_modules', 'reserved'],
+    ['http', 'core module'],
+    ['tilde~name', 'lowercase letters'],
+    ['-dash', 'lowercase letters'],
     ['a'.repeat(215), 'longer than 214'],
   ])('rejects %j because it is %s', (name, reason) => {
     expect(npmNameProblem(name)).toContain(reason);

@@ -31,7 +31,9 @@ function lint(dockerfile: string): string[] {
   return validate(dockerfile, STRICT).map((problem) => `${problem.range.start.line + 1}: ${problem.message}`);
 }
 
-const VARIANTS = NODE_LINES.flatMap((node) => RUNTIMES.flatMap((runtime) => PERSISTENCE.map((persistence) => ({ node, runtime, persistence }))));
+const VARIANTS = NODE_LINES.flatMap((node) =>
+  RUNTIMES.flatMap((runtime) => PERSISTENCE.map((persistence) => ({ node, runtime, persistence }))),
+);
 
 describe.each(VARIANTS)('the Dockerfile for --node $node --runtime $runtime --persistence $persistence', (variant) => {
   it('has nothing for the linter to report', async () => {
@@ -42,7 +44,8 @@ describe.each(VARIANTS)('the Dockerfile for --node $node --runtime $runtime --pe
 
 describe('the linter', () => {
   it('reports the mistakes it is there for', () => {
-    const broken = 'FROM node:24-bookworm-slim\nworkdir app\nHEALTHCHECK --start-intervals=1s CMD ["node", "x.js"]\nEXPOSE http\nCMD [\'node\']\n';
+    const broken =
+      'FROM node:24-bookworm-slim\nworkdir app\nHEALTHCHECK --start-intervals=1s CMD ["node", "x.js"]\nEXPOSE http\nCMD [\'node\']\n';
     expect(lint(broken)).toEqual([
       '2: Instructions should be written in uppercase letters',
       '2: WORKDIR paths should be absolute',

@@ -14,7 +14,7 @@ import { Service } from 'kubernetes-models/v1/Service';
 import { parse, parseAllDocuments } from 'yaml';
 import helpers from '../support/yeoman.js';
 import type ContainerApiGenerator from '../../generators/app/index.js';
-import { GENERATOR_PATH, REPO_ROOT } from '../support/paths.js';
+import { GENERATOR_PATH } from '../support/paths.js';
 
 type Manifest = { apiVersion: string; kind: string; metadata: { name: string; labels?: Record<string, string> }; [key: string]: any };
 
@@ -91,7 +91,10 @@ describe('the schema check itself', () => {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: { name: 'x' },
-    spec: { selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'i' }] } } },
+    spec: {
+      selector: { matchLabels: { a: 'b' } },
+      template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'i' }] } },
+    },
   });
 
   it('accepts a minimal valid Deployment', () => {
@@ -119,7 +122,13 @@ describe('the schema check itself', () => {
 
 describe.each([
   { label: 'defaults (sqlite, token, slim)', options: {}, uid: 1000, sqlite: true, token: true },
-  { label: 'distroless, in memory, open', options: { runtime: 'distroless', persistence: 'none', auth: 'none' }, uid: 65532, sqlite: false, token: false },
+  {
+    label: 'distroless, in memory, open',
+    options: { runtime: 'distroless', persistence: 'none', auth: 'none' },
+    uid: 65532,
+    sqlite: false,
+    token: false,
+  },
   { label: 'distroless, sqlite, token', options: { runtime: 'distroless' }, uid: 65532, sqlite: true, token: true },
 ])('k8s manifests: $label', ({ options, uid, sqlite, token }) => {
   let project = '';

@@ -44,10 +44,7 @@ async function workflowParser(text: string, file: string): Promise<Problem[]> {
   const parsed = parseWorkflow({ name: file, content: text }, new NoOperationTraceWriter());
   // Conversion builds the job graph and checks what the schema alone cannot (needs, matrix).
   const template = parsed.value ? await convertWorkflowTemplate(parsed.context, parsed.value) : undefined;
-  const messages = new Set([
-    ...parsed.context.errors.getErrors().map((e) => e.message),
-    ...(template?.errors ?? []).map((e) => e.Message),
-  ]);
+  const messages = new Set([...parsed.context.errors.getErrors().map((e) => e.message), ...(template?.errors ?? []).map((e) => e.Message)]);
   if (!parsed.value) messages.add(`${file}: not parsed`);
   return [...messages].map((message) => ({ linter: 'workflow-parser', message }));
 }
@@ -268,13 +265,13 @@ describe("the generator's own workflows", () => {
     for (const file of OWN_FILES) expect((parseYaml(read(file)) as Workflow).permissions).toEqual({ contents: 'read' });
   });
 
-  it('build and run the generator tests on the engines floor and the newest 22, 24 and 26', () => {
+  it('build, lint and run the generator tests on the engines floor and the newest 22, 24 and 26', () => {
     const ci = parseYaml(read('ci.yml')) as Workflow;
     const job = Object.values(ci.jobs).find((j) => runs(j).includes('npm run test:generator'))!;
     const floor = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).engines.node.replace(/^>=/, '');
     expect(job.strategy?.matrix?.node).toEqual([floor, '22', '24', '26']);
     expect(step(job, 'actions/setup-node').with?.['node-version']).toBe('${{ matrix.node }}');
-    expect(runs(job)).toEqual(['npm ci', 'npm run build', 'npm run typecheck', 'npm run test:generator']);
+    expect(runs(job)).toEqual(['npm ci', 'npm run build', 'npm run lint', 'npm run typecheck', 'npm run test:generator']);
   });
 
   it('publish both names with provenance on v* tags only, after the tests, with the OIDC token in that job alone', () => {

@@ -10,15 +10,20 @@ export interface RunOptions {
   timeout?: number;
   /** Return a failed result instead of throwing. */
   allowFail?: boolean;
-  /** Run as this user and group (tests run as root; yo refuses root). */
+  /** Run as this user and group (only root may ask). */
   uid?: number;
   gid?: number;
 }
 
 export interface RunResult {
   ok: boolean;
+  /** The exit code, or null when a signal ended the command. */
+  status: number | null;
+  signal: NodeJS.Signals | null;
   /** stdout alone, trimmed: for commands whose answer is their output. */
   stdout: string;
+  /** stderr alone, trimmed: for one-line error reports. */
+  stderr: string;
   /** stdout then stderr: for assertions on what a tool printed and for failure reports. */
   output: string;
 }
@@ -35,8 +40,7 @@ export function run(command: string, args: string[], options: RunOptions = {}): 
     stdio: ['ignore', 'pipe', 'pipe'],
     timeout: options.timeout ?? 10 * MINUTES,
     maxBuffer: 64 * 1024 * 1024,
-    uid: options.uid,
-    gid: options.gid,
+    ...(options.uid === undefined ? {} : { uid: options.uid, gid: options.gid }),
   });
   const output = `${result.stdout ?? ''}\n${result.stderr ?? ''}`;
   const ok = result.status === 0;
@@ -44,5 +48,12 @@ export function run(command: string, args: string[], options: RunOptions = {}): 
     const why = result.error ? result.error.message : result.signal ? `was killed by ${result.signal}` : `exited ${result.status}`;
     throw new Error(`${command} ${args.join(' ')}${options.cwd ? ` (in ${options.cwd})` : ''} ${why}:\n${output.slice(-8000)}`);
   }
-  return { ok, stdout: (result.stdout ?? '').trim(), output };
+  return {
+    ok,
+    status: result.status,
+    signal: result.signal,
+    stdout: (result.stdout ?? '').trim(),
+    stderr: (result.stderr ?? '').trim(),
+    output,
+  };
 }

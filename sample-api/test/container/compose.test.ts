@@ -8,7 +8,15 @@ import { DockerComposeEnvironment, Wait, type StartedDockerComposeEnvironment, t
 import { inspect } from './support/docker.ts';
 import { request } from './support/http.ts';
 import { nodeEval } from './support/api.ts';
-import { APP_UID, COMPOSE_PROJECT, ROOT, TEST_IMAGE, PROJECT_TOKEN_FILE, SECRET_PATH, DATA_DIR } from './support/project.ts';
+import {
+  APP_UID,
+  COMPOSE_PROJECT,
+  ROOT,
+  TEST_IMAGE,
+  PROJECT_TOKEN_FILE,
+  SECRET_PATH,
+  DATA_DIR,
+} from './support/project.ts';
 
 interface ComposeContainerInspect {
   Mounts: { Type: string; Name?: string; Source: string; Destination: string; RW: boolean }[];

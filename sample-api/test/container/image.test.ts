@@ -4,8 +4,20 @@
 import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { BuildError, buildImage, docker, inspect, runDocker } from './support/docker.ts';
-import { APP_UID, BUILD_LOG, PACKAGE, PORT, ROOT, TEST_IMAGE, WORK_DIR, PROJECT_TOKEN_FILE } from './support/project.ts';
-import { contentOf, readTar } from './support/tar.ts';
+import {
+  APP_UID,
+  BUILD_LOG,
+  PACKAGE,
+  PORT,
+  ROOT,
+  TEST_IMAGE,
+  WORK_DIR,
+  PROJECT_TOKEN_FILE,
+} from './support/project.ts';
+import {
+  contentOf,
+  readTar,
+} from './support/tar.ts';
 
 interface ImageInspect {
   Id: string;

@@ -2,10 +2,29 @@
  * Claims about running containers of the image: health, user, API, data volume, stop, hardening.
  */
 import { Wait, type StartedTestContainer } from 'testcontainers';
-import { docker, inspect, removeQuietly, runDocker } from './support/docker.ts';
+import {
+  docker,
+  inspect,
+  removeQuietly,
+  runDocker,
+} from './support/docker.ts';
 import { request } from './support/http.ts';
-import { ApiContainer, baseUrl, nodeEval, processCommand, processStatus, testToken } from './support/api.ts';
-import { APP_UID, NODE_BIN, DATA_DIR, SLUG, TEST_LABEL, TEST_VOLUME } from './support/project.ts';
+import {
+  ApiContainer,
+  baseUrl,
+  nodeEval,
+  processCommand,
+  processStatus,
+  testToken,
+} from './support/api.ts';
+import {
+  APP_UID,
+  NODE_BIN,
+  DATA_DIR,
+  SLUG,
+  TEST_LABEL,
+  TEST_VOLUME,
+} from './support/project.ts';
 
 interface ContainerInspect {
   Config: { Healthcheck?: { Test: string[] } };

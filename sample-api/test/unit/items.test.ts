@@ -1,4 +1,10 @@
-import { buildApp, client, createHarness, TOKEN, type Harness } from './helpers.ts';
+import {
+  buildApp,
+  client,
+  createHarness,
+  TOKEN,
+  type Harness,
+} from './helpers.ts';
 
 let h: Harness;
 beforeEach(() => {

@@ -4,9 +4,9 @@
  */
 import express, { type Express } from 'express';
 import helmet from 'helmet';
-<% if (auth === 'token') { -%>
+<%_ if (token) { _%>
 import { requireTokenForWrites } from './auth.ts';
-<% } -%>
+<%_ } _%>
 import type { Config } from './config.ts';
 import { errorHandler, notFound } from './errors.ts';
 import { createHealthRouter } from './health.ts';
@@ -15,7 +15,7 @@ import type { ItemStore } from './items/store.ts';
 import { requestLogger, type Logger } from './logger.ts';
 
 export interface AppDeps {
-  config: Pick<Config, 'bodyLimit'<% if (auth === 'token') { %> | 'apiToken'<% } %>>;
+  config: Pick<Config, 'bodyLimit'<%- token ? " | 'apiToken'" : '' %>>;
   store: ItemStore;
   logger: Logger;
   /** Turns readiness off once shutdown has begun. */
@@ -30,12 +30,12 @@ export function createApp({ config, store, logger, isShuttingDown = () => false 
   app.use(requestLogger(logger));
 
   app.use('/health', createHealthRouter(store, isShuttingDown));
-<% if (auth === 'token') { -%>
+<%_ if (token) { _%>
   app.use('/items', requireTokenForWrites(config.apiToken), createItemsRouter(store, config.bodyLimit));
-<% } else { -%>
+<%_ } else { _%>
   // Writes are open to anyone who can reach the service: keep it on a private network.
   app.use('/items', createItemsRouter(store, config.bodyLimit));
-<% } -%>
+<%_ } _%>
 
   app.use(notFound);
   app.use(errorHandler);

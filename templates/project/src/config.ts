@@ -3,9 +3,9 @@
  * a variable should stop the service with a message naming it, not surface as a strange
  * failure hours later.
  */
-<% if (auth === 'token') { -%>
+<%_ if (token) { _%>
 import { readFileSync } from 'node:fs';
-<% } -%>
+<%_ } _%>
 import { z } from 'zod';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -16,21 +16,21 @@ const MILLISECONDS = { error: 'must be a whole number of milliseconds, above 0' 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   HOST: z.string().default('0.0.0.0'),
-  PORT: z.coerce.number(PORT).int(PORT).min(0, PORT).max(65535, PORT).default(<%= port %>),
-<% if (persistence === 'sqlite') { -%>
+  PORT: z.coerce.number(PORT).int(PORT).min(0, PORT).max(65535, PORT).default(<%- port %>),
+<%_ if (sqlite) { _%>
   DATA_DIR: z.string().default('./data'),
-<% } -%>
+<%_ } _%>
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   BODY_LIMIT: z
     .string()
     .regex(/^\d+(\.\d+)?\s*(b|kb|mb)?$/i, { error: 'must be a size such as 100kb, 1mb or 2048 (bytes)' })
     .default('100kb'),
   // Docker sends SIGKILL 10 s after SIGTERM; finishing well before that keeps shutdown clean.
-  SHUTDOWN_TIMEOUT_MS: z.coerce.number(MILLISECONDS).int(MILLISECONDS).positive(MILLISECONDS).default(8000),
-<% if (auth === 'token') { -%>
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number(MILLISECONDS).int(MILLISECONDS).positive(MILLISECONDS).default(<%- shutdownTimeoutMs %>),
+<%_ if (token) { _%>
   API_TOKEN_FILE: z.string().optional(),
   API_TOKEN: z.string().optional(),
-<% } -%>
+<%_ } _%>
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -39,16 +39,16 @@ export interface Config {
   nodeEnv: Env['NODE_ENV'];
   host: string;
   port: number;
-<% if (persistence === 'sqlite') { -%>
+<%_ if (sqlite) { _%>
   dataDir: string;
-<% } -%>
+<%_ } _%>
   logLevel: Env['LOG_LEVEL'];
   bodyLimit: string;
   shutdownTimeoutMs: number;
-<% if (auth === 'token') { -%>
+<%_ if (token) { _%>
   /** The bearer token writes must present; without one every write is refused. */
   apiToken: string | undefined;
-<% } -%>
+<%_ } _%>
 }
 
 export class ConfigError extends Error {
@@ -68,7 +68,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
   }
   const vars = parsed.data;
-<% if (auth === 'token') { -%>
+<%_ if (token) { _%>
   const apiToken = readApiToken(vars);
   if (apiToken === undefined && vars.NODE_ENV === 'production') {
     throw new ConfigError(
@@ -76,23 +76,23 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         '(compose mounts the secret at /run/secrets/api_token), or API_TOKEN to the token itself.',
     );
   }
-<% } -%>
+<%_ } _%>
   return {
     nodeEnv: vars.NODE_ENV,
     host: vars.HOST,
     port: vars.PORT,
-<% if (persistence === 'sqlite') { -%>
+<%_ if (sqlite) { _%>
     dataDir: vars.DATA_DIR,
-<% } -%>
+<%_ } _%>
     logLevel: vars.LOG_LEVEL,
     bodyLimit: vars.BODY_LIMIT,
     shutdownTimeoutMs: vars.SHUTDOWN_TIMEOUT_MS,
-<% if (auth === 'token') { -%>
+<%_ if (token) { _%>
     apiToken,
-<% } -%>
+<%_ } _%>
   };
 }
-<% if (auth === 'token') { -%>
+<%_ if (token) { _%>
 
 /**
  * A file is the safe way to hand over a secret: unlike a variable it does not show up in
@@ -116,4 +116,4 @@ function readApiToken(vars: Env): string | undefined {
   }
   return token;
 }
-<% } -%>
+<%_ } _%>

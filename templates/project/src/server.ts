@@ -6,11 +6,11 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
-<% if (persistence === 'sqlite') { -%>
+<%_ if (sqlite) { _%>
 import { openSqliteStore } from './items/sqlite-store.ts';
-<% } else { -%>
+<%_ } else { _%>
 import { createMemoryStore } from './items/memory-store.ts';
-<% } -%>
+<%_ } _%>
 import { createLogger } from './logger.ts';
 import { gracefulCloser } from './shutdown.ts';
 
@@ -27,14 +27,14 @@ function readConfig(): Config {
 
 const config = readConfig();
 const logger = createLogger(config);
-<% if (persistence === 'sqlite') { -%>
+<%_ if (sqlite) { _%>
 const store = openSqliteStore(config.dataDir);
-<% } else { -%>
+<%_ } else { _%>
 const store = createMemoryStore();
-<% } -%>
-<% if (auth === 'token') { -%>
+<%_ } _%>
+<%_ if (token) { _%>
 if (config.apiToken === undefined) logger.warn('no API token is set (API_TOKEN_FILE or API_TOKEN): every write will get 401');
-<% } -%>
+<%_ } _%>
 
 let shuttingDown = false;
 const server = createServer(createApp({ config, store, logger, isShuttingDown: () => shuttingDown }));

@@ -5,7 +5,15 @@
  */
 import { readFileSync } from 'node:fs';
 import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
-import { NODE_BIN, PORT, SLUG, TEST_IMAGE, TEST_LABEL, SECRET_PATH, TEST_TOKEN_FILE } from './project.ts';
+import {
+  NODE_BIN,
+  PORT,
+  SLUG,
+  TEST_IMAGE,
+  TEST_LABEL,
+  SECRET_PATH,
+  TEST_TOKEN_FILE,
+} from './project.ts';
 
 export class ApiContainer extends GenericContainer {
   readonly #binds: string[] = [];

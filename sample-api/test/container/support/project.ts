@@ -23,13 +23,10 @@ interface PackageJson {
 export const PACKAGE = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as PackageJson;
 
 /**
- * "@acme/orders-api" → "orders-api", as compose.yaml names the image: valid as an image,
- * volume, label and compose project name.
+ * The project's name for images, volumes and compose projects, as compose.yaml uses it
+ * (fixed when the project was generated): "@acme/orders-api" → "orders-api".
  */
-export const SLUG = PACKAGE.name
-  .toLowerCase()
-  .replace(/^@[^/]+\//, '')
-  .replace(/[^a-z0-9_-]+/g, '-');
+export const SLUG = 'sample-api';
 
 /** The image the suite builds once per run (global-setup.ts) and removes at the end. */
 export const TEST_IMAGE = `${SLUG}:container-test`;

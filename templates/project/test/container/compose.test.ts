@@ -1,18 +1,32 @@
 /**
  * `docker compose up` of the project's own compose.yaml, through testcontainers' compose
- * support: the service becomes healthy and serves<%- auth === 'token' ? ' with its secret' : '' %><%- persistence === 'sqlite' ? ' and its named volume' : '' %>.
+ * support: the service becomes healthy and serves<%- token ? ' with its secret' : '' %><%- sqlite ? ' and its named volume' : '' %>.
  */
 import { createServer } from 'node:net';
-<%_ if (auth === 'token') { _%>
+<%_ if (token) { _%>
 import { readFileSync } from 'node:fs';
 <%_ } _%>
 import { DockerComposeEnvironment, Wait, type StartedDockerComposeEnvironment, type StartedTestContainer } from 'testcontainers';
 import { inspect } from './support/docker.ts';
 import { request } from './support/http.ts';
-<%_ if (auth === 'token' || persistence === 'sqlite') { _%>
+<%_ if (token || sqlite) { _%>
 import { nodeEval } from './support/api.ts';
 <%_ } _%>
-import { <%- persistence === 'sqlite' ? 'APP_UID, ' : '' %>COMPOSE_PROJECT, ROOT, TEST_IMAGE<%- auth === 'token' ? ', PROJECT_TOKEN_FILE, SECRET_PATH' : '' %><%- persistence === 'sqlite' ? ', DATA_DIR' : '' %> } from './support/project.ts';
+import {
+<%_ if (sqlite) { _%>
+  APP_UID,
+<%_ } _%>
+  COMPOSE_PROJECT,
+  ROOT,
+  TEST_IMAGE,
+<%_ if (token) { _%>
+  PROJECT_TOKEN_FILE,
+  SECRET_PATH,
+<%_ } _%>
+<%_ if (sqlite) { _%>
+  DATA_DIR,
+<%_ } _%>
+} from './support/project.ts';
 
 interface ComposeContainerInspect {
   Mounts: { Type: string; Name?: string; Source: string; Destination: string; RW: boolean }[];
@@ -51,7 +65,7 @@ describe('docker compose up', () => {
   }, 180_000);
 
   afterAll(async () => {
-    // Containers, the network<%- persistence === 'sqlite' ? ' and the named volume' : '' %> all go.
+    // Containers, the network<%- sqlite ? ' and the named volume' : '' %> all go.
     await environment?.down({ removeVolumes: true, timeout: 10_000 });
   });
 
@@ -65,7 +79,7 @@ describe('docker compose up', () => {
     expect(state.HostConfig.Memory).toBeGreaterThan(0);
     expect((await request(url, 'GET', '/health/ready')).status).toBe(200);
   });
-<%_ if (auth === 'token') { _%>
+<%_ if (token) { _%>
 
   test('reads the api_token secret from /run/secrets and accepts writes made with it', async () => {
     const state = await inspect<ComposeContainerInspect>('container', api.getId());
@@ -84,13 +98,13 @@ describe('docker compose up', () => {
     expect((await request(url, 'POST', '/items', { body: { name: 'no token' } })).status).toBe(401);
   });
 <%_ } _%>
-<%_ if (persistence === 'sqlite') { _%>
+<%_ if (sqlite) { _%>
 
   test('keeps its data in the named volume', async () => {
     const state = await inspect<ComposeContainerInspect>('container', api.getId());
     const data = state.Mounts.find((mount) => mount.Destination === DATA_DIR);
     expect(data).toMatchObject({ Type: 'volume', Name: `${COMPOSE_PROJECT}_data`, RW: true });
-    const created = await request(url, 'POST', '/items', { <%- auth === 'token' ? "token: readFileSync(PROJECT_TOKEN_FILE, 'utf8').trim(), " : '' %>body: { name: 'in the volume' } });
+    const created = await request(url, 'POST', '/items', { <%- token ? "token: readFileSync(PROJECT_TOKEN_FILE, 'utf8').trim(), " : '' %>body: { name: 'in the volume' } });
     expect(created.status).toBe(201);
     const listing = await nodeEval(
       api,

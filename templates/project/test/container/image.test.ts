@@ -4,8 +4,24 @@
 import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { BuildError, buildImage, docker, inspect, runDocker } from './support/docker.ts';
-import { APP_UID, BUILD_LOG, PACKAGE, PORT, ROOT, TEST_IMAGE, WORK_DIR<%- auth === 'token' ? ', PROJECT_TOKEN_FILE' : '' %> } from './support/project.ts';
-import { <%- auth === 'token' ? 'contentOf, ' : '' %>readTar } from './support/tar.ts';
+import {
+  APP_UID,
+  BUILD_LOG,
+  PACKAGE,
+  PORT,
+  ROOT,
+  TEST_IMAGE,
+  WORK_DIR,
+<%_ if (token) { _%>
+  PROJECT_TOKEN_FILE,
+<%_ } _%>
+} from './support/project.ts';
+import {
+<%_ if (token) { _%>
+  contentOf,
+<%_ } _%>
+  readTar,
+} from './support/tar.ts';
 
 interface ImageInspect {
   Id: string;
@@ -75,7 +91,7 @@ describe('the image', () => {
     expect(Config.User).toBe(String(APP_UID));
     expect(Config.Env).toContain('NODE_ENV=production');
     expect(Object.keys(Config.ExposedPorts ?? {})).toEqual([`${PORT}/tcp`]);
-<%_ if (runtime === 'distroless') { _%>
+<%_ if (distroless) { _%>
     expect(Config.Entrypoint).toEqual(['/nodejs/bin/node']);
     expect(Config.Cmd).toEqual(['dist/server.js']);
     expect(Config.Healthcheck?.Test).toEqual(['CMD', '/nodejs/bin/node', 'dist/healthcheck.js']);
@@ -83,13 +99,13 @@ describe('the image', () => {
     expect(Config.Cmd).toEqual(['node', 'dist/server.js']);
     expect(Config.Healthcheck?.Test).toEqual(['CMD', 'node', 'dist/healthcheck.js']);
 <%_ } _%>
-<%_ if (persistence === 'sqlite') { _%>
+<%_ if (sqlite) { _%>
     expect(Object.keys(Config.Volumes ?? {})).toEqual(['/app/data']);
 <%_ } else { _%>
     expect(Config.Volumes ?? {}).toEqual({});
 <%_ } _%>
   });
-<%_ if (auth === 'token') { _%>
+<%_ if (token) { _%>
 
   test("the API token's value appears nowhere: not in history, config, environment or any layer", async () => {
     // secrets/api_token sits in the build context directory; .dockerignore must keep it out.

@@ -1,11 +1,36 @@
 /**
- * Claims about running containers of the image: health, user, API, <%- persistence === 'sqlite' ? 'data volume, ' : '' %>stop, hardening.
+ * Claims about running containers of the image: health, user, API, <%- sqlite ? 'data volume, ' : '' %>stop, hardening.
  */
 import { Wait, type StartedTestContainer } from 'testcontainers';
-import { docker, inspect, <%- persistence === 'sqlite' ? 'removeQuietly, ' : '' %>runDocker } from './support/docker.ts';
+import {
+  docker,
+  inspect,
+<%_ if (sqlite) { _%>
+  removeQuietly,
+<%_ } _%>
+  runDocker,
+} from './support/docker.ts';
 import { request } from './support/http.ts';
-import { ApiContainer, baseUrl, nodeEval, processCommand, processStatus<%- auth === 'token' ? ', testToken' : '' %> } from './support/api.ts';
-import { APP_UID, NODE_BIN<%- persistence === 'sqlite' ? ', DATA_DIR, SLUG, TEST_LABEL, TEST_VOLUME' : '' %> } from './support/project.ts';
+import {
+  ApiContainer,
+  baseUrl,
+  nodeEval,
+  processCommand,
+  processStatus,
+<%_ if (token) { _%>
+  testToken,
+<%_ } _%>
+} from './support/api.ts';
+import {
+  APP_UID,
+  NODE_BIN,
+<%_ if (sqlite) { _%>
+  DATA_DIR,
+  SLUG,
+  TEST_LABEL,
+  TEST_VOLUME,
+<%_ } _%>
+} from './support/project.ts';
 
 interface ContainerInspect {
   Config: { Healthcheck?: { Test: string[] } };
@@ -46,13 +71,13 @@ describe('a container of the image', () => {
       `try { require('fs').writeFileSync('/app/dist/server.js', ''); console.log('written') } catch (e) { console.log(e.code) }`,
     );
     expect(attempt.trim()).toBe('EACCES');
-<%_ if (persistence === 'sqlite') { _%>
+<%_ if (sqlite) { _%>
     // ...and owns the one place it must write to.
     expect((await nodeEval(api, `console.log(require('fs').statSync('/app/data').uid)`)).trim()).toBe(String(APP_UID));
 <%_ } _%>
   });
 
-<%_ if (auth === 'token') { _%>
+<%_ if (token) { _%>
   test('a write with the token is read back; a write without it gets 401', async () => {
     const created = await request(url, 'POST', '/items', { token: testToken(), body: { name: 'written with the token' } });
     expect(created.status).toBe(201);
@@ -77,7 +102,7 @@ describe('a container of the image', () => {
 <%_ } _%>
 });
 
-<%_ if (persistence === 'sqlite') { _%>
+<%_ if (sqlite) { _%>
 // The data lives in a named volume, not in the container.
 describe('the data volume', () => {
   beforeAll(async () => {
@@ -95,7 +120,7 @@ describe('the data volume', () => {
       // A new volume takes its owner from the image's /app/data: the app user.
       expect((await nodeEval(first, `console.log(require('fs').statSync('${DATA_DIR}').uid)`)).trim()).toBe(String(APP_UID));
       const created = await request(baseUrl(first), 'POST', '/items', {
-        <%- auth === 'token' ? 'token: testToken(),\n        ' : '' %>body: { name: 'outlives its container' },
+        <%- token ? 'token: testToken(),\n        ' : '' %>body: { name: 'outlives its container' },
       });
       expect(created.status).toBe(201);
       id = created.json<{ id: string | number }>().id;
@@ -180,7 +205,7 @@ describe('a hardened container', () => {
 
     const url = baseUrl(api);
     expect((await request(url, 'GET', '/health/ready')).status).toBe(200);
-    const created = await request(url, 'POST', '/items', { <%- auth === 'token' ? 'token: testToken(), ' : '' %>body: { name: 'read-only root' } });
+    const created = await request(url, 'POST', '/items', { <%- token ? 'token: testToken(), ' : '' %>body: { name: 'read-only root' } });
     expect(created.status).toBe(201);
     const { id } = created.json<{ id: string | number }>();
     expect((await request(url, 'GET', `/items/${id}`)).status).toBe(200);

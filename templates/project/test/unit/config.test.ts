@@ -1,11 +1,11 @@
 import { ConfigError, loadConfig } from '../../src/config.ts';
 
-<% if (auth === 'token') { -%>
+<%_ if (token) { _%>
 // Token settings are covered in auth.test.ts; a token here keeps production valid.
 const base = { API_TOKEN: 'x' };
-<% } else { -%>
+<%_ } else { _%>
 const base = {};
-<% } -%>
+<%_ } _%>
 
 function problemsWith(env: Record<string, string>): string {
   try {
@@ -22,13 +22,13 @@ describe('configuration', () => {
     expect(loadConfig(base)).toMatchObject({
       nodeEnv: 'development',
       host: '0.0.0.0',
-      port: <%= port %>,
-<% if (persistence === 'sqlite') { -%>
+      port: <%- port %>,
+<%_ if (sqlite) { _%>
       dataDir: './data',
-<% } -%>
+<%_ } _%>
       logLevel: 'info',
       bodyLimit: '100kb',
-      shutdownTimeoutMs: 8000,
+      shutdownTimeoutMs: <%- shutdownTimeoutMs %>,
     });
   });
 
@@ -38,9 +38,9 @@ describe('configuration', () => {
       NODE_ENV: 'production',
       HOST: '127.0.0.1',
       PORT: '8081',
-<% if (persistence === 'sqlite') { -%>
+<%_ if (sqlite) { _%>
       DATA_DIR: '/app/data',
-<% } -%>
+<%_ } _%>
       LOG_LEVEL: 'warn',
       BODY_LIMIT: '1mb',
       SHUTDOWN_TIMEOUT_MS: '3000',
@@ -49,9 +49,9 @@ describe('configuration', () => {
       nodeEnv: 'production',
       host: '127.0.0.1',
       port: 8081,
-<% if (persistence === 'sqlite') { -%>
+<%_ if (sqlite) { _%>
       dataDir: '/app/data',
-<% } -%>
+<%_ } _%>
       logLevel: 'warn',
       bodyLimit: '1mb',
       shutdownTimeoutMs: 3000,
@@ -59,7 +59,7 @@ describe('configuration', () => {
   });
 
   it('treats an empty variable as unset', () => {
-    expect(loadConfig({ ...base, PORT: '', LOG_LEVEL: '' })).toMatchObject({ port: <%= port %>, logLevel: 'info' });
+    expect(loadConfig({ ...base, PORT: '', LOG_LEVEL: '' })).toMatchObject({ port: <%- port %>, logLevel: 'info' });
   });
 
   it.each([

@@ -1,22 +1,22 @@
-<% if (persistence === 'sqlite') { -%>
+<%_ if (sqlite) { _%>
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-<% } -%>
+<%_ } _%>
 import type { Express } from 'express';
 import { pino } from 'pino';
 import request from 'supertest';
 import { createApp, type AppDeps } from '../../src/app.ts';
-<% if (persistence === 'sqlite') { -%>
+<%_ if (sqlite) { _%>
 import { openSqliteStore } from '../../src/items/sqlite-store.ts';
-<% } else { -%>
+<%_ } else { _%>
 import { createMemoryStore } from '../../src/items/memory-store.ts';
-<% } -%>
+<%_ } _%>
 import type { ItemStore } from '../../src/items/store.ts';
 
-<% if (auth === 'token') { -%>
+<%_ if (token) { _%>
 export const TOKEN = 'test-token';
-<% } -%>
+<%_ } _%>
 export const silentLogger = pino({ level: 'silent' });
 
 export interface Harness {
@@ -28,7 +28,7 @@ export interface Harness {
 /** The app as tests run it: quiet, with test settings, over the given store. */
 export function buildApp(store: ItemStore, overrides: Partial<AppDeps> = {}): Express {
   return createApp({
-    config: { bodyLimit: '100kb'<% if (auth === 'token') { %>, apiToken: TOKEN<% } %> },
+    config: { bodyLimit: '100kb'<%- token ? ', apiToken: TOKEN' : '' %> },
     store,
     logger: silentLogger,
     ...overrides,
@@ -37,31 +37,31 @@ export function buildApp(store: ItemStore, overrides: Partial<AppDeps> = {}): Ex
 
 /** An app over a fresh, empty store, and a way to throw both away. */
 export function createHarness(): Harness {
-<% if (persistence === 'sqlite') { -%>
+<%_ if (sqlite) { _%>
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'items-test-'));
   const store = openSqliteStore(dataDir);
-<% } else { -%>
+<%_ } else { _%>
   const store = createMemoryStore();
-<% } -%>
+<%_ } _%>
   return {
     app: buildApp(store),
     store,
     async close() {
       await store.close();
-<% if (persistence === 'sqlite') { -%>
+<%_ if (sqlite) { _%>
       rmSync(dataDir, { recursive: true, force: true });
-<% } -%>
+<%_ } _%>
     },
   };
 }
 
-<% if (auth === 'token') { -%>
+<%_ if (token) { _%>
 /** A client that sends the bearer token, as every write needs. */
-<% } else { -%>
+<%_ } else { _%>
 /** A client for the app; writes are open, so there is nothing extra to send. */
-<% } -%>
+<%_ } _%>
 export function client(app: Express) {
-  return request.agent(app)<% if (auth === 'token') { %>.set('Authorization', `Bearer ${TOKEN}`)<% } %>;
+  return request.agent(app)<%- token ? ".set('Authorization', `Bearer ${TOKEN}`)" : '' %>;
 }
 
 /** A promise with its resolve function at hand, to make a test wait for an event. */

@@ -1,4 +1,12 @@
-import { buildApp, client, createHarness, <% if (auth === 'token') { %>TOKEN, <% } %>type Harness } from './helpers.ts';
+import {
+  buildApp,
+  client,
+  createHarness,
+<%_ if (token) { _%>
+  TOKEN,
+<%_ } _%>
+  type Harness,
+} from './helpers.ts';
 
 let h: Harness;
 beforeEach(() => {
@@ -118,7 +126,7 @@ describe('bad requests', () => {
   });
 
   it('answers a body over the limit with 413', async () => {
-    const app = buildApp(h.store, { config: { bodyLimit: '1kb'<% if (auth === 'token') { %>, apiToken: TOKEN<% } %> } });
+    const app = buildApp(h.store, { config: { bodyLimit: '1kb'<%- token ? ', apiToken: TOKEN' : '' %> } });
     const res = await client(app).post('/items').send({ name: 'x', description: 'y'.repeat(2000) }).expect(413);
     expect(res.body.error.code).toBe('payload_too_large');
   });

@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process';
-<% if (persistence === 'sqlite') { -%>
+<%_ if (sqlite) { _%>
 import { mkdtempSync, rmSync } from 'node:fs';
-<% } -%>
+<%_ } _%>
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-<% if (persistence === 'sqlite') { -%>
+<%_ if (sqlite) { _%>
 import os from 'node:os';
-<% } -%>
+<%_ } _%>
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -84,13 +84,13 @@ describe('graceful close', () => {
 
 describe('the server process', () => {
   const serverScript = fileURLToPath(new URL('../../src/server.ts', import.meta.url));
-<% if (persistence === 'sqlite') { -%>
+<%_ if (sqlite) { _%>
   let dataDir: string;
   beforeEach(() => {
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'server-test-'));
   });
   afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
-<% } -%>
+<%_ } _%>
 
   it('exits 0 soon after SIGTERM', async () => {
     // Node runs the TypeScript sources directly, as `npm run dev` does.
@@ -101,12 +101,12 @@ describe('the server process', () => {
         NODE_ENV: 'production',
         PORT: '0',
         HOST: '127.0.0.1',
-<% if (persistence === 'sqlite') { -%>
+<%_ if (sqlite) { _%>
         DATA_DIR: dataDir,
-<% } -%>
-<% if (auth === 'token') { -%>
+<%_ } _%>
+<%_ if (token) { _%>
         API_TOKEN: 'test-token',
-<% } -%>
+<%_ } _%>
       },
       stdio: ['ignore', 'pipe', 'inherit'],
     });

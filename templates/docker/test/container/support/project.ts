@@ -23,13 +23,10 @@ interface PackageJson {
 export const PACKAGE = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as PackageJson;
 
 /**
- * "@acme/orders-api" → "orders-api", as compose.yaml names the image: valid as an image,
- * volume, label and compose project name.
+ * The project's name for images, volumes and compose projects, as compose.yaml uses it
+ * (fixed when the project was generated): "@acme/orders-api" → "orders-api".
  */
-export const SLUG = PACKAGE.name
-  .toLowerCase()
-  .replace(/^@[^/]+\//, '')
-  .replace(/[^a-z0-9_-]+/g, '-');
+export const SLUG = '<%- slug %>';
 
 /** The image the suite builds once per run (global-setup.ts) and removes at the end. */
 export const TEST_IMAGE = `${SLUG}:container-test`;
@@ -50,7 +47,9 @@ export const PROJECT_TOKEN_FILE = path.join(ROOT, 'secrets', 'api_token');
 /** How the image runs (fixed when the project was generated). */
 export const PORT = <%- port %>;
 export const APP_UID = <%- appUid %>;
-/** The node binary inside the runtime image<%- runtime === 'distroless' ? ' (distroless: not on PATH)' : '' %>. */
-export const NODE_BIN = '<%- runtime === 'distroless' ? '/nodejs/bin/node' : 'node' %>';
+/** The node binary inside the runtime image<%- distroless ? ' (distroless: not on PATH)' : '' %>. */
+export const NODE_BIN = '<%- nodeBin %>';
 export const SECRET_PATH = '/run/secrets/api_token';
-export const DATA_DIR = '/app/data';
+<%_ if (dataDir) { _%>
+export const DATA_DIR = '<%- dataDir %>';
+<%_ } _%>

@@ -4,15 +4,19 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * The package root: the nearest folder above this module that holds templates/. The
- * same code runs from generators/app (sources, in tests) and dist/generators/app (the
+ * same code runs from generators/lib (sources, in tests) and dist/generators/lib (the
  * published package), which sit at different depths.
  */
 function findPackageRoot(start: string): string {
   for (let dir = start; ; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, 'templates', 'project'))) return dir;
-    if (path.dirname(dir) === dir) throw new Error(`templates/project not found above ${start}`);
+    if (existsSync(path.join(dir, 'templates'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`templates/ not found above ${start}`);
   }
 }
 
 export const PACKAGE_ROOT = findPackageRoot(path.dirname(fileURLToPath(import.meta.url)));
-export const TEMPLATE_ROOT = path.join(PACKAGE_ROOT, 'templates', 'project');
+
+/** The folder of one template set under templates/: "project", "docker", … */
+export function templateRoot(set: string): string {
+  return path.join(PACKAGE_ROOT, 'templates', set);
+}

@@ -2,7 +2,7 @@
  * Runs once before the container tests: builds the image they all use. The build is the
  * slow part, so it happens here and only here; a warm run reuses BuildKit's cache.
  */
-<%_ if (auth === 'token') { _%>
+<%_ if (token) { _%>
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -10,7 +10,16 @@ import path from 'node:path';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 <%_ } _%>
 import { buildImage, requireEngine } from './support/docker.ts';
-import { BUILD_LOG, ROOT, TEST_IMAGE, WORK_DIR<%- auth === 'token' ? ', PROJECT_TOKEN_FILE, TEST_TOKEN_FILE' : '' %> } from './support/project.ts';
+import {
+  BUILD_LOG,
+  ROOT,
+  TEST_IMAGE,
+  WORK_DIR,
+<%_ if (token) { _%>
+  PROJECT_TOKEN_FILE,
+  TEST_TOKEN_FILE,
+<%_ } _%>
+} from './support/project.ts';
 import { cleanUp } from './support/cleanup.ts';
 
 export default async function globalSetup(): Promise<void> {
@@ -19,7 +28,7 @@ export default async function globalSetup(): Promise<void> {
   await cleanUp();
   rmSync(WORK_DIR, { recursive: true, force: true });
   mkdirSync(WORK_DIR, { recursive: true });
-<%_ if (auth === 'token') { _%>
+<%_ if (token) { _%>
 
   // compose.yaml reads the project's token from secrets/api_token. A fresh clone has none
   // (git ignores it): make one, as the generator does. The directory stays private; the file

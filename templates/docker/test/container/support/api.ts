@@ -1,13 +1,23 @@
 /**
  * Containers of the test image, started through testcontainers with what every test
- * needs: the port, the suite's label (teardown finds leftovers by it)<%- auth === 'token' ? ', the token file' : '' %>,
+ * needs: the port, the suite's label (teardown finds leftovers by it)<%- token ? ', the token file' : '' %>,
  * and a wait for GET /health/ready.
  */
-<%_ if (auth === 'token') { _%>
+<%_ if (token) { _%>
 import { readFileSync } from 'node:fs';
 <%_ } _%>
 import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
-import { NODE_BIN, PORT, SLUG, TEST_IMAGE, TEST_LABEL<%- auth === 'token' ? ', SECRET_PATH, TEST_TOKEN_FILE' : '' %> } from './project.ts';
+import {
+  NODE_BIN,
+  PORT,
+  SLUG,
+  TEST_IMAGE,
+  TEST_LABEL,
+<%_ if (token) { _%>
+  SECRET_PATH,
+  TEST_TOKEN_FILE,
+<%_ } _%>
+} from './project.ts';
 
 export class ApiContainer extends GenericContainer {
   readonly #binds: string[] = [];
@@ -19,7 +29,7 @@ export class ApiContainer extends GenericContainer {
       .withEnvironment({ LOG_LEVEL: 'warn' })
       .withWaitStrategy(Wait.forHttp('/health/ready', PORT).forStatusCode(200))
       .withStartupTimeout(60_000);
-<%_ if (auth === 'token') { _%>
+<%_ if (token) { _%>
     // The token as compose hands it over: a read-only file under /run/secrets.
     this.withMount(`${TEST_TOKEN_FILE}:${SECRET_PATH}:ro`).withEnvironment({ API_TOKEN_FILE: SECRET_PATH });
 <%_ } _%>
@@ -43,7 +53,7 @@ export function baseUrl(container: StartedTestContainer): string {
   return `http://${container.getHost()}:${container.getMappedPort(PORT)}`;
 }
 
-<%_ if (auth === 'token') { _%>
+<%_ if (token) { _%>
 /** The token the suite's containers accept (written by global-setup.ts). */
 export function testToken(): string {
   return readFileSync(TEST_TOKEN_FILE, 'utf8').trim();

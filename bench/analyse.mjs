@@ -1,0 +1,80 @@
+// The numbers of a bench run, summarised: per-metric medians and noise, per-run ratios, and
+// the verdict on each of the issue's targets. Pure: reads results, touches nothing.
+import { fixed, mb, summary } from './lib.mjs';
+
+/**
+ * A target's verdict from a summary: met when the median is on the right side of the limit, and
+ * `close` when the limit lies within the noise of the median, so that a rerun may fall either side.
+ */
+export function verdict(stat, limit, kind) {
+  return {
+    met: kind === 'max' ? stat.median <= limit : stat.median >= limit,
+    close: Math.abs(stat.median - limit) <= stat.noise,
+  };
+}
+
+/** Per-metric summaries, per-run ratios and the issue's targets. */
+export function analyse(results) {
+  const { runs, base } = results;
+  const metrics = ['size', 'contextBytes', 'coldMs', 'rebuildMs', 'runMs', 'firstMs', 'stopMs', 'rps', 'p99'];
+  const per = {};
+  for (const k of ['a', 'b', 'c']) {
+    per[k] = {};
+    for (const mtr of metrics) per[k][mtr] = summary(runs.map((r) => r[k][mtr]));
+    per[k].rebuildShare = summary(runs.map((r) => r[k].rebuildMs / r[k].coldMs));
+    per[k].rpsVsHost = summary(runs.map((r) => r[k].rps / (r[k].hostRps ?? r.host.rps)));
+    // (a)'s diagnostic targets: its bridge address (direct), and a LOG_LEVEL=warn twin's (quiet).
+    for (const d of ['direct', 'quiet']) {
+      per[k][`${d}Rps`] = summary(runs.map((r) => r[k][`${d}Rps`]));
+      per[k][`${d}P99`] = summary(runs.map((r) => r[k][`${d}P99`]));
+      per[k][`${d}VsHost`] = summary(runs.map((r) => r[k][`${d}Rps`] / (r[k].hostRps ?? r.host.rps)));
+    }
+    per[k].depsReinstalled = runs.map((r) => r[k].depsReinstalled);
+    per[k].exitCodes = runs.map((r) => r[k].exitCode);
+    per[k].rebuildCached = runs.map((r) => r[k].rebuildCached);
+  }
+  per.host = {};
+  for (const mtr of ['firstMs', 'stopMs', 'rps', 'p99']) per.host[mtr] = summary(runs.map((r) => r.host[mtr]));
+  const ratios = {};
+  for (const other of ['b', 'c']) {
+    ratios[other] = {};
+    for (const mtr of metrics) ratios[other][mtr] = summary(runs.map((r) => r.a[mtr] / r[other][mtr]));
+  }
+  const nm = summary(runs.map((r) => r.a.nodeModules));
+  const dist = summary(runs.map((r) => r.a.dist));
+  const limit = base.runtimeSize + 1.15 * (nm.median + dist.median);
+  const ratio = (st) => `${fixed(st.median, 2)} (${fixed(st.min, 2)}–${fixed(st.max, 2)})`;
+  const targets = [
+    {
+      name: 'image ≤ base + 1.15 × (prod node_modules + dist)',
+      value: `${mb(per.a.size.median)} MB vs limit ${mb(limit)} MB (base ${mb(base.runtimeSize)} + 1.15 × (${mb(nm.median)} + ${mb(dist.median, 2)}))`,
+      met: per.a.size.median <= limit,
+    },
+    {
+      name: 'source-only rebuild does not reinstall dependencies',
+      value: `deps reinstalled in ${per.a.depsReinstalled.filter(Boolean).length} of ${runs.length} rebuilds`,
+      met: per.a.depsReinstalled.every((x) => x === false),
+    },
+    {
+      name: 'source-only rebuild ≤ 25% of a cold build',
+      value: `median ${fixed(per.a.rebuildShare.median * 100, 1)}% (${fixed(per.a.rebuildShare.min * 100, 1)}–${fixed(per.a.rebuildShare.max * 100, 1)}%)`,
+      ...verdict(per.a.rebuildShare, 0.25, 'max'),
+    },
+    {
+      name: 'docker stop ≤ 1 s',
+      value: `median ${fixed(per.a.stopMs.median / 1000, 2)} s (max ${fixed(per.a.stopMs.max / 1000, 2)} s), exit codes ${[...new Set(per.a.exitCodes)].join(', ')}`,
+      ...verdict(per.a.stopMs, 1000, 'max'),
+    },
+    {
+      name: 'first 200 ≤ 1.5 s after docker run',
+      value: `median ${fixed(per.a.firstMs.median / 1000, 2)} s (max ${fixed(per.a.firstMs.max / 1000, 2)} s)`,
+      ...verdict(per.a.firstMs, 1500, 'max'),
+    },
+    {
+      name: 'container req/s ≥ 0.9 × host',
+      value: `median ratio ${ratio(per.a.rpsVsHost)} through the published 127.0.0.1 port; ${ratio(per.a.directVsHost)} straight to the container's bridge address; ${ratio(per.a.quietVsHost)} to the bridge address with LOG_LEVEL=warn`,
+      ...verdict(per.a.rpsVsHost, 0.9, 'min'),
+    },
+  ];
+  return { per, ratios, targets, nodeModules: nm, dist, limit, base, runs: runs.length };
+}

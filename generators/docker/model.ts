@@ -1,0 +1,90 @@
+/**
+ * The container model: what the shared container layer (templates/docker) needs to know
+ * about the Node.js app it containerizes, and nothing about how that app is written. Any
+ * generator that can answer these questions about its app gets the Dockerfile,
+ * .dockerignore, compose files with their secrets, and the container test support.
+ */
+
+export type PackageManager = 'npm';
+
+export interface Install {
+  packageManager: PackageManager;
+  /** Copied next to package.json before the install, so the install layer is cached. */
+  lockfile: string;
+  /** Installs exactly the lockfile, dev dependencies included / runtime ones only. */
+  all: string;
+  production: string;
+  /** Where the package manager caches downloads (a BuildKit cache mount). */
+  cache: string;
+}
+
+export interface Build {
+  /** What the build stage copies besides the manifests: config files, and source folders. */
+  files: readonly string[];
+  dirs: readonly string[];
+  /** The package.json script that builds, and the folder it writes. */
+  script: string;
+  command: string;
+  outputDir: string;
+}
+
+export interface HealthCheck {
+  /** The HTTP path that answers 200 once the app can serve. */
+  path: string;
+  /** Exec form of the probe, run inside the container (no shell, no curl needed). */
+  exec: string;
+  /** The same probe as compose's healthcheck test. */
+  composeTest: string;
+}
+
+export interface Secret {
+  /** Name in compose and swarm, and the file under /run/secrets. */
+  name: string;
+  /** Where the project keeps it (git-ignored), relative to the project root. */
+  file: string;
+  /** The variable that tells the app the secret's path. */
+  env: string;
+  target: string;
+}
+
+export interface ContainerModel {
+  /** The package name, for comments. */
+  name: string;
+  /** Images, containers, volumes, compose and swarm projects are named after it. */
+  slug: string;
+  port: number;
+  /** The Node.js line, the image every stage builds on and the one that ships. */
+  node: string;
+  buildImage: string;
+  runtimeImage: string;
+  /** A distroless runtime: no shell, no npm; its ENTRYPOINT is node. */
+  distroless: boolean;
+  /** Numeric user of the runtime image, and the node binary's path in it. */
+  appUid: number;
+  nodeBin: string;
+  install: Install;
+  build: Build;
+  /** Exec-form CMD that starts the app in the runtime image. */
+  start: string;
+  healthCheck: HealthCheck | undefined;
+  /** The one writable directory, on a volume; undefined when the app keeps no data. */
+  dataDir: string | undefined;
+  secrets: readonly Secret[];
+  /** Whether the app's bearer token is among the secrets (the container tests use it). */
+  token: boolean;
+}
+
+/** `["node", "dist/server.js"]`: the exec form Dockerfile and compose both accept. */
+export function execForm(args: readonly string[]): string {
+  return `[${args.map((arg) => JSON.stringify(arg)).join(', ')}]`;
+}
+
+export function npmInstall(): Install {
+  return {
+    packageManager: 'npm',
+    lockfile: 'package-lock.json',
+    all: 'npm ci --no-audit --no-fund',
+    production: 'npm ci --omit=dev --no-audit --no-fund',
+    cache: '/root/.npm',
+  };
+}

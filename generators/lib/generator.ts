@@ -1,0 +1,200 @@
+/**
+ * What every generator of this package does the same way: its flags come from a question
+ * table; the target directory is checked before anything is asked, written or printed;
+ * answers stored in .yo-rc.json are parsed like flags; a re-run lists the files it would
+ * change and writes nothing unless --force (or a terminal, where the user decides per file).
+ */
+import { accessSync, constants, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { isFilePending } from 'mem-fs-editor/state';
+import Generator, { type BaseOptions } from 'yeoman-generator';
+import { type DefaultContext, describeDefault, parseAnswers, type QuestionOf, UsageError } from './questions.js';
+
+/** The one .yo-rc.json key this package's answers live under, whichever bin runs it. */
+export const GENERATOR_KEY = 'generator-container-api';
+
+/** Flags that steer the run rather than answer a question. */
+export const RUN_FLAGS = {
+  yes: 'Take the default for every question not answered by a flag; ask nothing',
+  force: 'Write into a non-empty directory and overwrite changed files',
+  'skip-install': 'Do not run npm install after writing the project',
+} as const;
+
+/** Entries a directory may hold and still count as empty. */
+const IGNORABLE_ENTRIES = new Set(['.git', '.DS_Store']);
+
+/** Files the generator owns outright: never reported as the user's changes. */
+const OWN_STATE = new Set(['.yo-rc.json']);
+
+export type RunOptions = BaseOptions & {
+  directory?: string;
+  yes?: boolean;
+  force?: boolean;
+  skipInstall?: boolean;
+  /** Whether questions may be asked; defaults to whether stdin is a terminal. */
+  interactive?: boolean;
+};
+
+/** A generator whose answers are declared by a question table. */
+export abstract class QuestionGenerator<A extends object, O extends RunOptions = RunOptions> extends Generator<A, O> {
+  protected answers = {} as A;
+  readonly #questions: readonly QuestionOf<A>[];
+
+  constructor(args: string[], options: O, questions: readonly QuestionOf<A>[]) {
+    super(args, options);
+    this.#questions = questions;
+    // Published as generator-container-api and as create-container-api: the answers live
+    // under one key in .yo-rc.json, whichever name ran the generator.
+    this.rootGeneratorName = () => GENERATOR_KEY;
+    this.argument('directory', {
+      type: String,
+      required: false,
+      description: 'Directory to write the project to (default: the current directory)',
+    });
+    for (const question of questions) {
+      const allowed = question.kind === 'choice' ? ` (${question.choices.join('|')})` : '';
+      this.option(String(question.key), {
+        type: question.kind === 'toggle' ? Boolean : String,
+        description: `${question.message}${allowed}, default: ${describeDefault(question)}`,
+      });
+    }
+    this.option('yes', { type: Boolean, alias: 'y', description: RUN_FLAGS.yes });
+    this.option('force', { type: Boolean, description: RUN_FLAGS.force });
+    this.option('interactive', { type: Boolean, hide: true, description: 'Allow prompts' });
+
+    if (this.options.directory) {
+      this.destinationRoot(path.resolve(this.options.directory));
+      // The environment installs dependencies where package.json lands: its cwd.
+      this.env.cwd = this.destinationRoot();
+    }
+    // Projects are installed with npm. Saying so spares yeoman-environment its lockfile
+    // search, which finds nothing in a new directory and prints "Error detecting the package
+    // manager. Falling back to npm."
+    const envOptions = (this.env as unknown as { options: { nodePackageManager?: string } }).options;
+    envOptions.nodePackageManager ??= 'npm';
+  }
+
+  protected interactive(): boolean {
+    return this.options.interactive ?? Boolean(process.stdin.isTTY);
+  }
+
+  /**
+   * Checks the target, then gathers the answers given so far: stored ones, overridden by
+   * flags, every one through its question's parser.
+   */
+  protected readAnswers(): void {
+    this.checkTarget();
+    const given = this.options as Partial<Record<keyof A, unknown>>;
+    this.answers = { ...this.storedAnswers(), ...parseAnswers(this.#questions, given) } as A;
+  }
+
+  /**
+   * The target must be a directory this user can write to (or one that can be made), and
+   * empty unless --force or it holds a project this package made. Checked before anything
+   * is asked or written, so a wrong path costs nothing.
+   */
+  protected checkTarget(): void {
+    const root = this.destinationRoot();
+    // The nearest part of the path that exists: the target itself, or where it would be made.
+    let existing = root;
+    while (!existsSync(existing) && path.dirname(existing) !== existing) existing = path.dirname(existing);
+    if (!statSync(existing).isDirectory()) {
+      throw new UsageError(`${existing} is a file, not a directory: choose a directory to write the project to.`);
+    }
+    try {
+      accessSync(existing, constants.W_OK | constants.X_OK);
+    } catch {
+      throw new UsageError(`${existing} is not writable by you: choose a directory you can write to, or change its permissions.`);
+    }
+    if (existing !== root || this.options.force) return;
+    if (this.#storedRaw() !== undefined) return;
+    const entries = readdirSync(root).filter((entry) => !IGNORABLE_ENTRIES.has(entry));
+    if (entries.length > 0) {
+      throw new UsageError(
+        `${root} is not empty (${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', …' : ''}). Choose an empty or new directory, or pass --force to write into it.`,
+      );
+    }
+  }
+
+  /** Our section of .yo-rc.json, if the target holds one with answers in it. */
+  #storedRaw(): Record<string, unknown> | undefined {
+    if (!existsSync(path.join(this.destinationRoot(), '.yo-rc.json'))) return undefined;
+    const stored = this.config.getAll() as Record<string, unknown> | undefined;
+    return stored && Object.keys(stored).length > 0 ? stored : undefined;
+  }
+
+  /** Answers an earlier run stored, checked like flags: a bad one names the file and key. */
+  protected storedAnswers(): Partial<A> {
+    const stored = this.#storedRaw() ?? {};
+    const file = path.join(this.destinationRoot(), '.yo-rc.json');
+    return parseAnswers(this.#questions, stored as Partial<Record<keyof A, unknown>>, (key) => `${file} "${String(key)}":`);
+  }
+
+  /** Takes defaults (--yes), asks in a terminal, or names the flag a question needs. */
+  protected async askRemaining(): Promise<void> {
+    const context: DefaultContext = { destination: this.destinationRoot() };
+    const answers = this.answers as Record<keyof A, unknown>;
+    const pending = this.#questions.filter((q) => answers[q.key] === undefined);
+    for (const question of pending) {
+      if (this.options.yes) {
+        answers[question.key] = question.default(context);
+      } else if (!this.interactive()) {
+        throw new UsageError(
+          `No terminal to ask "${question.message}": pass --${String(question.key)}${question.valueHint ? ` ${question.valueHint}` : ''}, or --yes to take the defaults.`,
+        );
+      }
+    }
+    const toAsk = pending.filter((q) => answers[q.key] === undefined);
+    if (toAsk.length === 0) return;
+    const replies = await this.prompt(toAsk.map((q) => promptFor(q, context)));
+    for (const question of toAsk) answers[question.key] = question.parse(replies[String(question.key)]);
+  }
+
+  /**
+   * Run in the `conflicts` step, after every composed generator has queued its files and
+   * before the environment writes any: without a terminal, files that differ from what is
+   * on disk stop the run, all named at once. With --force the environment's conflicter
+   * overwrites them (it reads `force` from the root generator's options).
+   */
+  protected refuseConflicts(): void {
+    if (this.options.force || this.interactive()) return;
+    const root = this.destinationRoot();
+    const conflicts: string[] = [];
+    this.fs.store.each((file) => {
+      const relative = path.relative(root, file.path);
+      if (!isFilePending(file) || OWN_STATE.has(relative) || !existsSync(file.path) || !file.contents) return;
+      if (!readFileSync(file.path).equals(file.contents)) conflicts.push(relative);
+    });
+    if (conflicts.length > 0) {
+      throw new UsageError(
+        `These files differ from what the generator would write: ${conflicts.sort().join(', ')}. Nothing was written. Re-run with --force to overwrite them, or in a terminal to decide file by file.`,
+      );
+    }
+  }
+
+  /** Renders `templates` (paths relative to `root`) with `model` into the target. */
+  protected writeTemplates(root: string, templates: readonly string[], model: object, rename: (t: string) => string): void {
+    for (const template of templates) {
+      this.fs.copyTpl(path.join(root, template), this.destinationPath(rename(template)), model);
+    }
+  }
+}
+
+function promptFor<A>(question: QuestionOf<A>, context: DefaultContext) {
+  const fallback = question.default(context);
+  const name = String(question.key);
+  const { message } = question;
+  if (question.kind === 'choice') {
+    return { type: 'select' as const, name, message, choices: [...question.choices], default: String(fallback) };
+  }
+  if (question.kind === 'toggle') return { type: 'confirm' as const, name, message, default: Boolean(fallback) };
+  const validate = (value: string) => {
+    try {
+      question.parse(value);
+      return true;
+    } catch (error) {
+      return (error as Error).message;
+    }
+  };
+  return { type: 'input' as const, name, message, default: String(fallback), validate };
+}

@@ -1,0 +1,82 @@
+/**
+ * The benchmark's arithmetic, without Docker: the verdict rule, the targets analyse() draws
+ * from a run's numbers, and BENCHMARKS.md and the chart, which must be exactly what the
+ * stored results render to (so the committed report never disagrees with its data).
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { analyse, verdict } from '../../bench/analyse.mjs';
+import { parseOptions } from '../../bench/options.mjs';
+import { renderAll } from '../../bench/report.mjs';
+import { REPO_ROOT } from '../support/paths.js';
+
+const readJson = (file: string) => JSON.parse(readFileSync(path.join(REPO_ROOT, file), 'utf8'));
+const stored = readJson('bench/results.json');
+
+describe('bench: verdicts', () => {
+  const stat = (median: number, noise: number) => ({ median, noise });
+
+  it('meets a maximum at or under it and a minimum at or over it', () => {
+    expect(verdict(stat(0.9, 0.01), 1, 'max').met).toBe(true);
+    expect(verdict(stat(1.1, 0.01), 1, 'max').met).toBe(false);
+    expect(verdict(stat(0.95, 0.01), 0.9, 'min').met).toBe(true);
+    expect(verdict(stat(0.85, 0.01), 0.9, 'min').met).toBe(false);
+  });
+
+  it('calls a verdict close when the limit lies within the noise of the median', () => {
+    expect(verdict(stat(0.95, 0.1), 1, 'max')).toEqual({ met: true, close: true });
+    expect(verdict(stat(0.5, 0.1), 1, 'max')).toEqual({ met: true, close: false });
+    expect(verdict(stat(1.05, 0.1), 1, 'max')).toEqual({ met: false, close: true });
+  });
+});
+
+describe('bench: analyse', () => {
+  const targets = (results: unknown) =>
+    Object.fromEntries(analyse(results).targets.map((t: { name: string; met: boolean }) => [t.name, t.met]));
+
+  it('gives the stored run the verdicts BENCHMARKS.md states', () => {
+    const report = readFileSync(path.join(REPO_ROOT, 'BENCHMARKS.md'), 'utf8').split('\n');
+    const verdicts = Object.entries(targets(stored));
+    expect(verdicts).toHaveLength(6);
+    for (const [name, met] of verdicts) {
+      const row = report.find((line) => line.startsWith(`| ${name} |`));
+      expect({ name, notMet: row?.includes('**not met**') }).toEqual({ name, notMet: !met });
+    }
+  });
+
+  it('fails a target when the numbers say so', () => {
+    const slow = structuredClone(stored) as any;
+    for (const run of slow.runs) {
+      run.a.stopMs = 10_500;
+      run.a.depsReinstalled = true;
+      run.a.size = 10 * stored.base.runtimeSize;
+    }
+    const verdicts = targets(slow);
+    expect(verdicts['docker stop ≤ 1 s']).toBe(false);
+    expect(verdicts['source-only rebuild does not reinstall dependencies']).toBe(false);
+    expect(verdicts['image ≤ base + 1.15 × (prod node_modules + dist)']).toBe(false);
+    expect(verdicts['first 200 ≤ 1.5 s after docker run']).toBe(true);
+  });
+
+  it('takes medians across runs, not means: one wild run does not move them', () => {
+    const skewed = structuredClone(stored) as any;
+    const slowest = skewed.runs.reduce((max: any, run: any) => (run.a.firstMs > max.a.firstMs ? run : max));
+    slowest.a.firstMs = 1e9;
+    const firstMs = (results: unknown) => (analyse(results) as any).per.a.firstMs.median;
+    expect(firstMs(skewed)).toBe(firstMs(stored));
+  });
+});
+
+describe('bench: options and report', () => {
+  it('defaults to 7 runs, 1 with --quick', () => {
+    expect(parseOptions([]).opts.runs).toBe(7);
+    expect(parseOptions(['--quick']).opts.runs).toBe(1);
+    expect(parseOptions(['--runs', '3', '--check'])).toMatchObject({ check: true, opts: { runs: 3 } });
+  });
+
+  it('BENCHMARKS.md and bench/chart.svg are what the stored results render to', () => {
+    const { markdown, svg } = renderAll(stored, readJson('bench/results.rerun.json'));
+    expect(markdown).toBe(readFileSync(path.join(REPO_ROOT, 'BENCHMARKS.md'), 'utf8'));
+    expect(svg).toBe(readFileSync(path.join(REPO_ROOT, 'bench/chart.svg'), 'utf8'));
+  });
+});

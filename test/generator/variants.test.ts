@@ -1,0 +1,179 @@
+/**
+ * Every combination the question table allows, rendered in memory with the generator's own
+ * model, file rules and templates (no yeoman, no install): each output file must be clean
+ * text, and its TypeScript, JSON and YAML must parse. Takes seconds; the e2e suites prove
+ * that a few of these combinations also build and pass their own tests.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import ejs from 'ejs';
+import ts from 'typescript';
+import { parseAllDocuments } from 'yaml';
+import { QUESTIONS } from '../../generators/app/command.js';
+import { toContainerModel } from '../../generators/app/container.js';
+import { FILE_RULES as PROJECT_RULES } from '../../generators/app/files.js';
+import { type Answers, toProjectModel } from '../../generators/app/project.js';
+import { FILE_RULES as DOCKER_RULES } from '../../generators/docker/files.js';
+import { destinationPath, type FileRule, selectTemplates } from '../../generators/lib/files.js';
+import { templateRoot } from '../../generators/lib/paths.js';
+
+/** Text answers at their edges: a scoped name with a dot, the top port, quotes in prose. */
+const EDGE_TEXT: Record<string, unknown> = { name: '@acme/orders.api', port: 65535, description: `Orders & "returns": Bob's API <v2>` };
+
+/**
+ * Every choice of every choice and toggle question, each once with the text questions'
+ * defaults and once with EDGE_TEXT.
+ */
+function combinations(): Answers[] {
+  let all: Record<string, unknown>[] = [{}];
+  for (const question of QUESTIONS) {
+    const values =
+      question.kind === 'choice'
+        ? question.choices.map((c) => question.parse(c))
+        : question.kind === 'toggle'
+          ? [true, false]
+          : [question.default({ destination: '/tmp/my-api' })];
+    all = all.flatMap((answers) => values.map((value) => ({ ...answers, [question.key]: value })));
+  }
+  const edges = all.map((answers) => ({ ...answers, ...EDGE_TEXT }));
+  for (const answers of edges) for (const question of QUESTIONS) question.parse(answers[question.key]);
+  return [...all, ...edges] as unknown as Answers[];
+}
+
+interface Rendered {
+  file: string;
+  text: string;
+  template: string;
+}
+
+function renderSet<M extends object>(set: string, rules: readonly FileRule<M>[], model: M): Rendered[] {
+  const root = templateRoot(set);
+  return selectTemplates(root, rules, model).map((template) => {
+    const source = path.join(root, template);
+    const text = ejs.render(readFileSync(source, 'utf8'), model, { filename: source });
+    return { file: destinationPath(template), text, template: source };
+  });
+}
+
+function render(answers: Answers): Rendered[] {
+  const project = toProjectModel(answers);
+  return [...renderSet('project', PROJECT_RULES, project), ...renderSet('docker', DOCKER_RULES, toContainerModel(project))];
+}
+
+const count = (text: string, word: RegExp) => text.match(word)?.length ?? 0;
+
+/** What is wrong with one rendered file, or [] (checked once per distinct text). */
+function problems({ file, text, template }: Rendered): string[] {
+  const found: string[] = [];
+  if (/<%|%>/.test(text)) found.push('a leftover ejs tag');
+  // Generated code may say `undefined` itself; more of them than the template has leaked in.
+  if (count(text, /\bundefined\b/g) > count(readFileSync(template, 'utf8'), /\bundefined\b/g)) found.push('"undefined"');
+  if (/\bNaN\b|\[object Object\]/.test(text)) found.push('NaN or [object Object]');
+  if (/\n\n\n/.test(text)) found.push('a doubled blank line');
+  if (/[ \t]+$/m.test(text)) found.push('trailing whitespace');
+  if (text.length > 0 && !text.endsWith('\n') && !file.startsWith('secrets/')) found.push('no final newline');
+  if (/\.(ts|js|mjs)$/.test(file)) {
+    const { diagnostics = [] } = ts.transpileModule(text, {
+      fileName: file,
+      reportDiagnostics: true,
+      compilerOptions: { target: ts.ScriptTarget.ES2023, module: ts.ModuleKind.NodeNext },
+    });
+    for (const d of diagnostics) found.push(`TypeScript: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
+  }
+  if (/(^|\/)tsconfig[^/]*\.json$/.test(file)) {
+    // tsconfig files are JSON with comments, as TypeScript reads them.
+    const { error } = ts.parseConfigFileTextToJson(file, text);
+    if (error) found.push(`tsconfig: ${ts.flattenDiagnosticMessageText(error.messageText, ' ')}`);
+  } else if (/\.json$/.test(file)) {
+    try {
+      JSON.parse(text);
+    } catch (error) {
+      found.push(`JSON: ${(error as Error).message}`);
+    }
+  }
+  if (/\.ya?ml$/.test(file)) {
+    for (const doc of parseAllDocuments(text) as { errors: { message: string }[] }[]) {
+      for (const error of doc.errors) found.push(`YAML: ${error.message}`);
+    }
+  }
+  return found;
+}
+
+describe('the templates', () => {
+  const sources = ['project', 'docker'].flatMap((set) =>
+    selectTemplates(templateRoot(set), [], {}).map((t) => ({
+      name: `${set}/${t}`,
+      text: readFileSync(path.join(templateRoot(set), t), 'utf8'),
+    })),
+  );
+  const tags = (text: string) => text.match(/<%[\s\S]*?%>/g) ?? [];
+
+  it('use one tag style: <%- value %> for output, <%_ … _%> for control', () => {
+    const odd = sources.flatMap(({ name, text }) =>
+      tags(text)
+        .filter((tag) => !/^<%-[\s\S]*[^-_]%>$/.test(tag) && !/^<%_[\s\S]*_%>$/.test(tag))
+        .map((tag) => `${name}: ${tag}`),
+    );
+    expect(odd).toEqual([]);
+    expect(sources.length).toBeGreaterThan(50);
+  });
+
+  it('compare no strings: the model holds the flags they branch on', () => {
+    const comparisons = sources.flatMap(({ name, text }) =>
+      tags(text)
+        .filter((tag) => /[!=]==?\s*['"`]|['"`]\s*[!=]==?/.test(tag))
+        .map((tag) => `${name}: ${tag}`),
+    );
+    expect(comparisons).toEqual([]);
+  });
+
+  it('put no expression inside an import list: a name that depends on an option has a line of its own', () => {
+    const imports = sources.flatMap(({ name, text }) =>
+      (text.match(/^import [^;]*?from '[^']+';$/gm) ?? []).filter((line) => line.includes('<%-')).map((line) => `${name}: ${line}`),
+    );
+    expect(imports).toEqual([]);
+    const multiLine = sources.filter(({ text }) => /^import \{\n<%_ if/m.test(text));
+    expect(multiLine.length).toBeGreaterThan(0);
+  });
+});
+
+describe('every combination of options', () => {
+  const all = combinations();
+
+  it('covers the whole table: one render per choice of every question', () => {
+    const expected = QUESTIONS.reduce((n, q) => n * (q.kind === 'choice' ? q.choices.length : q.kind === 'toggle' ? 2 : 1), 1);
+    expect(all).toHaveLength(2 * expected);
+    expect(expected).toBeGreaterThanOrEqual(192);
+  });
+
+  it('renders clean files whose TypeScript, JSON and YAML parse', () => {
+    const seen = new Map<string, string[]>();
+    const failures: string[] = [];
+    for (const answers of all) {
+      for (const rendered of render(answers)) {
+        const key = `${rendered.file}\0${rendered.text}`;
+        let found = seen.get(key);
+        if (!found) {
+          found = problems(rendered);
+          seen.set(key, found);
+        }
+        for (const problem of found) failures.push(`${rendered.file} (${JSON.stringify(answers)}): ${problem}`);
+      }
+    }
+    expect(failures.slice(0, 20)).toEqual([]);
+    // The check looked at a real number of distinct files, not at nothing.
+    expect(seen.size).toBeGreaterThan(400);
+  });
+
+  it('catches what it is meant to catch', () => {
+    const template = path.join(templateRoot('project'), 'README.md');
+    expect(problems({ file: 'a.ts', text: 'const x = ;\n', template })).toEqual([expect.stringMatching(/^TypeScript: /)]);
+    expect(problems({ file: 'a.md', text: 'port undefined  \n\n\n<%- x %>\n', template })).toEqual([
+      'a leftover ejs tag',
+      '"undefined"',
+      'a doubled blank line',
+      'trailing whitespace',
+    ]);
+    expect(problems({ file: 'a.yaml', text: 'a: [\n', template })[0]).toMatch(/^YAML: /);
+  });
+});
