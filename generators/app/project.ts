@@ -40,6 +40,8 @@ export interface ProjectModel extends Answers {
   appUid: number;
   /** Name used for images, containers and volumes made from this project. */
   imageName: string;
+  /** Name of the Kubernetes objects: a DNS label (lower case, digits, "-"), short enough for suffixes. */
+  k8sName: string;
 }
 
 export function buildImageFor(node: NodeLine): string {
@@ -53,13 +55,16 @@ export function runtimeImageFor(node: NodeLine, runtime: Runtime): string {
 }
 
 export function toProjectModel(answers: Answers): ProjectModel {
+  // An npm scope ("@acme/api") is not a valid image name; keep its last part.
+  const imageName = answers.name.replace(/^@[^/]+\//, '');
   return {
     ...answers,
     engines: answers.node === '22' ? '>=22.18' : `>=${answers.node}`,
     buildImage: buildImageFor(answers.node),
     runtimeImage: runtimeImageFor(answers.node, answers.runtime),
     appUid: answers.runtime === 'distroless' ? 65532 : 1000,
-    // An npm scope ("@acme/api") is not a valid image name; keep its last part.
-    imageName: answers.name.replace(/^@[^/]+\//, ''),
+    imageName,
+    // 50 leaves room for "-api-token-" and kustomize's 10-character hash within 63.
+    k8sName: imageName.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+/, '').slice(0, 50).replace(/-+$/, '') || 'api',
   };
 }
