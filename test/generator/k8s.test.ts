@@ -59,7 +59,7 @@ function deployCommands(project: string): string[] {
   return [...section.matchAll(/```sh\n([\s\S]*?)```/g)]
     .flatMap((block) => block[1]!.split('\n'))
     .map((line) => line.replace(/\s+#.*$/, '').trim())
-    .filter((line) => /^(kubectl|kustomize|\(cd [^)]*&& kustomize)/.test(line));
+    .filter((line) => /^(kubectl|kustomize)\b/.test(line));
 }
 
 async function generate(options: Record<string, unknown>): Promise<string> {
@@ -163,12 +163,16 @@ describe.each(VARIANTS)('k8s: runtime $runtime, persistence $persistence, auth $
   const token = auth === 'token';
   const uid = runtime === 'distroless' ? 65532 : 1000;
   let project = '';
+  let commands: string[] = [];
   let build: Build;
   let manifests: Manifest[] = [];
 
   beforeAll(async () => {
     project = await generate({ runtime, persistence, auth });
-    build = kustomize(project, '.');
+    // The directory DEPLOY.md's first Kubernetes command applies is the one built here.
+    commands = deployCommands(project);
+    const documented = commands[0]?.match(/^kubectl apply -k (\S+)$/)?.[1] ?? 'no plain `kubectl apply -k <dir>` first';
+    build = kustomize(project, documented);
     manifests = build.status === 0 ? parseManifests(build.stdout) : [];
   });
 
@@ -177,12 +181,21 @@ describe.each(VARIANTS)('k8s: runtime $runtime, persistence $persistence, auth $
   const container = () => pod().containers[0];
 
   it('DEPLOY.md starts with plain `kubectl apply -k .`, and `kubectl kustomize .` builds it with no flags', () => {
-    const commands = deployCommands(project);
     expect(commands[0]).toBe('kubectl apply -k .');
     expect(commands.join('\n')).not.toMatch(/load-restrictor/);
     expect({ status: build.status, stderr: build.stderr }).toEqual({ status: 0, stderr: '' });
     // The app's folder alone builds too (the way in with a secret store).
     expect(kustomize(project, 'k8s').status).toBe(0);
+  });
+
+  it('renders cleanly: no template left, no trailing spaces, no doubled blank lines', () => {
+    const files = [...filesUnder(path.join(project, 'k8s')), ['kustomization.yaml', readFileSync(path.join(project, 'kustomization.yaml'), 'utf8')]];
+    const problems = files.flatMap(([file, text]) => [
+      ...(/<%|%>/.test(text!) ? [`${file}: template tag`] : []),
+      ...(/[ \t]$/m.test(text!) ? [`${file}: trailing space`] : []),
+      ...(/\n\n\n/.test(text!) || /^\n/.test(text!) ? [`${file}: blank lines`] : []),
+    ]);
+    expect(problems).toEqual([]);
   });
 
   it('validates every object strictly against the Kubernetes API schemas', () => {
@@ -310,7 +323,7 @@ describe.each(VARIANTS)('k8s: runtime $runtime, persistence $persistence, auth $
     expect(readFileSync(path.join(project, 'k8s/deployment.yaml'), 'utf8')).toMatch(/# METRICS:/);
   });
 
-  it(token ? 'mounts the token Secret made from secrets/api_token, which is nowhere under k8s/' : 'has no token to mount', () => {
+  it(token ? 'mounts the token Secret made from secrets/api_token, whose value is in no other file' : 'has no token to mount', () => {
     const env = Object.fromEntries((container().env as { name: string; value: string }[]).map((e) => [e.name, e.value]));
     if (!token) {
       expect(env.API_TOKEN_FILE).toBeUndefined();
@@ -328,12 +341,12 @@ describe.each(VARIANTS)('k8s: runtime $runtime, persistence $persistence, auth $
     expect(path.posix.join(mount.mountPath, volume.secret.items[0].path)).toBe('/run/secrets/api_token');
     expect(mount.readOnly).toBe(true);
 
+    // Not under k8s/, nor anywhere else in the project but its one file.
     const value = tokenFile.toString('utf8').trim();
     expect(value.length).toBeGreaterThanOrEqual(32);
-    const holding = [
-      ...filesUnder(path.join(project, 'k8s')).map(([file, text]) => [`k8s/${file}`, text]),
-      ['kustomization.yaml', readFileSync(path.join(project, 'kustomization.yaml'), 'utf8')],
-    ].filter(([, text]) => text!.includes(value) || text!.includes(Buffer.from(value).toString('base64')));
+    const files = filesUnder(project).filter(([file]) => !file.startsWith(`secrets${path.sep}`));
+    expect(files.map(([file]) => file)).toEqual(expect.arrayContaining([path.join('k8s', 'deployment.yaml'), 'kustomization.yaml']));
+    const holding = files.filter(([, text]) => text.includes(value) || text.includes(Buffer.from(value).toString('base64')));
     expect(holding.map(([file]) => file)).toEqual([]);
     for (const ignore of ['.gitignore', '.dockerignore']) {
       expect(readFileSync(path.join(project, ignore), 'utf8')).toMatch(/^secrets\/$/m);
