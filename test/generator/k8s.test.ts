@@ -184,7 +184,7 @@ describe.each(VARIANTS)('k8s: runtime $runtime, persistence $persistence, auth $
     expect(commands[0]).toBe('kubectl apply -k .');
     expect(commands.join('\n')).not.toMatch(/load-restrictor/);
     expect({ status: build.status, stderr: build.stderr }).toEqual({ status: 0, stderr: '' });
-    // The app's folder alone builds too (the way in with a secret store).
+    // k8s/ alone builds too: it is a base of its own, for a Secret that a store provides.
     expect(kustomize(project, 'k8s').status).toBe(0);
   });
 
