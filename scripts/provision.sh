@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Provision this machine for building and testing generator-container-api:
 # the newest Node 24 (+22, 26 for base images and the other Node lines' tests),
-# Docker Engine 26 with buildx and compose, a running dockerd, and locally made
-# base images (no registry is reachable).
+# kubectl (kustomize) if missing, Docker Engine 26 with buildx and compose, a
+# running dockerd, and locally made base images (no registry is reachable).
 # Every step checks before it acts, so a second run only reports what it
 # skipped and finishes in seconds. Steps live in scripts/provision/*.sh and can
 # be run alone. Environment knobs:
@@ -12,7 +12,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/provision"
 
-steps=(node docker docker-plugins dockerd base-images)
+steps=(node kubectl docker docker-plugins dockerd base-images)
 [ "${PROVISION_VERIFY:-1}" = 0 ] || steps+=(verify)
 
 summary=()

@@ -12,6 +12,12 @@ export const FILE_RULES: readonly FileRule<ProjectModel>[] = [
   { template: '_github/', when: (p) => p.ci === 'github' },
   { template: 'WORKSHOP.md', when: (p) => p.workshop },
   { template: 'k8s/', when: (p) => p.k8s },
+  { template: 'kustomization.yaml', when: (p) => p.k8s },
+  // What the workload allows: a claim for one SQLite writer; disruption budget and autoscaler
+  // for replicas that share nothing.
+  { template: 'k8s/pvc.yaml', when: sqlite },
+  { template: 'k8s/pdb.yaml', when: memory },
+  { template: 'k8s/hpa.yaml', when: memory },
   { template: 'src/items/sqlite-store.ts', when: sqlite },
   { template: 'src/items/memory-store.ts', when: memory },
   { template: 'test/unit/persistence.test.ts', when: sqlite },

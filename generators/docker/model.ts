@@ -72,6 +72,11 @@ export interface ContainerModel {
   secrets: readonly Secret[];
   /** Whether the app's bearer token is among the secrets (the container tests use it). */
   token: boolean;
+  /**
+   * Paths of the app's own that describe how it is deployed, not what runs (Kubernetes
+   * manifests, say): .dockerignore keeps them out of the build context.
+   */
+  deployFiles: readonly string[];
 }
 
 /** `["node", "dist/server.js"]`: the exec form Dockerfile and compose both accept. */
