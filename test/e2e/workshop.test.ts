@@ -7,6 +7,10 @@
  *                    `bash -c 'set -euo pipefail'`; shell variables and functions carry over from
  *                    block to block (as in the learner's one terminal); each must exit 0.
  * - ```sh no-run     commands that cannot run here (a registry): counted, and the count is fixed.
+ * - ```sh fails      a wrong answer to an exercise: it must exit non-zero, and its checkpoint must
+ *                    say why (a ✘ line). Its variables are not carried over.
+ * A block that runs a checkpoint (`sh workshop/check …`) must also print its ✔ lines and
+ * "checkpoint … passed", with no ✘: a checkpoint that passes silently proves nothing.
  * - ```text          expected output, for the reader. ```mermaid diagrams. ```json examples.
  * - ```dockerfile    quotes of the project's Dockerfile. The first line names where they come
  *                    from, "# Dockerfile, stage <name>" or "# Dockerfile, before the first FROM":
@@ -19,14 +23,16 @@
  * volume, network and image whose name starts with PREFIX.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { CLI_PATH } from '../support/paths.js';
+import { CLI_PATH, REPO_ROOT } from '../support/paths.js';
 import { MINUTES, run } from '../support/run.js';
 
 const NAME = 'workshop-api';
+/** Where each run writes its per-block timings (git-ignored). */
+const TIMINGS_DIR = path.join(REPO_ROOT, 'workshop-timings');
 
 /**
  * Defaults, and the variant that differs in every way the guide branches on. Both use the same
@@ -38,8 +44,12 @@ const VARIANTS: { label: string; flags: string[] }[] = [
   { label: 'distroless-memory-open', flags: ['--name', NAME, '--runtime', 'distroless', '--persistence', 'none', '--auth', 'none'] },
 ];
 
-/** The registry block: `docker pull`/`push` need the internet. */
-const EXPECTED_NO_RUN = 1;
+/**
+ * Not run: the registry block (`docker pull`/`push` need the internet), the build cache prune
+ * (on a shared engine it would empty everyone's cache) and the cross-platform build (it needs
+ * the other platform's base image from a registry).
+ */
+const EXPECTED_NO_RUN = 3;
 
 interface Block {
   lang: string;
@@ -47,6 +57,8 @@ interface Block {
   body: string;
   line: number;
   heading: string;
+  /** The `## ` section the block is in. */
+  section: string;
 }
 
 /** Fenced blocks, with the line they start on and the section they are in. */
@@ -54,16 +66,18 @@ function fencedBlocks(markdown: string): Block[] {
   const blocks: Block[] = [];
   const lines = markdown.split('\n');
   let heading = '(top)';
+  let section = '(top)';
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     if (/^#{1,6} /.test(line)) heading = line;
+    if (/^## /.test(line)) section = line.slice(3);
     const open = /^```(\S*)\s*(.*)$/.exec(line);
     if (!open) continue;
     const start = i;
     const body: string[] = [];
     for (i++; i < lines.length && !/^```\s*$/.test(lines[i]!); i++) body.push(lines[i]!);
     if (i >= lines.length) throw new Error(`WORKSHOP.md:${start + 1}: a fence that is never closed`);
-    blocks.push({ lang: open[1]!, info: open[2]!.trim(), body: body.join('\n'), line: start + 1, heading });
+    blocks.push({ lang: open[1]!, info: open[2]!.trim(), body: body.join('\n'), line: start + 1, heading, section });
   }
   return blocks;
 }
@@ -172,7 +186,7 @@ describe.each(VARIANTS)('WORKSHOP.md ($label)', ({ label, flags }) => {
     expect(guide).not.toMatch(/<%|%>|undefined|\[object Object\]/);
     const numbered = guide.match(/^## (\d+)\. /gm)!.map((h) => Number(/\d+/.exec(h)![0]));
     expect(numbered).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-    for (const topic of ['docker build', 'docker commit', 'docker create', 'docker container ls', 'docker ps -a', 'docker container kill', 'docker pause', 'docker unpause', 'docker start', 'docker rm', 'docker volume ls', 'docker volume rm', '--unix-socket', 'Docker Hub', '--target', '--build-arg', '--progress', '--no-cache', '-f']) {
+    for (const topic of ['docker build', 'docker commit', 'docker create', 'docker container ls', 'docker ps -a', 'docker container kill', 'docker container pause', 'docker container unpause', 'docker container start', 'docker container rm', 'docker pause', 'docker start', 'docker rm', 'docker volume ls', 'docker volume rm', '--unix-socket', 'Docker Hub', '--target', '--build-arg', '--progress', '--no-cache', '-f']) {
       expect(guide).toContain(topic);
     }
     for (const instruction of ['FROM', 'RUN', 'ADD', 'COPY', 'EXPOSE', 'VOLUME', 'WORKDIR', 'CMD']) {
@@ -182,7 +196,7 @@ describe.each(VARIANTS)('WORKSHOP.md ($label)', ({ label, flags }) => {
 
   it('follows the block convention: known fences only, and a known number of blocks not run', () => {
     const kinds = new Set(blocks.map((b) => `${b.lang} ${b.info}`.trim()));
-    for (const kind of kinds) expect(['sh', 'sh no-run', 'text', 'mermaid', 'dockerfile', 'json']).toContain(kind);
+    for (const kind of kinds) expect(['sh', 'sh no-run', 'sh fails', 'text', 'mermaid', 'dockerfile', 'json']).toContain(kind);
     expect(blocks.filter((b) => b.lang === 'sh' && b.info === 'no-run')).toHaveLength(EXPECTED_NO_RUN);
     expect(blocks.filter((b) => b.lang === 'sh' && b.info === '').length).toBeGreaterThan(25);
     expect(blocks.filter((b) => b.lang === 'mermaid').length).toBeGreaterThanOrEqual(3);
@@ -216,7 +230,7 @@ describe.each(VARIANTS)('WORKSHOP.md ($label)', ({ label, flags }) => {
   it('leaves out what the options leave out', () => {
     const commands = blocks.filter((b) => b.lang === 'sh').map((b) => b.body).join('\n');
     if (flags.includes('none')) {
-      expect(commands).not.toMatch(/api_token|TOKEN|Authorization/);
+      expect(commands).not.toMatch(/api_token|\bTOKEN\b|Authorization/);
       expect(commands).not.toMatch(/\/app\/data|-data/);
     } else {
       expect(commands).toMatch(/Authorization: Bearer/);
@@ -237,8 +251,9 @@ describe.each(VARIANTS)('WORKSHOP.md ($label)', ({ label, flags }) => {
         WS_STATE: state,
         WS_BASH_OWN: BASH_OWN.join(' '),
       };
-      const runnable = blocks.filter((b) => b.lang === 'sh' && b.info === '');
+      const runnable = blocks.filter((b) => b.lang === 'sh' && (b.info === '' || b.info === 'fails'));
       const timings: string[] = [];
+      const measured: { block: number; line: number; section: string; kind: string; seconds: number }[] = [];
       const transcript: string[] = [];
       const started = Date.now();
       try {
@@ -254,7 +269,20 @@ describe.each(VARIANTS)('WORKSHOP.md ($label)', ({ label, flags }) => {
           });
           const output = `${result.stdout}${result.stderr}`;
           transcript.push(output);
-          timings.push(`${((Date.now() - t0) / 1000).toFixed(1)}s  block ${index + 1} (WORKSHOP.md:${block.line})`);
+          const seconds = (Date.now() - t0) / 1000;
+          timings.push(`${seconds.toFixed(1)}s  block ${index + 1} (WORKSHOP.md:${block.line})`);
+          measured.push({ block: index + 1, line: block.line, section: block.section, kind: block.info || 'sh', seconds: Number(seconds.toFixed(1)) });
+          const where = `block ${index + 1} of ${runnable.length} (WORKSHOP.md:${block.line}, in "${block.heading}")`;
+          if (block.info === 'fails') {
+            if (result.status === 0) throw new Error(`${where} is a wrong answer but exited 0: its checkpoint cannot fail\n${output.slice(-3000)}`);
+            if (!/^✘ /m.test(output) || !/not passed yet/.test(output)) throw new Error(`${where} failed without a checkpoint's ✘ saying why:\n${output.slice(-3000)}`);
+            continue;
+          }
+          if (result.status === 0 && /workshop\/check /.test(block.body)) {
+            if (/^✘ /m.test(output) || !/^✔ /m.test(output) || !/^checkpoint \S+ passed$/m.test(output)) {
+              throw new Error(`${where} ran a checkpoint that did not print ✔ lines and "passed":\n${output.slice(-3000)}`);
+            }
+          }
           if (result.status !== 0) {
             throw new Error(
               `block ${index + 1} of ${runnable.length} (WORKSHOP.md:${block.line}, in "${block.heading}") exited ${result.status ?? result.signal}:\n` +
@@ -268,6 +296,9 @@ describe.each(VARIANTS)('WORKSHOP.md ($label)', ({ label, flags }) => {
           .flatMap((re) => all.match(new RegExp(re, 'gm')) ?? [])
           .join('\n  ');
         console.log(`[${label}] ${runnable.length} blocks in ${((Date.now() - started) / 1000).toFixed(0)} s\n  ${figures}\n${timings.join('\n')}`);
+        // Per-block timings for INSTRUCTOR.md's time per section (scripts/workshop-timings.mjs sums them).
+        mkdirSync(TIMINGS_DIR, { recursive: true });
+        writeFileSync(path.join(TIMINGS_DIR, `${label}.json`), `${JSON.stringify({ label, complete: measured.length === runnable.length, blocks: measured }, null, 2)}\n`);
       }
     },
     20 * MINUTES,
