@@ -20,6 +20,8 @@ export const FILE_RULES: readonly FileRule[] = [
   { template: '_github/', when: (p) => p.ci === 'github' },
   { template: 'WORKSHOP.md', when: (p) => p.workshop },
   { template: 'workshop/', when: (p) => p.workshop },
+  { template: 'INSTRUCTOR.md', when: (p) => p.workshop },
+  { template: 'SLIDES.md', when: (p) => p.workshop },
   { template: 'k8s/', when: (p) => p.k8s },
   { template: 'src/items/sqlite-store.ts', when: sqlite },
   { template: 'src/items/memory-store.ts', when: memory },

@@ -23,7 +23,7 @@
  * volume, network and image whose name starts with PREFIX.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -93,6 +93,54 @@ function dockerfileParts(dockerfile: string): Map<string, string[]> {
     parts.get(current)!.push(raw.trim());
   }
   return parts;
+}
+
+/** The lecture concepts (issue 6's outline and issue 15's list) INSTRUCTOR.md's map must cover. */
+const LECTURE_CONCEPTS = [
+  'Virtual machines versus containers', 'Linux as the base', 'Docker Desktop', 'regardless of host', 'open-source platform',
+  'Client-server architecture', 'REST API', 'Docker Hub', 'Images versus containers', 'isolated from the outside world',
+  'layers of isolation', 'stateless', 'Definition of a Dockerfile', 'FROM', 'WORKDIR', 'COPY', 'ADD versus COPY',
+  'ADD unpacking a tar', 'RUN, shell form and exec form', "RUN's exec form, run for real", 'ENV', 'VOLUME', 'USER', 'EXPOSE',
+  '-P', 'HEALTHCHECK', 'CMD, shell form versus exec form', 'docker build and its flags', 'layer cache',
+  'build context, measured', 'Multi-stage', 'docker commit', 'docker create versus docker run', 'pulling a missing image',
+  'docker container ls', 'docker ps -a', 'pause, start and rm', 'pause and unpause', 'kill', 'docker volume ls',
+  'ephemeral', 'lightweight', 'small build context', 'single responsibility', 'readable Dockerfiles', 'volumes to persist',
+  'secrets for sensitive data', 'demo', 'Compose', 'Checkpoints', 'Exercises', 'Troubleshooting', 'Port already in use',
+  'rootless', 'rate limits', 'Disk full', 'stale image', 'Apple Silicon', 'your own API',
+];
+
+/** WORKSHOP.md's `## ` sections: title → the line it starts on and its text. */
+function h2Sections(markdown: string): Map<string, { line: number; body: string }> {
+  const sections = new Map<string, { line: number; body: string }>();
+  const lines = markdown.split('\n');
+  let current: { line: number; body: string } | undefined;
+  let inFence = false;
+  for (const [i, line] of lines.entries()) {
+    if (/^```/.test(line)) inFence = !inFence;
+    if (!inFence && /^## /.test(line)) sections.set(line.slice(3), (current = { line: i + 1, body: '' }));
+    else if (current) current.body += `${line}\n`;
+  }
+  return sections;
+}
+
+/** The body rows of the first Markdown table after `heading`, as cells (`\|` kept inside a cell). */
+function tableRows(markdown: string, heading: string): string[][] {
+  const start = markdown.indexOf(`\n${heading}\n`);
+  if (start < 0) throw new Error(`no "${heading}" heading`);
+  const lines = markdown.slice(start).split('\n');
+  const first = lines.findIndex((l) => l.startsWith('|'));
+  const rows: string[][] = [];
+  for (const line of lines.slice(first + 2)) {
+    if (!line.startsWith('|')) break;
+    rows.push(line.slice(2, -2).split(/ (?<!\\)\| /).map((cell) => cell.trim()));
+  }
+  return rows;
+}
+
+/** A table cell's code span, as the text it stands for. */
+function unquote(cell: string): string {
+  const text = cell.startsWith('`` ') ? cell.slice(3, -3) : cell.replace(/^`|`$/g, '');
+  return text.replace(/\\\|/g, '|');
 }
 
 const INSTRUCTION = /^(ARG|FROM|WORKDIR|COPY|ADD|RUN|ENV|VOLUME|USER|EXPOSE|HEALTHCHECK|ENTRYPOINT|CMD|LABEL|SHELL|STOPSIGNAL|ONBUILD)\b/;
@@ -171,6 +219,9 @@ describe.each(VARIANTS)('WORKSHOP.md ($label)', ({ label, flags }) => {
     run(process.execPath, [CLI_PATH, project, '--yes', '--skip-install', ...flags], { cwd: work });
     // The generator's npm install leaves a lockfile, which the Docker build needs; the guide
     // uses nothing else of it (no node_modules on the host), so the lockfile alone is made.
+    // It starts from sample-api's committed lockfile, so the versions are the reviewed ones and
+    // a registry that lags behind a fresh publish (a range nothing satisfies yet) cannot fail it.
+    copyFileSync(path.join(REPO_ROOT, 'sample-api', 'package-lock.json'), path.join(project, 'package-lock.json'));
     run('npm', ['install', '--package-lock-only', '--no-audit', '--no-fund'], { cwd: project });
     guide = readFileSync(path.join(project, 'WORKSHOP.md'), 'utf8');
     blocks = fencedBlocks(guide);
@@ -192,6 +243,41 @@ describe.each(VARIANTS)('WORKSHOP.md ($label)', ({ label, flags }) => {
     for (const instruction of ['FROM', 'RUN', 'ADD', 'COPY', 'EXPOSE', 'VOLUME', 'WORKDIR', 'CMD']) {
       expect(guide).toMatch(new RegExp(`\\*\\*${instruction}\\b`));
     }
+  });
+
+  it('INSTRUCTOR.md maps every lecture concept to a section and a passage that is in it', () => {
+    const instructor = readFileSync(path.join(project, 'INSTRUCTOR.md'), 'utf8');
+    expect(instructor).not.toMatch(/<%|%>|undefined|\[object Object\]/);
+    const sections = h2Sections(guide);
+    const map = tableRows(instructor, '## The lecture, slide by slide');
+    expect(map.length).toBeGreaterThan(40);
+    const located: string[] = [];
+    for (const [concept, section, where] of map) {
+      const text = sections.get(section!);
+      if (text === undefined) throw new Error(`INSTRUCTOR.md: "${concept}" points to section "${section}", which WORKSHOP.md does not have`);
+      const passage = unquote(where!);
+      if (!text.body.includes(passage)) throw new Error(`INSTRUCTOR.md: "${concept}": "${passage}" is not in section "${section}" of WORKSHOP.md`);
+      located.push(`${concept} → WORKSHOP.md:${text.line + text.body.slice(0, text.body.indexOf(passage)).split('\n').length - 1}`);
+    }
+    const concepts = map.map(([c]) => c!.toLowerCase());
+    const missing = LECTURE_CONCEPTS.filter((c) => !concepts.some((row) => row.includes(c.toLowerCase())));
+    expect(missing).toEqual([]);
+    // The time table has one row per section, in the guide's order.
+    expect(tableRows(instructor, '## Time per section').map(([s]) => s)).toEqual([...sections.keys()]);
+    expect(located.length).toBe(map.length);
+  });
+
+  it('SLIDES.md is a Marp deck with one slide per section of WORKSHOP.md, in order, and the same diagrams', () => {
+    const slides = readFileSync(path.join(project, 'SLIDES.md'), 'utf8');
+    expect(slides).not.toMatch(/<%|%>|undefined|\[object Object\]/);
+    expect(slides).toMatch(/^---\nmarp: true\n/);
+    const body = slides.replace(/^---\n[\s\S]*?\n---\n/, '');
+    const titles = body
+      .split(/^---$/m)
+      .map((slide) => /^# (.+)$/m.exec(slide)?.[1])
+      .slice(1); // the title slide
+    expect(titles).toEqual([...h2Sections(guide).keys()]);
+    for (const diagram of blocks.filter((b) => b.lang === 'mermaid')) expect(slides).toContain(`\`\`\`mermaid\n${diagram.body}\n\`\`\``);
   });
 
   it('follows the block convention: known fences only, and a known number of blocks not run', () => {
