@@ -32,6 +32,6 @@ export function toContainerModel(project: ProjectModel): ContainerModel {
       ? [{ name: 'api_token', file: 'secrets/api_token', env: 'API_TOKEN_FILE', target: '/run/secrets/api_token' }]
       : [],
     token: project.token,
-    deployFiles: project.k8s ? ['kustomization.yaml', 'k8s/'] : [],
+    contextIgnores: [...(project.k8s ? ['kustomization.yaml', 'k8s/'] : []), ...(project.workshop ? ['workshop/'] : [])],
   };
 }

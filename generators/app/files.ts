@@ -11,6 +11,9 @@ const memory = (p: ProjectModel) => p.persistence === 'none';
 export const FILE_RULES: readonly FileRule<ProjectModel>[] = [
   { template: '_github/', when: (p) => p.ci === 'github' },
   { template: 'WORKSHOP.md', when: (p) => p.workshop },
+  { template: 'workshop/', when: (p) => p.workshop },
+  { template: 'INSTRUCTOR.md', when: (p) => p.workshop },
+  { template: 'SLIDES.md', when: (p) => p.workshop },
   { template: 'k8s/', when: (p) => p.k8s },
   { template: 'kustomization.yaml', when: (p) => p.k8s },
   // What the workload allows: a claim for one SQLite writer; disruption budget and autoscaler

@@ -73,10 +73,11 @@ export interface ContainerModel {
   /** Whether the app's bearer token is among the secrets (the container tests use it). */
   token: boolean;
   /**
-   * Paths of the app's own that describe how it is deployed, not what runs (Kubernetes
-   * manifests, say): .dockerignore keeps them out of the build context.
+   * Paths of the app's own that describe how it is deployed or taught, not what runs
+   * (Kubernetes manifests, workshop exercises with build contexts of their own):
+   * .dockerignore keeps them out of the build context.
    */
-  deployFiles: readonly string[];
+  contextIgnores: readonly string[];
 }
 
 /** `["node", "dist/server.js"]`: the exec form Dockerfile and compose both accept. */

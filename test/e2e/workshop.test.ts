@@ -7,6 +7,10 @@
  *                    `bash -c 'set -euo pipefail'`; shell variables and functions carry over from
  *                    block to block (as in the learner's one terminal); each must exit 0.
  * - ```sh no-run     commands that cannot run here (a registry): counted, and the count is fixed.
+ * - ```sh fails      a wrong answer to an exercise: it must exit non-zero, and its checkpoint must
+ *                    say why (a ✘ line). Its variables are not carried over.
+ * A block that runs a checkpoint (`sh workshop/check …`) must also print its ✔ lines and
+ * "checkpoint … passed", with no ✘: a checkpoint that passes silently proves nothing.
  * - ```text          expected output, for the reader. ```mermaid diagrams. ```json examples.
  * - ```dockerfile    quotes of the project's Dockerfile. The first line names where they come
  *                    from, "# Dockerfile, stage <name>" or "# Dockerfile, before the first FROM":
@@ -18,14 +22,17 @@
  * environment override; the test sets unique ones and, pass or fail, removes every container,
  * volume, network and image whose name starts with PREFIX.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { generate } from '../support/generate.js';
+import { REPO_ROOT } from '../support/paths.js';
 import { MINUTES, run } from '../support/run.js';
 
 const NAME = 'workshop-api';
+/** Where each run writes its per-block timings (git-ignored). */
+const TIMINGS_DIR = path.join(REPO_ROOT, 'workshop-timings');
 
 /**
  * Defaults, and the variant that differs in every way the guide branches on. Both use the same
@@ -37,8 +44,12 @@ const VARIANTS: { label: string; flags: string[] }[] = [
   { label: 'distroless-memory-open', flags: ['--name', NAME, '--runtime', 'distroless', '--persistence', 'none', '--auth', 'none'] },
 ];
 
-/** The registry block: `docker pull`/`push` need the internet. */
-const EXPECTED_NO_RUN = 1;
+/**
+ * Not run: the registry block (`docker pull`/`push` need the internet), the build cache prune
+ * (on a shared engine it would empty everyone's cache) and the cross-platform build (it needs
+ * the other platform's base image from a registry).
+ */
+const EXPECTED_NO_RUN = 3;
 
 interface Block {
   lang: string;
@@ -46,6 +57,8 @@ interface Block {
   body: string;
   line: number;
   heading: string;
+  /** The `## ` section the block is in. */
+  section: string;
 }
 
 /** Fenced blocks, with the line they start on and the section they are in. */
@@ -53,16 +66,18 @@ function fencedBlocks(markdown: string): Block[] {
   const blocks: Block[] = [];
   const lines = markdown.split('\n');
   let heading = '(top)';
+  let section = '(top)';
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     if (/^#{1,6} /.test(line)) heading = line;
+    if (/^## /.test(line)) section = line.slice(3);
     const open = /^```(\S*)\s*(.*)$/.exec(line);
     if (!open) continue;
     const start = i;
     const body: string[] = [];
     for (i++; i < lines.length && !/^```\s*$/.test(lines[i]!); i++) body.push(lines[i]!);
     if (i >= lines.length) throw new Error(`WORKSHOP.md:${start + 1}: a fence that is never closed`);
-    blocks.push({ lang: open[1]!, info: open[2]!.trim(), body: body.join('\n'), line: start + 1, heading });
+    blocks.push({ lang: open[1]!, info: open[2]!.trim(), body: body.join('\n'), line: start + 1, heading, section });
   }
   return blocks;
 }
@@ -81,6 +96,110 @@ function dockerfileParts(dockerfile: string): Map<string, string[]> {
     parts.get(current)!.push(raw.trim());
   }
   return parts;
+}
+
+/** The lecture concepts (issue 6's outline and issue 15's list) INSTRUCTOR.md's map must cover. */
+const LECTURE_CONCEPTS = [
+  'Virtual machines versus containers',
+  'Linux as the base',
+  'Docker Desktop',
+  'regardless of host',
+  'open-source platform',
+  'Client-server architecture',
+  'REST API',
+  'Docker Hub',
+  'Images versus containers',
+  'isolated from the outside world',
+  'layers of isolation',
+  'stateless',
+  'Definition of a Dockerfile',
+  'FROM',
+  'WORKDIR',
+  'COPY',
+  'ADD versus COPY',
+  'ADD unpacking a tar',
+  'RUN, shell form and exec form',
+  "RUN's exec form, run for real",
+  'ENV',
+  'VOLUME',
+  'USER',
+  'EXPOSE',
+  '-P',
+  'HEALTHCHECK',
+  'CMD, shell form versus exec form',
+  'docker build and its flags',
+  'layer cache',
+  'build context, measured',
+  'Multi-stage',
+  'docker commit',
+  'docker create versus docker run',
+  'pulling a missing image',
+  'docker container ls',
+  'docker ps -a',
+  'pause, start and rm',
+  'pause and unpause',
+  'kill',
+  'docker volume ls',
+  'ephemeral',
+  'lightweight',
+  'small build context',
+  'single responsibility',
+  'readable Dockerfiles',
+  'volumes to persist',
+  'secrets for sensitive data',
+  'demo',
+  'Compose',
+  'Checkpoints',
+  'Exercises',
+  'Troubleshooting',
+  'Port already in use',
+  'rootless',
+  'rate limits',
+  'Disk full',
+  'stale image',
+  'Apple Silicon',
+  'your own API',
+];
+
+/** WORKSHOP.md's `## ` sections: title → the line it starts on and its text. */
+function h2Sections(markdown: string): Map<string, { line: number; body: string }> {
+  const sections = new Map<string, { line: number; body: string }>();
+  const lines = markdown.split('\n');
+  let current: { line: number; body: string } | undefined;
+  let inFence = false;
+  for (const [i, line] of lines.entries()) {
+    if (/^```/.test(line)) inFence = !inFence;
+    if (!inFence && /^## /.test(line)) {
+      current = { line: i + 1, body: '' };
+      sections.set(line.slice(3), current);
+    } else if (current) current.body += `${line}\n`;
+  }
+  return sections;
+}
+
+/** The body rows of the first Markdown table after `heading`, as cells (`\|` kept inside a cell). */
+function tableRows(markdown: string, heading: string): string[][] {
+  const start = markdown.indexOf(`\n${heading}\n`);
+  if (start < 0) throw new Error(`no "${heading}" heading`);
+  const lines = markdown.slice(start).split('\n');
+  const first = lines.findIndex((l) => l.startsWith('|'));
+  const rows: string[][] = [];
+  for (const line of lines.slice(first + 2)) {
+    if (!line.startsWith('|')) break;
+    rows.push(
+      line
+        .slice(2, -2)
+        .split(/ (?<!\\)\| /)
+        .map((cell) => cell.trim()),
+    );
+  }
+  return rows;
+}
+
+/** A table cell's code span, as the text it stands for. */
+function unquote(cell: string): string {
+  const text = cell.startsWith('`` ') ? cell.slice(3, -3) : cell.replace(/^`|`$/g, '');
+  return text.replace(/\\\|/g, '|');
 }
 
 const INSTRUCTION = /^(ARG|FROM|WORKDIR|COPY|ADD|RUN|ENV|VOLUME|USER|EXPOSE|HEALTHCHECK|ENTRYPOINT|CMD|LABEL|SHELL|STOPSIGNAL|ONBUILD)\b/;
@@ -156,6 +275,9 @@ describe.each(VARIANTS)('WORKSHOP.md ($label)', ({ label, flags }) => {
     generate(project, ['--yes', '--skip-install', ...flags], { cwd: work });
     // The generator's npm install leaves a lockfile, which the Docker build needs; the guide
     // uses nothing else of it (no node_modules on the host), so the lockfile alone is made.
+    // It starts from sample-api's committed lockfile, so the versions are the reviewed ones and
+    // a registry that lags behind a fresh publish (a range nothing satisfies yet) cannot fail it.
+    copyFileSync(path.join(REPO_ROOT, 'sample-api', 'package-lock.json'), path.join(project, 'package-lock.json'));
     run('npm', ['install', '--package-lock-only', '--no-audit', '--no-fund'], { cwd: project });
     guide = readFileSync(path.join(project, 'WORKSHOP.md'), 'utf8');
     blocks = fencedBlocks(guide);
@@ -178,8 +300,11 @@ describe.each(VARIANTS)('WORKSHOP.md ($label)', ({ label, flags }) => {
       'docker container ls',
       'docker ps -a',
       'docker container kill',
+      'docker container pause',
+      'docker container unpause',
+      'docker container start',
+      'docker container rm',
       'docker pause',
-      'docker unpause',
       'docker start',
       'docker rm',
       'docker volume ls',
@@ -199,9 +324,46 @@ describe.each(VARIANTS)('WORKSHOP.md ($label)', ({ label, flags }) => {
     }
   });
 
+  it('INSTRUCTOR.md maps every lecture concept to a section and a passage that is in it', () => {
+    const instructor = readFileSync(path.join(project, 'INSTRUCTOR.md'), 'utf8');
+    expect(instructor).not.toMatch(/<%|%>|undefined|\[object Object\]/);
+    const sections = h2Sections(guide);
+    const map = tableRows(instructor, '## The lecture, slide by slide');
+    expect(map.length).toBeGreaterThan(40);
+    const located: string[] = [];
+    for (const [concept, section, where] of map) {
+      const text = sections.get(section!);
+      if (text === undefined)
+        throw new Error(`INSTRUCTOR.md: "${concept}" points to section "${section}", which WORKSHOP.md does not have`);
+      const passage = unquote(where!);
+      if (!text.body.includes(passage))
+        throw new Error(`INSTRUCTOR.md: "${concept}": "${passage}" is not in section "${section}" of WORKSHOP.md`);
+      located.push(`${concept} → WORKSHOP.md:${text.line + text.body.slice(0, text.body.indexOf(passage)).split('\n').length - 1}`);
+    }
+    const concepts = map.map(([c]) => c!.toLowerCase());
+    const missing = LECTURE_CONCEPTS.filter((c) => !concepts.some((row) => row.includes(c.toLowerCase())));
+    expect(missing).toEqual([]);
+    // The time table has one row per section, in the guide's order.
+    expect(tableRows(instructor, '## Time per section').map(([s]) => s)).toEqual([...sections.keys()]);
+    expect(located.length).toBe(map.length);
+  });
+
+  it('SLIDES.md is a Marp deck with one slide per section of WORKSHOP.md, in order, and the same diagrams', () => {
+    const slides = readFileSync(path.join(project, 'SLIDES.md'), 'utf8');
+    expect(slides).not.toMatch(/<%|%>|undefined|\[object Object\]/);
+    expect(slides).toMatch(/^---\nmarp: true\n/);
+    const body = slides.replace(/^---\n[\s\S]*?\n---\n/, '');
+    const titles = body
+      .split(/^---$/m)
+      .map((slide) => /^# (.+)$/m.exec(slide)?.[1])
+      .slice(1); // the title slide
+    expect(titles).toEqual([...h2Sections(guide).keys()]);
+    for (const diagram of blocks.filter((b) => b.lang === 'mermaid')) expect(slides).toContain(`\`\`\`mermaid\n${diagram.body}\n\`\`\``);
+  });
+
   it('follows the block convention: known fences only, and a known number of blocks not run', () => {
     const kinds = new Set(blocks.map((b) => `${b.lang} ${b.info}`.trim()));
-    for (const kind of kinds) expect(['sh', 'sh no-run', 'text', 'mermaid', 'dockerfile', 'json']).toContain(kind);
+    for (const kind of kinds) expect(['sh', 'sh no-run', 'sh fails', 'text', 'mermaid', 'dockerfile', 'json']).toContain(kind);
     expect(blocks.filter((b) => b.lang === 'sh' && b.info === 'no-run')).toHaveLength(EXPECTED_NO_RUN);
     expect(blocks.filter((b) => b.lang === 'sh' && b.info === '').length).toBeGreaterThan(25);
     expect(blocks.filter((b) => b.lang === 'mermaid').length).toBeGreaterThanOrEqual(3);
@@ -245,7 +407,7 @@ describe.each(VARIANTS)('WORKSHOP.md ($label)', ({ label, flags }) => {
       .map((b) => b.body)
       .join('\n');
     if (flags.includes('none')) {
-      expect(commands).not.toMatch(/api_token|TOKEN|Authorization/);
+      expect(commands).not.toMatch(/api_token|\bTOKEN\b|Authorization/);
       expect(commands).not.toMatch(/\/app\/data|-data/);
     } else {
       expect(commands).toMatch(/Authorization: Bearer/);
@@ -266,8 +428,9 @@ describe.each(VARIANTS)('WORKSHOP.md ($label)', ({ label, flags }) => {
         WS_STATE: state,
         WS_BASH_OWN: BASH_OWN.join(' '),
       };
-      const runnable = blocks.filter((b) => b.lang === 'sh' && b.info === '');
+      const runnable = blocks.filter((b) => b.lang === 'sh' && (b.info === '' || b.info === 'fails'));
       const timings: string[] = [];
+      const measured: { block: number; line: number; section: string; kind: string; seconds: number }[] = [];
       const transcript: string[] = [];
       const started = Date.now();
       try {
@@ -276,7 +439,28 @@ describe.each(VARIANTS)('WORKSHOP.md ($label)', ({ label, flags }) => {
           const result = run('bash', ['-c', blockScript(block.body)], { cwd: project, env, timeout: 8 * MINUTES, allowFail: true });
           const output = result.output;
           transcript.push(output);
-          timings.push(`${((Date.now() - t0) / 1000).toFixed(1)}s  block ${index + 1} (WORKSHOP.md:${block.line})`);
+          const seconds = (Date.now() - t0) / 1000;
+          timings.push(`${seconds.toFixed(1)}s  block ${index + 1} (WORKSHOP.md:${block.line})`);
+          measured.push({
+            block: index + 1,
+            line: block.line,
+            section: block.section,
+            kind: block.info || 'sh',
+            seconds: Number(seconds.toFixed(1)),
+          });
+          const where = `block ${index + 1} of ${runnable.length} (WORKSHOP.md:${block.line}, in "${block.heading}")`;
+          if (block.info === 'fails') {
+            if (result.status === 0)
+              throw new Error(`${where} is a wrong answer but exited 0: its checkpoint cannot fail\n${output.slice(-3000)}`);
+            if (!/^✘ /m.test(output) || !/not passed yet/.test(output))
+              throw new Error(`${where} failed without a checkpoint's ✘ saying why:\n${output.slice(-3000)}`);
+            continue;
+          }
+          if (result.status === 0 && /workshop\/check /.test(block.body)) {
+            if (/^✘ /m.test(output) || !/^✔ /m.test(output) || !/^checkpoint \S+ passed$/m.test(output)) {
+              throw new Error(`${where} ran a checkpoint that did not print ✔ lines and "passed":\n${output.slice(-3000)}`);
+            }
+          }
           if (result.status !== 0) {
             throw new Error(
               `block ${index + 1} of ${runnable.length} (WORKSHOP.md:${block.line}, in "${block.heading}") exited ${result.status ?? result.signal}:\n` +
@@ -291,6 +475,12 @@ describe.each(VARIANTS)('WORKSHOP.md ($label)', ({ label, flags }) => {
           .join('\n  ');
         console.log(
           `[${label}] ${runnable.length} blocks in ${((Date.now() - started) / 1000).toFixed(0)} s\n  ${figures}\n${timings.join('\n')}`,
+        );
+        // Per-block timings for INSTRUCTOR.md's time per section (scripts/workshop-timings.mjs sums them).
+        mkdirSync(TIMINGS_DIR, { recursive: true });
+        writeFileSync(
+          path.join(TIMINGS_DIR, `${label}.json`),
+          `${JSON.stringify({ label, complete: measured.length === runnable.length, blocks: measured }, null, 2)}\n`,
         );
       }
     },

@@ -76,7 +76,7 @@ describe('container-api generator: answers', () => {
     const stored = readJson(path.join(result.cwd, '.yo-rc.json'))[KEY];
     expect(stored).toMatchObject({ name: 'asked-api', port: 4000, node: '26', runtime: 'distroless', workshop: false });
     expect(result.askedQuestions.map((q) => q.name)).not.toContain('port');
-    result.assertNoFile('WORKSHOP.md');
+    result.assertNoFile(['WORKSHOP.md', 'INSTRUCTOR.md', 'SLIDES.md', 'workshop/check', 'workshop/hello/app.js']);
   });
 
   it('fails without a terminal, naming the flag a question needs', async () => {

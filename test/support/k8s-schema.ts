@@ -83,7 +83,11 @@ function unknownFieldErrors(manifests: Manifest[]): string[] {
   const text = header + consts.join('\n') + '\n';
   // Where each object starts in the text, to name the object an error is in.
   const starts: number[] = [];
-  consts.reduce((offset, c) => (starts.push(offset), offset + c.length + 1), header.length);
+  let offset = header.length;
+  for (const c of consts) {
+    starts.push(offset);
+    offset += c.length + 1;
+  }
 
   const options: ts.CompilerOptions = {
     target: ts.ScriptTarget.ES2023,
