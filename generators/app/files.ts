@@ -17,7 +17,8 @@ const sqlite = (p: ProjectModel) => p.persistence === 'sqlite';
 const memory = (p: ProjectModel) => p.persistence === 'none';
 
 export const FILE_RULES: readonly FileRule[] = [
-  { template: '_github/', when: (p) => p.ci === 'github' },
+  { template: '_github/', when: (p) => p.githubCi },
+  { template: '_gitlab-ci.yml', when: (p) => p.gitlabCi },
   { template: 'WORKSHOP.md', when: (p) => p.workshop },
   { template: 'k8s/', when: (p) => p.k8s },
   { template: 'src/items/sqlite-store.ts', when: sqlite },

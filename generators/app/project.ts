@@ -7,7 +7,7 @@ export const NODE_LINES = ['22', '24', '26'] as const;
 export const RUNTIMES = ['slim', 'distroless'] as const;
 export const PERSISTENCE = ['sqlite', 'none'] as const;
 export const AUTH = ['token', 'none'] as const;
-export const CI_PROVIDERS = ['github', 'none'] as const;
+export const CI_PROVIDERS = ['github', 'gitlab', 'none'] as const;
 
 export type NodeLine = (typeof NODE_LINES)[number];
 export type Runtime = (typeof RUNTIMES)[number];
@@ -40,6 +40,9 @@ export interface ProjectModel extends Answers {
   appUid: number;
   /** Name used for images, containers and volumes made from this project. */
   imageName: string;
+  /** Which CI the project gets: GitHub Actions (.github/) or GitLab CI (.gitlab-ci.yml). */
+  githubCi: boolean;
+  gitlabCi: boolean;
 }
 
 export function buildImageFor(node: NodeLine): string {
@@ -61,5 +64,7 @@ export function toProjectModel(answers: Answers): ProjectModel {
     appUid: answers.runtime === 'distroless' ? 65532 : 1000,
     // An npm scope ("@acme/api") is not a valid image name; keep its last part.
     imageName: answers.name.replace(/^@[^/]+\//, ''),
+    githubCi: answers.ci === 'github',
+    gitlabCi: answers.ci === 'gitlab',
   };
 }
