@@ -11,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/provision"
 
-steps=(node docker docker-plugins dockerd base-images)
+steps=(node docker docker-plugins dockerd base-images ci-tools)
 [ "${PROVISION_VERIFY:-1}" = 0 ] || steps+=(verify)
 
 summary=()

@@ -19,6 +19,7 @@ import { truthy } from '@actions/expressions/result';
 import helpers from '../support/yeoman.js';
 import { parse as parseYaml } from 'yaml';
 import type ContainerApiGenerator from '../../generators/app/index.js';
+import { AUTH, NODE_LINES, PERSISTENCE, RUNTIMES } from '../../generators/app/project.js';
 import { GENERATOR_PATH, REPO_ROOT } from '../support/paths.js';
 
 // ---- the linters -----------------------------------------------------------------------------
@@ -209,21 +210,23 @@ interface Variant {
   image: string;
 }
 
-const VARIANTS: Variant[] = [
-  { label: 'defaults', options: { name: 'orders-api' }, node: '24', image: 'orders-api' },
-  {
-    label: 'node 22, distroless, in memory, open, scoped name',
-    options: { name: '@acme/orders', node: '22', runtime: 'distroless', persistence: 'none', auth: 'none' },
-    node: '22',
-    image: 'orders',
-  },
-  {
-    label: 'node 26, slim, sqlite, open',
-    options: { name: 'stock', node: '26', runtime: 'slim', persistence: 'sqlite', auth: 'none', port: '8088' },
-    node: '26',
-    image: 'stock',
-  },
-];
+/** Every combination of the options that change the generated project, one with a scoped name. */
+const VARIANTS: Variant[] = NODE_LINES.flatMap((node) =>
+  RUNTIMES.flatMap((runtime) =>
+    PERSISTENCE.flatMap((persistence) =>
+      AUTH.map((auth) => {
+        const scoped = node === '22' && runtime === 'distroless' && persistence === 'none' && auth === 'none';
+        const name = scoped ? '@acme/orders' : `api-${node}-${runtime}-${persistence}-${auth}`;
+        return {
+          label: `node ${node}, ${runtime}, ${persistence}, ${auth}${scoped ? ', scoped name' : ''}`,
+          options: { name, node, runtime, persistence, auth },
+          node,
+          image: name.replace(/^@[^/]+\//, ''),
+        };
+      }),
+    ),
+  ),
+);
 
 function generate(options: Record<string, unknown>) {
   return helpers
