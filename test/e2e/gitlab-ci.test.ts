@@ -62,7 +62,6 @@ describe('a --ci gitlab project, its pipeline run by gitlab-ci-local', () => {
         '--variable', 'TESTCONTAINERS_HOST_OVERRIDE=localhost',
         '--unset-variable', 'DOCKER_TLS_VERIFY',
         '--unset-variable', 'DOCKER_CERT_PATH',
-        '--ignore-predefined-vars', 'DOCKER_HOST',
         'unit', 'container',
       ],
       25 * MINUTES,
