@@ -91,4 +91,5 @@ done
 arch="$(docker exec "$NAME" node -p 'process.arch + " " + process.version')"
 [ "${arch%% *}" = arm64 ] || die "the container runs $arch, not arm64"
 log "ready after $((SECONDS - start))s on $arch: $ready"
+docker rm -f "$NAME" >/dev/null
 docker image rm "$IMAGE" >/dev/null
