@@ -10,11 +10,12 @@
  * engine without TLS, Testcontainers reaching mapped ports on localhost. Every command of
  * the two jobs runs as written, the Docker CLI install included (it finds docker present).
  *
- * Why `publish` does not run, which the last test checks: it needs the docker:29-cli and
- * docker:29-dind images and tonistiigi/binfmt (none on this engine, none pullable), a GitLab
- * registry to push to, and Sigstore's Fulcio and Rekor to sign with keyless cosign.
+ * Why `publish` does not run, which the last test checks: keyless signing needs the OIDC
+ * token GitLab's server issues to the job, and its images (docker:29-cli, docker:29-dind,
+ * tonistiigi/binfmt) are not on the engine; here no registry can be reached to pull them, nor
+ * a GitLab registry to push to, nor Sigstore's Fulcio and Rekor.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -77,11 +78,15 @@ describe('a --ci gitlab project, its pipeline run by gitlab-ci-local', () => {
     expect(output).not.toMatch(/publish\s+starting/);
   }, 26 * MINUTES);
 
-  it('leaves publish out for a reason that holds here: none of its images can be had', () => {
+  it('leaves publish out, for reasons that hold wherever this runs: a GitLab-issued OIDC token, and images not on the engine', () => {
+    // Keyless signing needs the token GitLab's server issues to the job (id_tokens); a local
+    // runner has no GitLab to issue it.
+    const ci = readFileSync(path.join(project, '.gitlab-ci.yml'), 'utf8');
+    expect(ci).toMatch(/^publish:\n(?:  .*\n|\n)*?  id_tokens:\n    SIGSTORE_ID_TOKEN:\n      aud: sigstore\n/m);
+    // And its job and service images are not on this engine (here, no registry can be reached
+    // to pull them either).
     for (const image of PUBLISH_IMAGES) {
       expect(`${image}: ${run('docker', ['image', 'inspect', image], { allowFail: true }).ok ? 'present' : 'absent'}`).toBe(`${image}: absent`);
     }
-    const pull = run('docker', ['pull', PUBLISH_IMAGES[0]!], { allowFail: true, timeout: 2 * MINUTES });
-    expect(pull.ok).toBe(false);
-  }, 3 * MINUTES);
+  });
 });
