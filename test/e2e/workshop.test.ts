@@ -171,7 +171,9 @@ describe.each(VARIANTS)('WORKSHOP.md ($label)', ({ label, flags }) => {
   it('is rendered completely, with the sections in the order of the brief', () => {
     expect(guide).not.toMatch(/<%|%>|undefined|\[object Object\]/);
     const numbered = guide.match(/^## (\d+)\. /gm)!.map((h) => Number(/\d+/.exec(h)![0]));
-    expect(numbered).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    // The brief's sections 0-9, then the CI the project was generated with (section 10).
+    expect(numbered).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(guide).toMatch(/^## 10\. CI: the same checks on every push$/m);
     for (const topic of ['docker build', 'docker commit', 'docker create', 'docker container ls', 'docker ps -a', 'docker container kill', 'docker pause', 'docker unpause', 'docker start', 'docker rm', 'docker volume ls', 'docker volume rm', '--unix-socket', 'Docker Hub', '--target', '--build-arg', '--progress', '--no-cache', '-f']) {
       expect(guide).toContain(topic);
     }
