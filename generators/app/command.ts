@@ -121,7 +121,7 @@ export const QUESTIONS: readonly Question[] = [
   {
     key: 'ci',
     kind: 'choice',
-    message: 'Continuous integration workflow',
+    message: 'Continuous integration: GitHub Actions, GitLab CI, or none',
     choices: CI_PROVIDERS,
     default: () => 'github',
     parse: choice('ci', CI_PROVIDERS),

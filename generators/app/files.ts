@@ -9,7 +9,8 @@ const sqlite = (p: ProjectModel) => p.persistence === 'sqlite';
 const memory = (p: ProjectModel) => p.persistence === 'none';
 
 export const FILE_RULES: readonly FileRule<ProjectModel>[] = [
-  { template: '_github/', when: (p) => p.ci === 'github' },
+  { template: '_github/', when: (p) => p.githubCi },
+  { template: '_gitlab-ci.yml', when: (p) => p.gitlabCi },
   { template: 'WORKSHOP.md', when: (p) => p.workshop },
   { template: 'workshop/', when: (p) => p.workshop },
   { template: 'INSTRUCTOR.md', when: (p) => p.workshop },

@@ -7,7 +7,7 @@ export const NODE_LINES = ['22', '24', '26'] as const;
 export const RUNTIMES = ['slim', 'distroless'] as const;
 export const PERSISTENCE = ['sqlite', 'none'] as const;
 export const AUTH = ['token', 'none'] as const;
-export const CI_PROVIDERS = ['github', 'none'] as const;
+export const CI_PROVIDERS = ['github', 'gitlab', 'none'] as const;
 
 export type NodeLine = (typeof NODE_LINES)[number];
 export type Runtime = (typeof RUNTIMES)[number];
@@ -35,7 +35,9 @@ export interface ProjectModel extends Answers {
   sqlite: boolean;
   token: boolean;
   distroless: boolean;
-  githubActions: boolean;
+  /** Which CI the project gets: GitHub Actions (.github/) or GitLab CI (.gitlab-ci.yml). */
+  githubCi: boolean;
+  gitlabCi: boolean;
   /** `engines.node` range: Node 22 needs 22.18+ to run TypeScript sources directly. */
   engines: string;
   /** The image every stage builds on, and the one the app runs on. */
@@ -54,6 +56,35 @@ export interface ProjectModel extends Answers {
   shutdownTimeoutMs: number;
   /** Kubernetes: how long a pod keeps serving after it is marked for removal, before SIGTERM. */
   preStopSeconds: number;
+  signing: Signing;
+}
+
+/** Who signs the published image, for `cosign verify` and admission policies to pin. */
+export interface Signing {
+  /** The image as the CI publishes it, with placeholders for the owner. */
+  image: string;
+  /** The OIDC issuer of the CI's signing certificate. */
+  issuer: string;
+  /** A regular expression for the certificate's identity: this CI, from main or a v* tag. */
+  identity: string;
+}
+
+function signingFor(ci: Answers['ci'], slug: string): Signing {
+  if (ci === 'github') {
+    return {
+      image: `ghcr.io/<owner>/${slug}`,
+      issuer: 'https://token.actions.githubusercontent.com',
+      identity: '^https://github\\.com/<owner>/<repo>/\\.github/workflows/ci\\.yml@refs/(heads/main|tags/v.+)$',
+    };
+  }
+  if (ci === 'gitlab') {
+    return {
+      image: 'registry.gitlab.com/<group>/<project>',
+      issuer: 'https://gitlab.com',
+      identity: '^https://gitlab\\.com/<group>/<project>//\\.gitlab-ci\\.yml@refs/(heads/main|tags/v.+)$',
+    };
+  }
+  return { image: `registry.example.com/<team>/${slug}`, issuer: "<your CI's OIDC issuer>", identity: '<the identity your CI signs as>' };
 }
 
 export function buildImageFor(node: NodeLine): string {
@@ -89,7 +120,8 @@ export function toProjectModel(answers: Answers): ProjectModel {
     sqlite: answers.persistence === 'sqlite',
     token: answers.auth === 'token',
     distroless,
-    githubActions: answers.ci === 'github',
+    githubCi: answers.ci === 'github',
+    gitlabCi: answers.ci === 'gitlab',
     engines: answers.node === '22' ? '>=22.18' : `>=${answers.node}`,
     buildImage: buildImageFor(answers.node),
     runtimeImage: runtimeImageFor(answers.node, answers.runtime),
@@ -98,5 +130,6 @@ export function toProjectModel(answers: Answers): ProjectModel {
     slug: slugFor(answers.name),
     shutdownTimeoutMs: SHUTDOWN_TIMEOUT_MS,
     preStopSeconds: 5,
+    signing: signingFor(answers.ci, slugFor(answers.name)),
   };
 }

@@ -292,7 +292,9 @@ describe.each(VARIANTS)('WORKSHOP.md ($label)', ({ label, flags }) => {
   it('is rendered completely, with the sections in the order of the brief', () => {
     expect(guide).not.toMatch(/<%|%>|undefined|\[object Object\]/);
     const numbered = guide.match(/^## (\d+)\. /gm)!.map((h) => Number(/\d+/.exec(h)![0]));
-    expect(numbered).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    // The brief's sections 0-9, then the CI the project was generated with (section 10).
+    expect(numbered).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(guide).toMatch(/^## 10\. CI: the same checks on every push$/m);
     for (const topic of [
       'docker build',
       'docker commit',

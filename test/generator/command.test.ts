@@ -47,7 +47,7 @@ describe('flag values', () => {
     [{ runtime: 'alpine' }, '--runtime "alpine" is not allowed: use one of slim, distroless.'],
     [{ persistence: 'postgres' }, 'use one of sqlite, none'],
     [{ auth: 'basic' }, 'use one of token, none'],
-    [{ ci: 'gitlab' }, 'use one of github, none'],
+    [{ ci: 'circleci' }, 'use one of github, gitlab, none'],
     [{ name: 'Bad Name' }, '--name "Bad Name" is not a valid npm package name'],
     [{ description: 'two\nlines' }, '--description'],
   ])('rejects %j naming the flag, the value and what is allowed', (given, message) => {

@@ -23,7 +23,7 @@ describe('the project model', () => {
       sqlite: true,
       token: true,
       distroless: false,
-      githubActions: true,
+      githubCi: true,
       nodeBin: 'node',
       appUid: 1000,
     });
@@ -32,7 +32,7 @@ describe('the project model', () => {
       sqlite: false,
       token: false,
       distroless: true,
-      githubActions: false,
+      githubCi: false,
       nodeBin: '/nodejs/bin/node',
       appUid: 65532,
     });

@@ -5,16 +5,20 @@
  *  - @actions/workflow-parser, GitHub's own parser and schema (the one its VS Code extension uses).
  * Both must report nothing for the workflow each variant of a generated project gets and for
  * the generator's own workflows. Then the properties the workflows promise are asserted on
- * the parsed YAML, and the publish job's `if:` is evaluated with GitHub's expression evaluator.
+ * the parsed YAML (multi-platform build, per-platform cache, cosign signing and verifying,
+ * least privilege), the build job's `if:` is evaluated with GitHub's expression evaluator, and
+ * the steps whose shell does real work are run by bash.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { data, Evaluator, Lexer, Parser } from '@actions/expressions';
 import { truthy } from '@actions/expressions/result';
 import helpers from '../support/yeoman.js';
 import { parse as parseYaml } from 'yaml';
 import type ContainerApiGenerator from '../../generators/app/index.js';
+import { AUTH, NODE_LINES, PERSISTENCE, RUNTIMES } from '../../generators/app/project.js';
 import { GENERATOR_PATH, REPO_ROOT } from '../support/paths.js';
 
 // ---- the linters -----------------------------------------------------------------------------
@@ -59,10 +63,12 @@ async function lint(text: string, file: string): Promise<Problem[]> {
 type Yaml = Record<string, any>;
 
 interface Step {
+  id?: string;
   name?: string;
   uses?: string;
   run?: string;
   with?: Yaml;
+  env?: Record<string, string>;
   [key: string]: unknown;
 }
 
@@ -117,6 +123,87 @@ function jobRuns(job: Job, github: { event_name: string; ref: string }): boolean
   return truthy(new Evaluator(ast, context).evaluate());
 }
 
+// ---- running a step's shell ------------------------------------------------------------------
+
+/** What the stand-in docker prints for `imagetools inspect --format '{{ json .Manifest }}'`. */
+const STAND_IN_INDEX_DIGEST = `sha256:${'f'.repeat(64)}`;
+
+interface StepRun {
+  /** What the script appended to $GITHUB_ENV and $GITHUB_OUTPUT. */
+  env: Record<string, string>;
+  output: Record<string, string>;
+  /** Files under $RUNNER_TEMP afterwards, relative to it. */
+  files: string[];
+  /** Arguments of every `docker` call, when a stand-in docker was put on the PATH. */
+  dockerCalls: string[][];
+}
+
+function keyValues(file: string): Record<string, string> {
+  const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  return Object.fromEntries(
+    text
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  );
+}
+
+/**
+ * Runs a `run:` script the way the runner does (bash -eo pipefail), with its env, a fresh
+ * RUNNER_TEMP, GITHUB_ENV and GITHUB_OUTPUT. With `digests`, the working directory is
+ * $RUNNER_TEMP/digests holding one empty file per digest, and `docker` is a stand-in that
+ * records its arguments and answers `imagetools inspect` with STAND_IN_INDEX_DIGEST.
+ */
+function runStep(script: string, env: Record<string, string>, standIn?: { digests: string[]; docker: string }): StepRun {
+  const temp = mkdtempSync(path.join(os.tmpdir(), 'step-'));
+  try {
+    const runnerTemp = path.join(temp, 'runner');
+    const bin = path.join(temp, 'bin');
+    mkdirSync(runnerTemp);
+    mkdirSync(bin);
+    let cwd = temp;
+    if (standIn) {
+      cwd = path.join(runnerTemp, 'digests');
+      mkdirSync(cwd);
+      for (const digest of standIn.digests) writeFileSync(path.join(cwd, digest), '');
+      writeFileSync(
+        path.join(bin, 'docker'),
+        `#!/bin/sh\nnode -e 'console.log(JSON.stringify(process.argv.slice(1)))' -- "$@" >>"${temp}/docker-calls"\n` +
+          `[ "$3" = inspect ] && echo '{"mediaType":"application/vnd.oci.image.index.v1+json","digest":"${STAND_IN_INDEX_DIGEST}","size":1609}'\nexit 0\n`,
+        { mode: 0o755 },
+      );
+    }
+    const result = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], {
+      cwd,
+      encoding: 'utf8',
+      env: {
+        PATH: `${bin}:${process.env.PATH}`,
+        RUNNER_TEMP: runnerTemp,
+        GITHUB_ENV: path.join(temp, 'github-env'),
+        GITHUB_OUTPUT: path.join(temp, 'github-output'),
+        ...env,
+      },
+    });
+    if (result.status !== 0) throw new Error(`step exited ${result.status}:\n${result.stderr}`);
+    const callsFile = path.join(temp, 'docker-calls');
+    return {
+      env: keyValues(path.join(temp, 'github-env')),
+      output: keyValues(path.join(temp, 'github-output')),
+      files: (readdirSync(runnerTemp, { recursive: true }) as string[])
+        .filter((f) => !statSync(path.join(runnerTemp, f)).isDirectory())
+        .sort(),
+      dockerCalls: existsSync(callsFile)
+        ? readFileSync(callsFile, 'utf8')
+            .trim()
+            .split('\n')
+            .map((l) => JSON.parse(l) as string[])
+        : [],
+    };
+  } finally {
+    rmSync(temp, { recursive: true, force: true });
+  }
+}
+
 // ---- the projects' workflow ------------------------------------------------------------------
 
 const WORKFLOW = '.github/workflows/ci.yml';
@@ -128,21 +215,23 @@ interface Variant {
   image: string;
 }
 
-const VARIANTS: Variant[] = [
-  { label: 'defaults', options: { name: 'orders-api' }, node: '24', image: 'orders-api' },
-  {
-    label: 'node 22, distroless, in memory, open, scoped name',
-    options: { name: '@acme/orders', node: '22', runtime: 'distroless', persistence: 'none', auth: 'none' },
-    node: '22',
-    image: 'orders',
-  },
-  {
-    label: 'node 26, slim, sqlite, open',
-    options: { name: 'stock', node: '26', runtime: 'slim', persistence: 'sqlite', auth: 'none', port: '8088' },
-    node: '26',
-    image: 'stock',
-  },
-];
+/** Every combination of the options that change the generated project, one with a scoped name. */
+const VARIANTS: Variant[] = NODE_LINES.flatMap((node) =>
+  RUNTIMES.flatMap((runtime) =>
+    PERSISTENCE.flatMap((persistence) =>
+      AUTH.map((auth) => {
+        const scoped = node === '22' && runtime === 'distroless' && persistence === 'none' && auth === 'none';
+        const name = scoped ? '@acme/orders' : `api-${node}-${runtime}-${persistence}-${auth}`;
+        return {
+          label: `node ${node}, ${runtime}, ${persistence}, ${auth}${scoped ? ', scoped name' : ''}`,
+          options: { name, node, runtime, persistence, auth },
+          node,
+          image: name.replace(/^@[^/]+\//, ''),
+        };
+      }),
+    ),
+  ),
+);
 
 function generate(options: Record<string, unknown>) {
   return helpers
@@ -185,53 +274,135 @@ describe.each(VARIANTS)('the generated project workflow ($label)', ({ options, n
     expect(test.permissions).toBeUndefined();
   });
 
-  it('grants least privilege: read-only by default, packages:write only to publish', () => {
+  it('grants least privilege: read-only by default, packages:write to build and publish, id-token:write only to sign', () => {
     expect(workflow.permissions).toEqual({ contents: 'read' });
-    expect(workflow.jobs.publish!.permissions).toEqual({ contents: 'read', packages: 'write' });
+    expect(workflow.jobs.build!.permissions).toEqual({ contents: 'read', packages: 'write' });
+    expect(workflow.jobs.publish!.permissions).toEqual({ contents: 'read', packages: 'write', 'id-token': 'write' });
+    const withIdToken = Object.entries(workflow.jobs).filter(([, job]) => job.permissions?.['id-token'] !== undefined);
+    expect(withIdToken.map(([name]) => name)).toEqual(['publish']);
+    expect(runs(workflow.jobs.publish!).some((r) => r.startsWith('cosign sign'))).toBe(true);
     // Checkouts leave no token behind for later steps.
     for (const s of steps(workflow).filter((s) => s.uses?.startsWith('actions/checkout@'))) {
       expect(s.with?.['persist-credentials']).toBe(false);
     }
   });
 
-  it('publishes after the tests, on main and v* tags only, never for a pull request', () => {
-    const publish = workflow.jobs.publish!;
-    expect(publish.needs).toBe('test');
-    expect(jobRuns(publish, { event_name: 'push', ref: 'refs/heads/main' })).toBe(true);
-    expect(jobRuns(publish, { event_name: 'push', ref: 'refs/tags/v1.2.3' })).toBe(true);
-    expect(jobRuns(publish, { event_name: 'pull_request', ref: 'refs/pull/7/merge' })).toBe(false);
-    expect(jobRuns(publish, { event_name: 'pull_request', ref: 'refs/heads/main' })).toBe(false);
-    expect(jobRuns(publish, { event_name: 'push', ref: 'refs/heads/feature' })).toBe(false);
+  it('builds after the tests, on main and v* tags only, never for a pull request; publishes after every build', () => {
+    const build = workflow.jobs.build!;
+    expect(build.needs).toBe('test');
+    expect(jobRuns(build, { event_name: 'push', ref: 'refs/heads/main' })).toBe(true);
+    expect(jobRuns(build, { event_name: 'push', ref: 'refs/tags/v1.2.3' })).toBe(true);
+    expect(jobRuns(build, { event_name: 'pull_request', ref: 'refs/pull/7/merge' })).toBe(false);
+    expect(jobRuns(build, { event_name: 'pull_request', ref: 'refs/heads/main' })).toBe(false);
+    expect(jobRuns(build, { event_name: 'push', ref: 'refs/heads/feature' })).toBe(false);
+    // No condition of its own: publish is skipped whenever the build it needs is.
+    expect(workflow.jobs.publish!.needs).toBe('build');
+    expect(workflow.jobs.publish!.if).toBeUndefined();
   });
 
-  it('builds with buildx, tags with metadata-action and pushes to ghcr.io with attestations and a cache', () => {
-    const publish = workflow.jobs.publish!;
-    expect(publish.steps.map((s) => s.uses?.split('@')[0])).toEqual([
+  it('builds each platform in its own job: QEMU for arm64, a cache per platform, pushed by digest with attestations', () => {
+    const build = workflow.jobs.build!;
+    expect(build.strategy?.matrix).toEqual({ platform: ['linux/amd64', 'linux/arm64'] });
+    expect(build.steps.map((s) => s.uses?.split('@')[0] ?? 'run')).toEqual([
+      'run',
       'actions/checkout',
+      'docker/setup-qemu-action',
       'docker/setup-buildx-action',
       'docker/login-action',
       'docker/metadata-action',
       'docker/build-push-action',
+      'run',
+      'actions/upload-artifact',
     ]);
-    expect(step(publish, 'docker/login-action').with).toEqual({
+    expect(step(build, 'docker/setup-qemu-action').with).toEqual({ platforms: 'arm64' });
+    expect(step(build, 'docker/login-action').with).toEqual({
       registry: 'ghcr.io',
       username: '${{ github.actor }}',
       password: '${{ secrets.GITHUB_TOKEN }}',
     });
-    const meta = step(publish, 'docker/metadata-action');
-    expect(meta.with?.images).toBe(`ghcr.io/\${{ github.repository_owner }}/${image}`);
-    const tags = String(meta.with?.tags).trim().split('\n');
-    expect(tags).toEqual(expect.arrayContaining(['type=ref,event=branch', 'type=semver,pattern={{version}}', 'type=sha']));
-    expect(step(publish, 'docker/build-push-action').with).toMatchObject({
+    const push = step(build, 'docker/build-push-action');
+    expect(push.with).toMatchObject({
       context: '.',
-      push: true,
-      tags: `\${{ steps.${meta.id}.outputs.tags }}`,
-      labels: `\${{ steps.${meta.id}.outputs.labels }}`,
-      'cache-from': 'type=gha',
-      'cache-to': 'type=gha,mode=max',
+      platforms: '${{ matrix.platform }}',
+      tags: '${{ env.IMAGE }}',
+      outputs: 'type=image,push-by-digest=true,name-canonical=true,push=true',
+      'cache-from': 'type=gha,scope=${{ env.PLATFORM_PAIR }}',
+      'cache-to': 'type=gha,scope=${{ env.PLATFORM_PAIR }},mode=max',
       provenance: 'mode=max',
       sbom: true,
     });
+    expect(push.with?.labels).toBe(`\${{ steps.${step(build, 'docker/metadata-action').id}.outputs.labels }}`);
+    // Each platform's digest goes to an artifact that the publish job's pattern collects.
+    const upload = step(build, 'actions/upload-artifact');
+    expect(upload.with).toMatchObject({ name: 'digest-${{ env.PLATFORM_PAIR }}', 'if-no-files-found': 'error' });
+    expect(step(workflow.jobs.publish!, 'actions/download-artifact').with).toMatchObject({ pattern: 'digest-*', 'merge-multiple': true });
+  });
+
+  it('names the image in lowercase and the cache scope after the platform (its shell run by bash)', () => {
+    const naming = workflow.jobs.build!.steps[0]!;
+    expect(naming.env).toEqual({ OWNER: '${{ github.repository_owner }}', PLATFORM: '${{ matrix.platform }}' });
+    const env = runStep(naming.run!, { OWNER: 'Acme-Corp', PLATFORM: 'linux/arm64' }).env;
+    expect(env).toEqual({ IMAGE: `ghcr.io/acme-corp/${image}`, PLATFORM_PAIR: 'linux-arm64' });
+    const keep = workflow.jobs.build!.steps.find((s) => s.name === 'Keep the digest for the publish job')!;
+    const result = runStep(keep.run!, { DIGEST: `sha256:${'ab'.repeat(32)}` });
+    expect(result.files).toEqual([`digests/${'ab'.repeat(32)}`]);
+  });
+
+  it('publishes one multi-platform tag set, signs its digest with cosign and verifies it against the pinned identity and issuer', () => {
+    const publish = workflow.jobs.publish!;
+    expect(publish.steps.map((s) => s.uses?.split('@')[0] ?? s.name)).toEqual([
+      'Name the image',
+      'actions/download-artifact',
+      'docker/setup-buildx-action',
+      'docker/login-action',
+      'docker/metadata-action',
+      'Tag both platforms as one image',
+      'sigstore/cosign-installer',
+      'Sign the image and its attestations',
+      'Verify the signature',
+    ]);
+    const meta = step(publish, 'docker/metadata-action');
+    expect(meta.with?.images).toBe('${{ env.IMAGE }}');
+    const tags = String(meta.with?.tags).trim().split('\n');
+    expect(tags).toEqual(expect.arrayContaining(['type=ref,event=branch', 'type=semver,pattern={{version}}', 'type=sha']));
+    const index = publish.steps.find((s) => s.name === 'Tag both platforms as one image')!;
+    const sign = publish.steps.find((s) => s.name === 'Sign the image and its attestations')!;
+    const verify = publish.steps.find((s) => s.name === 'Verify the signature')!;
+    // Signed and verified by the digest the index step found, never by a tag.
+    expect(sign.run!.trim()).toBe('cosign sign --yes --recursive "$IMAGE@$DIGEST"');
+    expect(sign.env).toEqual({ DIGEST: `\${{ steps.${index.id}.outputs.digest }}` });
+    expect(verify.env).toEqual({
+      DIGEST: `\${{ steps.${index.id}.outputs.digest }}`,
+      IDENTITY: '${{ github.server_url }}/${{ github.workflow_ref }}',
+    });
+    expect(verify.run).toMatch(
+      /^cosign verify "\$IMAGE@\$DIGEST" \\\n\s+--certificate-identity "\$IDENTITY" \\\n\s+--certificate-oidc-issuer https:\/\/token\.actions\.githubusercontent\.com\n$/,
+    );
+  });
+
+  it('joins every platform digest under every tag, and outputs the index digest (its shell run by bash against a stand-in docker)', () => {
+    const index = workflow.jobs.publish!.steps.find((s) => s.name === 'Tag both platforms as one image')!;
+    const digests = ['1'.repeat(64), '2'.repeat(64)];
+    const metadata = { tags: [`ghcr.io/acme/${image}:main`, `ghcr.io/acme/${image}:sha-abc1234`] };
+    const result = runStep(
+      index.run!,
+      { IMAGE: `ghcr.io/acme/${image}`, VERSION: 'main', DOCKER_METADATA_OUTPUT_JSON: JSON.stringify(metadata) },
+      {
+        digests,
+        docker: 'main',
+      },
+    );
+    expect(result.dockerCalls).toEqual([
+      [
+        'buildx',
+        'imagetools',
+        'create',
+        ...metadata.tags.map((t) => `--tag=${t}`),
+        ...digests.map((d) => `ghcr.io/acme/${image}@sha256:${d}`),
+      ],
+      ['buildx', 'imagetools', 'inspect', `ghcr.io/acme/${image}:main`, '--format', '{{ json .Manifest }}'],
+    ]);
+    expect(result.output).toEqual({ digest: STAND_IN_INDEX_DIGEST });
   });
 });
 
