@@ -28,7 +28,7 @@ export function createApp({ config, store, logger, isShuttingDown = () => false 
   app.use(requestLogger(logger));
 
   app.use('/health', createHealthRouter(store, isShuttingDown));
-  app.use('/items', requireTokenForWrites(config.apiToken), createItemsRouter(store, config.bodyLimit));
+  app.use('/items', createItemsRouter(store, { bodyLimit: config.bodyLimit, guardWrites: requireTokenForWrites(config.apiToken) }));
 
   app.use(notFound);
   app.use(errorHandler);

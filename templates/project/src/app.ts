@@ -31,10 +31,10 @@ export function createApp({ config, store, logger, isShuttingDown = () => false 
 
   app.use('/health', createHealthRouter(store, isShuttingDown));
 <% if (auth === 'token') { -%>
-  app.use('/items', requireTokenForWrites(config.apiToken), createItemsRouter(store, config.bodyLimit));
+  app.use('/items', createItemsRouter(store, { bodyLimit: config.bodyLimit, guardWrites: requireTokenForWrites(config.apiToken) }));
 <% } else { -%>
   // Writes are open to anyone who can reach the service: keep it on a private network.
-  app.use('/items', createItemsRouter(store, config.bodyLimit));
+  app.use('/items', createItemsRouter(store, { bodyLimit: config.bodyLimit }));
 <% } -%>
 
   app.use(notFound);
