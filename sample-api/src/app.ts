@@ -6,14 +6,16 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { requireTokenForWrites } from './auth.ts';
 import type { Config } from './config.ts';
-import { errorHandler, notFound } from './errors.ts';
+import { renderDocsPage } from './docs.ts';
+import { allowOnly, errorHandler, notFound } from './errors.ts';
 import { createHealthRouter } from './health.ts';
 import { createItemsRouter } from './items/routes.ts';
 import type { ItemStore } from './items/store.ts';
 import { requestLogger, type Logger } from './logger.ts';
+import { createOpenApiDocument } from './openapi.ts';
 
 export interface AppDeps {
-  config: Pick<Config, 'bodyLimit' | 'apiToken'>;
+  config: Pick<Config, 'bodyLimit' | 'apiDocs' | 'apiToken'>;
   store: ItemStore;
   logger: Logger;
   /** Turns readiness off once shutdown has begun. */
@@ -28,6 +30,17 @@ export function createApp({ config, store, logger, isShuttingDown = () => false 
   app.use(requestLogger(logger));
 
   app.use('/health', createHealthRouter(store, isShuttingDown));
+
+  const openapi = createOpenApiDocument();
+  app.route('/openapi.json').all(allowOnly('GET')).get((_req, res) => {
+    res.json(openapi);
+  });
+  if (config.apiDocs) {
+    const page = renderDocsPage(openapi);
+    app.route('/docs').all(allowOnly('GET')).get((_req, res) => {
+      res.type('html').send(page);
+    });
+  }
   app.use('/items', createItemsRouter(store, { bodyLimit: config.bodyLimit, guardWrites: requireTokenForWrites(config.apiToken) }));
 
   app.use(notFound);

@@ -37,7 +37,7 @@ export interface Harness {
 /** The app as tests run it: quiet, with test settings, over the given store. */
 export function buildApp(store: ItemStore, overrides: Partial<AppDeps> = {}): Express {
   return createApp({
-    config: { bodyLimit: '100kb', apiToken: TOKEN },
+    config: { bodyLimit: '100kb', apiDocs: true, apiToken: TOKEN },
     store,
     logger: silentLogger,
     ...overrides,

@@ -25,6 +25,9 @@ const envSchema = z.object({
     .string()
     .regex(/^\d+(\.\d+)?\s*(b|kb|mb)?$/i, { error: 'must be a size such as 100kb, 1mb or 2048 (bytes)' })
     .default('100kb'),
+  // The reference page at /docs: on outside production unless turned off, off in production
+  // unless turned on (it tells a visitor every route; /openapi.json is always served).
+  API_DOCS: z.stringbool({ error: 'must be true or false' }).optional(),
   // Docker sends SIGKILL 10 s after SIGTERM; finishing well before that keeps shutdown clean.
   SHUTDOWN_TIMEOUT_MS: z.coerce.number(MILLISECONDS).int(MILLISECONDS).positive(MILLISECONDS).default(8000),
 <% if (auth === 'token') { -%>
@@ -44,6 +47,8 @@ export interface Config {
 <% } -%>
   logLevel: Env['LOG_LEVEL'];
   bodyLimit: string;
+  /** Whether GET /docs serves the API reference page. */
+  apiDocs: boolean;
   shutdownTimeoutMs: number;
 <% if (auth === 'token') { -%>
   /** The bearer token writes must present; without one every write is refused. */
@@ -86,6 +91,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
 <% } -%>
     logLevel: vars.LOG_LEVEL,
     bodyLimit: vars.BODY_LIMIT,
+    apiDocs: vars.API_DOCS ?? vars.NODE_ENV !== 'production',
     shutdownTimeoutMs: vars.SHUTDOWN_TIMEOUT_MS,
 <% if (auth === 'token') { -%>
     apiToken,

@@ -4,15 +4,26 @@
  * for people.
  */
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import type { z } from 'zod';
+import { z } from 'zod';
+
+/** The error shape, as the OpenAPI document states it. */
+export const errorBody = z.object({
+  error: z.object({
+    code: z.string().describe('Stable, for programs: e.g. invalid_request, not_found'),
+    message: z.string().describe('For people: what went wrong and what to do'),
+    details: z.array(z.object({ path: z.string(), message: z.string() })).optional().describe('One entry per invalid field'),
+  }),
+});
+
+type ErrorDetails = z.infer<typeof errorBody>['error']['details'];
 
 export class HttpError extends Error {
   override name = 'HttpError';
   readonly status: number;
   readonly code: string;
-  readonly details: unknown[] | undefined;
+  readonly details: ErrorDetails;
 
-  constructor(status: number, code: string, message: string, details?: unknown[]) {
+  constructor(status: number, code: string, message: string, details?: ErrorDetails) {
     super(message);
     this.status = status;
     this.code = code;

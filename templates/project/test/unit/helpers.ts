@@ -45,7 +45,7 @@ export interface Harness {
 /** The app as tests run it: quiet, with test settings, over the given store. */
 export function buildApp(store: ItemStore, overrides: Partial<AppDeps> = {}): Express {
   return createApp({
-    config: { bodyLimit: '100kb'<% if (auth === 'token') { %>, apiToken: TOKEN<% } %> },
+    config: { bodyLimit: '100kb', apiDocs: true<% if (auth === 'token') { %>, apiToken: TOKEN<% } %> },
     store,
     logger: silentLogger,
     ...overrides,
