@@ -4,7 +4,7 @@
 import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { BuildError, buildImage, docker, inspect, runDocker } from './support/docker.ts';
-import { APP_UID, BUILD_LOG, PACKAGE, PORT, ROOT, TEST_IMAGE, WORK_DIR, PROJECT_TOKEN_FILE } from './support/project.ts';
+import { APP_UID, BUILD_LOG, METRICS_PORT, PACKAGE, PORT, ROOT, TEST_IMAGE, WORK_DIR, PROJECT_TOKEN_FILE } from './support/project.ts';
 import { contentOf, readTar } from './support/tar.ts';
 
 interface ImageInspect {
@@ -74,7 +74,7 @@ describe('the image', () => {
     const { Config } = await inspect<ImageInspect>('image', TEST_IMAGE);
     expect(Config.User).toBe(String(APP_UID));
     expect(Config.Env).toContain('NODE_ENV=production');
-    expect(Object.keys(Config.ExposedPorts ?? {})).toEqual([`${PORT}/tcp`]);
+    expect(Object.keys(Config.ExposedPorts ?? {})).toEqual([`${PORT}/tcp`, `${METRICS_PORT}/tcp`]);
     expect(Config.Cmd).toEqual(['node', 'dist/server.js']);
     expect(Config.Healthcheck?.Test).toEqual(['CMD', 'node', 'dist/healthcheck.js']);
     expect(Object.keys(Config.Volumes ?? {})).toEqual(['/app/data']);

@@ -14,6 +14,7 @@ import { createHealthRouter } from './health.ts';
 import { createItemsRouter } from './items/routes.ts';
 import type { ItemStore } from './items/store.ts';
 import { requestLogger, type Logger } from './logger.ts';
+import { metricsEndpoint, type Metrics } from './metrics.ts';
 import { createOpenApiDocument } from './openapi.ts';
 
 export interface AppDeps {
@@ -22,14 +23,19 @@ export interface AppDeps {
   logger: Logger;
   /** Turns readiness off once shutdown has begun. */
   isShuttingDown?: () => boolean;
+  metrics?: Metrics;
+  /** Serve GET /metrics here too (when METRICS_PORT is the app's own port). */
+  metricsOnAppPort?: boolean;
 }
 
-export function createApp({ config, store, logger, isShuttingDown = () => false }: AppDeps): Express {
+export function createApp({ config, store, logger, isShuttingDown = () => false, metrics, metricsOnAppPort = false }: AppDeps): Express {
   const app = express();
   // No need to tell the world which framework to look up exploits for.
   app.disable('x-powered-by');
   app.use(helmet());
   app.use(requestLogger(logger));
+  if (metrics) app.use(metrics.recordRequests);
+  if (metrics && metricsOnAppPort) app.route('/metrics').all(allowOnly('GET')).get(metricsEndpoint(metrics.registry));
 
   app.use('/health', createHealthRouter(store, isShuttingDown));
 

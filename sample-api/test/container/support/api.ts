@@ -5,14 +5,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
-import { NODE_BIN, PORT, SLUG, TEST_IMAGE, TEST_LABEL, SECRET_PATH, TEST_TOKEN_FILE } from './project.ts';
+import { METRICS_PORT, NODE_BIN, PORT, SLUG, TEST_IMAGE, TEST_LABEL, SECRET_PATH, TEST_TOKEN_FILE } from './project.ts';
 
 export class ApiContainer extends GenericContainer {
   readonly #binds: string[] = [];
 
   constructor() {
     super(TEST_IMAGE);
-    this.withExposedPorts(PORT)
+    this.withExposedPorts(PORT, METRICS_PORT)
       .withLabels({ [TEST_LABEL]: SLUG })
       .withEnvironment({ LOG_LEVEL: 'warn' })
       .withWaitStrategy(Wait.forHttp('/health/ready', PORT).forStatusCode(200))
@@ -35,8 +35,8 @@ export class ApiContainer extends GenericContainer {
   }
 }
 
-export function baseUrl(container: StartedTestContainer): string {
-  return `http://${container.getHost()}:${container.getMappedPort(PORT)}`;
+export function baseUrl(container: StartedTestContainer, port = PORT): string {
+  return `http://${container.getHost()}:${container.getMappedPort(port)}`;
 }
 
 /** The token the suite's containers accept (written by global-setup.ts). */

@@ -49,6 +49,8 @@ export const PROJECT_TOKEN_FILE = path.join(ROOT, 'secrets', 'api_token');
 
 /** How the image runs (fixed when the project was generated). */
 export const PORT = 3000;
+/** Where the image serves GET /metrics: a port of its own, the default (see src/config.ts). */
+export const METRICS_PORT = 9464;
 export const APP_UID = 1000;
 /** The node binary inside the runtime image. */
 export const NODE_BIN = 'node';

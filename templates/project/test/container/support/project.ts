@@ -49,6 +49,8 @@ export const PROJECT_TOKEN_FILE = path.join(ROOT, 'secrets', 'api_token');
 
 /** How the image runs (fixed when the project was generated). */
 export const PORT = <%- port %>;
+/** Where the image serves GET /metrics: a port of its own, the default (see src/config.ts). */
+export const METRICS_PORT = 9464;
 export const APP_UID = <%- appUid %>;
 /** The node binary inside the runtime image<%- runtime === 'distroless' ? ' (distroless: not on PATH)' : '' %>. */
 export const NODE_BIN = '<%- runtime === 'distroless' ? '/nodejs/bin/node' : 'node' %>';
