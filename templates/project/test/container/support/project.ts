@@ -39,6 +39,9 @@ export const TEST_LABEL = 'container-test.project';
 export const TEST_VOLUME = `${SLUG}-container-test-data`;
 /** The compose project of the compose test. */
 export const COMPOSE_PROJECT = `${SLUG}-container-test`;
+/** The compose project of the watch test, and the dev image it builds. */
+export const WATCH_PROJECT = `${SLUG}-watch-test`;
+export const DEV_TEST_IMAGE = `${SLUG}:dev-test`;
 /** Scratch space of one run: the build log, the test token, saved image archives. */
 export const WORK_DIR = path.join(tmpdir(), `${SLUG}-container-test`);
 export const BUILD_LOG = path.join(WORK_DIR, 'build.log');
