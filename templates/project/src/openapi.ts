@@ -59,9 +59,9 @@ function queryParameters(schema: z.ZodObject): Json[] {
 const writes = { security: [{ bearerToken: [] }] };
 const reads = { security: [] };
 <% } else { -%>
-// The service has no authentication: every operation is open (see app.ts).
-const writes = {};
-const reads = {};
+// The service has no authentication (see app.ts): every operation says it needs nothing.
+const writes = { security: [] };
+const reads = { security: [] };
 <% } -%>
 const body = (schema: string) => ({ required: true, content: json(schema) });
 const itemResponse = (description: string) => ({ description, headers: withRequestId(), content: json('Item') });
