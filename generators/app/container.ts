@@ -32,6 +32,8 @@ export function toContainerModel(project: ProjectModel): ContainerModel {
       ? [{ name: 'api_token', file: 'secrets/api_token', env: 'API_TOKEN_FILE', target: '/run/secrets/api_token' }]
       : [],
     token: project.token,
+    metricsPort: project.metricsPort,
+    dev: { command: execForm(['node', '--inspect=0.0.0.0:9229', 'src/server.ts']), inspectPort: 9229 },
     contextIgnores: [...(project.k8s ? ['kustomization.yaml', 'k8s/'] : []), ...(project.workshop ? ['workshop/'] : [])],
   };
 }

@@ -56,6 +56,8 @@ export interface ProjectModel extends Answers {
   shutdownTimeoutMs: number;
   /** Kubernetes: how long a pod keeps serving after it is marked for removal, before SIGTERM. */
   preStopSeconds: number;
+  /** The port GET /metrics is served on (METRICS_PORT's default), never published. */
+  metricsPort: number;
   signing: Signing;
 }
 
@@ -130,6 +132,7 @@ export function toProjectModel(answers: Answers): ProjectModel {
     slug: slugFor(answers.name),
     shutdownTimeoutMs: SHUTDOWN_TIMEOUT_MS,
     preStopSeconds: 5,
+    metricsPort: 9464,
     signing: signingFor(answers.ci, slugFor(answers.name)),
   };
 }

@@ -78,6 +78,10 @@ export interface ContainerModel {
    * .dockerignore keeps them out of the build context.
    */
   contextIgnores: readonly string[];
+  /** A port the app serves metrics on, exposed but not published; undefined when none. */
+  metricsPort: number | undefined;
+  /** The development stage (`--target dev`): exec-form command and inspector port; or none. */
+  dev: { command: string; inspectPort: number } | undefined;
 }
 
 /** `["node", "dist/server.js"]`: the exec form Dockerfile and compose both accept. */

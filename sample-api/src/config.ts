@@ -21,6 +21,18 @@ const envSchema = z.object({
     .string()
     .regex(/^\d+(\.\d+)?\s*(b|kb|mb)?$/i, { error: 'must be a size such as 100kb, 1mb or 2048 (bytes)' })
     .default('100kb'),
+  // The reference page at /docs: on outside production unless turned off, off in production
+  // unless turned on (it tells a visitor every route; /openapi.json is always served).
+  API_DOCS: z.stringbool({ error: 'must be true or false' }).optional(),
+  // Metrics get a port of their own by default: they tell anyone who can read them the
+  // routes, the traffic and the memory of the service, so they stay off the port that is
+  // published, and a second port needs no secret to manage. Prometheus reaches it over the
+  // container network. Set it to PORT to serve /metrics on the app's port, or to off.
+  METRICS_PORT: z
+    .union([z.literal('off'), z.coerce.number(PORT).int(PORT).min(0, PORT).max(65535, PORT)], {
+      error: 'must be a port number (0 to 65535) or off',
+    })
+    .default(9464),
   // Docker sends SIGKILL 10 s after SIGTERM; finishing well before that keeps shutdown clean.
   SHUTDOWN_TIMEOUT_MS: z.coerce.number(MILLISECONDS).int(MILLISECONDS).positive(MILLISECONDS).default(8000),
   API_TOKEN_FILE: z.string().optional(),
@@ -36,6 +48,10 @@ export interface Config {
   dataDir: string;
   logLevel: Env['LOG_LEVEL'];
   bodyLimit: string;
+  /** Whether GET /docs serves the API reference page. */
+  apiDocs: boolean;
+  /** Where GET /metrics is served; `undefined` when metrics are off. */
+  metricsPort: number | undefined;
   shutdownTimeoutMs: number;
   /** The bearer token writes must present; without one every write is refused. */
   apiToken: string | undefined;
@@ -72,6 +88,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     dataDir: vars.DATA_DIR,
     logLevel: vars.LOG_LEVEL,
     bodyLimit: vars.BODY_LIMIT,
+    apiDocs: vars.API_DOCS ?? vars.NODE_ENV !== 'production',
+    metricsPort: vars.METRICS_PORT === 'off' ? undefined : vars.METRICS_PORT,
     shutdownTimeoutMs: vars.SHUTDOWN_TIMEOUT_MS,
     apiToken,
   };

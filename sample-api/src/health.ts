@@ -3,27 +3,33 @@
  * restart it)? Ready: should it get traffic now (if not, route around it)?
  */
 import { Router } from 'express';
-import { HttpError } from './errors.ts';
+import { allowOnly, HttpError } from './errors.ts';
 import type { ItemStore } from './items/store.ts';
 
 export function createHealthRouter(store: Pick<ItemStore, 'ping'>, isShuttingDown: () => boolean): Router {
   const router = Router();
 
   // Checks nothing else on purpose: a restart would not fix a database outage.
-  router.get('/live', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
+  router
+    .route('/live')
+    .all(allowOnly('GET'))
+    .get((_req, res) => {
+      res.json({ status: 'ok' });
+    });
 
-  router.get('/ready', async (req, res) => {
-    if (isShuttingDown()) throw new HttpError(503, 'shutting_down', 'The service is shutting down');
-    try {
-      await store.ping();
-    } catch (error) {
-      req.log.warn({ err: error }, 'readiness check failed');
-      throw new HttpError(503, 'not_ready', 'The item store is unreachable');
-    }
-    res.json({ status: 'ready' });
-  });
+  router
+    .route('/ready')
+    .all(allowOnly('GET'))
+    .get(async (req, res) => {
+      if (isShuttingDown()) throw new HttpError(503, 'shutting_down', 'The service is shutting down');
+      try {
+        await store.ping();
+      } catch (error) {
+        req.log.warn({ err: error }, 'readiness check failed');
+        throw new HttpError(503, 'not_ready', 'The item store is unreachable');
+      }
+      res.json({ status: 'ready' });
+    });
 
   return router;
 }

@@ -54,6 +54,11 @@ export function requestLogger(logger: Logger): HttpLogger {
     },
     // Health probes arrive every few seconds and would bury the real traffic.
     autoLogging: { ignore: (req) => req.url?.startsWith('/health/') ?? false },
+    // A 5xx is the service's fault and someone should look: error level, with the stack of
+    // the error behind it (errors.ts hands it over as res.err). A 4xx is the client's
+    // mistake, part of normal traffic: info, like any request, so that scanners probing
+    // for paths do not page anyone who alerts on warnings.
+    customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
     // The status is what matters about a response; its headers are the same every time.
     serializers: { res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }) },
   });

@@ -8,6 +8,7 @@ import { createApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { openSqliteStore } from './items/sqlite-store.ts';
 import { createLogger } from './logger.ts';
+import { createMetrics, createMetricsApp } from './metrics.ts';
 import { gracefulCloser } from './shutdown.ts';
 
 function readConfig(): Config {
@@ -27,23 +28,37 @@ const store = openSqliteStore(config.dataDir);
 if (config.apiToken === undefined) logger.warn('no API token is set (API_TOKEN_FILE or API_TOKEN): every write will get 401');
 
 let shuttingDown = false;
-const server = createServer(createApp({ config, store, logger, isShuttingDown: () => shuttingDown }));
+const metrics = config.metricsPort === undefined ? undefined : createMetrics();
+const metricsOnAppPort = config.metricsPort === config.port;
+const app = createApp({ config, store, logger, isShuttingDown: () => shuttingDown, metrics, metricsOnAppPort });
+const server = createServer(app);
 const closeServer = gracefulCloser(server);
+// Metrics on a port of their own (the default, see config.ts): a listener for /metrics alone.
+const metricsServer = metrics && !metricsOnAppPort ? createServer(createMetricsApp(metrics.registry)) : undefined;
 
-server.on('error', (error) => {
-  logger.fatal({ err: error }, 'server failed');
-  process.exit(1);
-});
-server.listen(config.port, config.host, () => {
-  const { address, port } = server.address() as AddressInfo;
-  logger.info({ address, port }, `listening on http://${address}:${port}`);
-});
+function listen(target: typeof server, port: number, name: 'server' | 'metrics'): void {
+  target.on('error', (error) => {
+    logger.fatal({ err: error, port }, `${name} failed`);
+    process.exit(1);
+  });
+  target.listen(port, config.host, () => {
+    const { address, port: bound } = target.address() as AddressInfo;
+    const what = name === 'server' ? 'listening' : 'metrics listening';
+    logger.info({ address, port: bound }, `${what} on http://${address}:${bound}`);
+  });
+}
+
+listen(server, config.port, 'server');
+if (metricsServer && config.metricsPort !== undefined) listen(metricsServer, config.metricsPort, 'metrics');
 
 async function shutdown(signal: NodeJS.Signals): Promise<void> {
   if (shuttingDown) return;
   shuttingDown = true;
   logger.info({ signal }, 'shutting down');
   try {
+    // A scrape in flight has nothing worth waiting for: the metrics listener closes at once.
+    metricsServer?.close();
+    metricsServer?.closeAllConnections();
     const { forced } = await closeServer(config.shutdownTimeoutMs);
     await store.close();
     logger.info({ forced }, 'stopped');

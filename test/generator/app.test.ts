@@ -191,7 +191,7 @@ describe('container-api generator: target directory and re-runs', () => {
 describe('container-api:docker, the shared container layer', () => {
   it('is composed by the app: its files are written with the rest, from the same answers', async () => {
     await run().withOptions({ yes: true, interactive: false, port: '8123', name: '@acme/orders.api' });
-    result.assertFileContent('Dockerfile', /^EXPOSE 8123$/m);
+    result.assertFileContent('Dockerfile', /^EXPOSE 8123 9464$/m);
     result.assertFileContent('compose.yaml', /image: \$\{API_IMAGE:-orders-api:latest\}/);
     result.assertFileContent('test/container/support/project.ts', "export const SLUG = 'orders-api';");
   });

@@ -252,7 +252,10 @@ describe.each(VARIANTS)('k8s: runtime $runtime, persistence $persistence, auth $
   it('probes the health routes and gives shutdown the time it needs', () => {
     expect(container().livenessProbe.httpGet).toEqual({ path: '/health/live', port: 'http' });
     expect(container().readinessProbe.httpGet).toEqual({ path: '/health/ready', port: 'http' });
-    expect(container().ports).toEqual([{ name: 'http', containerPort: 8081, protocol: 'TCP' }]);
+    expect(container().ports).toEqual([
+      { name: 'http', containerPort: 8081, protocol: 'TCP' },
+      { name: 'metrics', containerPort: 9464, protocol: 'TCP' },
+    ]);
     // The kubelet sleeps (no binary needed in the image), then SIGTERM; grace covers both.
     const preStop = container().lifecycle.preStop.sleep.seconds as number;
     const shutdownMs = Number(container().env.find((e: { name: string }) => e.name === 'SHUTDOWN_TIMEOUT_MS').value);
@@ -260,7 +263,7 @@ describe.each(VARIANTS)('k8s: runtime $runtime, persistence $persistence, auth $
     expect(pod().terminationGracePeriodSeconds).toBeLessThanOrEqual(preStop + shutdownMs / 1000 + 5);
   });
 
-  it('routes the Service to the pods, and the NetworkPolicy admits only the app port', () => {
+  it('routes the Service to the pods, and the NetworkPolicy admits only the app port and the metrics port', () => {
     const service = one(manifests, 'Service');
     const labels = deployment().spec.template.metadata.labels;
     expect(labels).toMatchObject(service.spec.selector);
@@ -269,7 +272,7 @@ describe.each(VARIANTS)('k8s: runtime $runtime, persistence $persistence, auth $
     const policy = one(manifests, 'NetworkPolicy').spec;
     expect(labels).toMatchObject(policy.podSelector.matchLabels);
     expect(policy.policyTypes).toEqual(expect.arrayContaining(['Ingress']));
-    expect(policy.ingress).toEqual([{ ports: [{ port: 8081, protocol: 'TCP' }] }]);
+    expect(policy.ingress).toEqual([{ ports: [{ port: 8081, protocol: 'TCP' }] }, { ports: [{ port: 9464, protocol: 'TCP' }] }]);
     expect(policy.egress).toEqual([]);
   });
 
@@ -331,14 +334,16 @@ describe.each(VARIANTS)('k8s: runtime $runtime, persistence $persistence, auth $
     }
   });
 
-  it('leaves a marked place for scrape annotations, and fills it only once the app serves /metrics', () => {
+  it('asks Prometheus to scrape the metrics port the app serves /metrics on', () => {
     const app = filesUnder(path.join(project, 'src'))
       .map(([, text]) => text)
       .join('\n');
-    const servesMetrics = /['"`]\/metrics['"`]/.test(app);
-    const annotations = deployment().spec.template.metadata.annotations ?? {};
-    expect(Object.keys(annotations).some((key) => key.startsWith('prometheus.io/'))).toBe(servesMetrics);
-    expect(readFileSync(path.join(project, 'k8s/deployment.yaml'), 'utf8')).toMatch(/# METRICS:/);
+    expect(app).toMatch(/['"`]\/metrics['"`]/);
+    expect(deployment().spec.template.metadata.annotations).toEqual({
+      'prometheus.io/scrape': 'true',
+      'prometheus.io/port': '9464',
+      'prometheus.io/path': '/metrics',
+    });
   });
 
   it(token ? 'mounts the token Secret made from secrets/api_token, whose value is in no other file' : 'has no token to mount', () => {

@@ -80,8 +80,8 @@ function problems({ file, text, template }: Rendered): string[] {
     });
     for (const d of diagnostics) found.push(`TypeScript: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
   }
-  if (/(^|\/)tsconfig[^/]*\.json$/.test(file)) {
-    // tsconfig files are JSON with comments, as TypeScript reads them.
+  if (/(^|\/)(tsconfig[^/]*|devcontainer)\.json$/.test(file)) {
+    // tsconfig and devcontainer files are JSON with comments, as their readers take them.
     const { error } = ts.parseConfigFileTextToJson(file, text);
     if (error) found.push(`tsconfig: ${ts.flattenDiagnosticMessageText(error.messageText, ' ')}`);
   } else if (/\.json$/.test(file)) {

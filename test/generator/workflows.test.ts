@@ -267,10 +267,10 @@ describe.each(VARIANTS)('the generated project workflow ($label)', ({ options, n
     expect(workflow.concurrency['cancel-in-progress']).toBe(true);
   });
 
-  it('tests on the project Node line: install, type-check, unit and container tests', () => {
+  it('tests on the project Node line: install, type-check, OpenAPI lint, unit and container tests', () => {
     const test = workflow.jobs.test!;
     expect(step(test, 'actions/setup-node').with).toEqual({ 'node-version': node, cache: 'npm' });
-    expect(runs(test)).toEqual(['npm ci', 'npm run typecheck', 'npm run test:unit', 'npm run test:container']);
+    expect(runs(test)).toEqual(['npm ci', 'npm run typecheck', 'npm run lint:openapi', 'npm run test:unit', 'npm run test:container']);
     expect(test.permissions).toBeUndefined();
   });
 

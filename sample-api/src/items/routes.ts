@@ -3,7 +3,7 @@
  * failures to the error handler (Express 5 forwards rejected promises to it).
  */
 import express, { Router, type RequestHandler } from 'express';
-import { HttpError, validate } from '../errors.ts';
+import { allowOnly, HttpError, validate } from '../errors.ts';
 import { itemInput, itemPatch, pageQuery, type Item } from './schema.ts';
 import type { ItemStore } from './store.ts';
 
@@ -29,39 +29,48 @@ function found(item: Item | undefined, id: string): Item {
   return item;
 }
 
-export function createItemsRouter(store: ItemStore, bodyLimit: string): Router {
+export interface ItemsRouterOptions {
+  bodyLimit: string;
+  /** Runs before every write once the method is known to exist (the token check). */
+  guardWrites?: RequestHandler;
+}
+
+export function createItemsRouter(store: ItemStore, { bodyLimit, guardWrites }: ItemsRouterOptions): Router {
   const router = Router();
-  router.use(jsonBody(bodyLimit));
+  // In this order: an unknown method (405), then a missing token (401), then the body (415, 413).
+  const checks = (...methods: string[]) => [allowOnly(...methods), ...(guardWrites ? [guardWrites] : []), jsonBody(bodyLimit)];
 
-  router.get('/', async (req, res) => {
-    const page = validate(pageQuery, req.query);
-    const { items, total } = await store.list(page);
-    res.json({ items, total, ...page });
-  });
+  router
+    .route('/')
+    .all(checks('GET', 'POST'))
+    .get(async (req, res) => {
+      const page = validate(pageQuery, req.query);
+      const { items, total } = await store.list(page);
+      res.json({ items, total, ...page });
+    })
+    .post(async (req, res) => {
+      const item = await store.create(validate(itemInput, req.body));
+      res.status(201).location(`${req.baseUrl}/${item.id}`).json(item);
+    });
 
-  router.get('/:id', async (req, res) => {
-    res.json(found(await store.get(req.params.id), req.params.id));
-  });
-
-  router.post('/', async (req, res) => {
-    const item = await store.create(validate(itemInput, req.body));
-    res.status(201).location(`${req.baseUrl}/${item.id}`).json(item);
-  });
-
-  router.put('/:id', async (req, res) => {
-    const input = validate(itemInput, req.body);
-    res.json(found(await store.replace(req.params.id, input), req.params.id));
-  });
-
-  router.patch('/:id', async (req, res) => {
-    const patch = validate(itemPatch, req.body);
-    res.json(found(await store.update(req.params.id, patch), req.params.id));
-  });
-
-  router.delete('/:id', async (req, res) => {
-    if (!(await store.remove(req.params.id))) throw new HttpError(404, 'not_found', `No item with id ${req.params.id}`);
-    res.status(204).end();
-  });
+  router
+    .route('/:id')
+    .all(checks('GET', 'PUT', 'PATCH', 'DELETE'))
+    .get(async (req, res) => {
+      res.json(found(await store.get(req.params.id), req.params.id));
+    })
+    .put(async (req, res) => {
+      const input = validate(itemInput, req.body);
+      res.json(found(await store.replace(req.params.id, input), req.params.id));
+    })
+    .patch(async (req, res) => {
+      const patch = validate(itemPatch, req.body);
+      res.json(found(await store.update(req.params.id, patch), req.params.id));
+    })
+    .delete(async (req, res) => {
+      if (!(await store.remove(req.params.id))) throw new HttpError(404, 'not_found', `No item with id ${req.params.id}`);
+      res.status(204).end();
+    });
 
   return router;
 }

@@ -1,6 +1,7 @@
 /**
- * What clients may send, as zod schemas; the TypeScript types are derived from them, so
- * the checks and the types cannot drift apart.
+ * What clients may send and what they get back, as zod schemas. The TypeScript types and
+ * the OpenAPI document (openapi.ts) are derived from them, so the checks, the types and
+ * the contract cannot drift apart.
  */
 import { z } from 'zod';
 
@@ -10,27 +11,36 @@ const text = (max: number) =>
     .max(max, `must be at most ${max} characters`);
 
 export const itemInput = z.object({
-  name: text(200).trim().min(1, 'must not be empty'),
+  name: text(200).trim().min(1, 'must not be empty').describe('Shown in lists; leading and trailing spaces are dropped'),
   description: text(2000).optional(),
 });
 
-/** PATCH: any of the fields, at least one. */
+/** PATCH: any of the fields, at least one. `minProperties` says so in the document too. */
 export const itemPatch = itemInput
   .partial()
-  .refine((patch) => Object.keys(patch).length > 0, 'send at least one of: name, description');
+  .refine((patch) => Object.keys(patch).length > 0, 'send at least one of: name, description')
+  .meta({ minProperties: 1 });
 
 export const pageQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  offset: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(100).default(20).describe('Items per page'),
+  offset: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0).describe('Items to skip'),
+});
+
+/** An item as stored and returned; the server sets `id` and the timestamps (ISO 8601). */
+export const item = z.object({
+  id: z.uuid(),
+  ...itemInput.shape,
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
+
+export const itemPage = z.object({
+  items: z.array(item),
+  total: z.int().min(0).describe('Items in the store, on every page'),
+  ...pageQuery.shape,
 });
 
 export type ItemInput = z.infer<typeof itemInput>;
 export type ItemPatch = z.infer<typeof itemPatch>;
 export type Page = z.infer<typeof pageQuery>;
-
-/** An item as stored and returned; the server sets `id` and the timestamps (ISO 8601). */
-export interface Item extends ItemInput {
-  id: string;
-  createdAt: string;
-  updatedAt: string;
-}
+export type Item = z.infer<typeof item>;

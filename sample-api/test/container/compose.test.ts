@@ -2,11 +2,11 @@
  * `docker compose up` of the project's own compose.yaml, through testcontainers' compose
  * support: the service becomes healthy and serves with its secret and its named volume.
  */
-import { createServer } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { DockerComposeEnvironment, Wait, type StartedDockerComposeEnvironment, type StartedTestContainer } from 'testcontainers';
 import { inspect } from './support/docker.ts';
 import { request } from './support/http.ts';
+import { freePort } from './support/ports.ts';
 import { nodeEval } from './support/api.ts';
 import {
   APP_UID,
@@ -22,18 +22,6 @@ interface ComposeContainerInspect {
   Mounts: { Type: string; Name?: string; Source: string; Destination: string; RW: boolean }[];
   HostConfig: { Init: boolean | null; ReadonlyRootfs: boolean; CapDrop: string[] | null; SecurityOpt: string[] | null; Memory: number };
   State: { Health?: { Status: string } };
-}
-
-/** A free TCP port on the loopback interface, so the test never collides with a running `compose up`. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 describe('docker compose up', () => {

@@ -7,6 +7,7 @@ import { BuildError, buildImage, docker, inspect, runDocker } from './support/do
 import {
   APP_UID,
   BUILD_LOG,
+  METRICS_PORT,
   PACKAGE,
   PORT,
   ROOT,
@@ -86,7 +87,7 @@ describe('the image', () => {
     const { Config } = await inspect<ImageInspect>('image', TEST_IMAGE);
     expect(Config.User).toBe(String(APP_UID));
     expect(Config.Env).toContain('NODE_ENV=production');
-    expect(Object.keys(Config.ExposedPorts ?? {})).toEqual([`${PORT}/tcp`]);
+    expect(Object.keys(Config.ExposedPorts ?? {})).toEqual([`${PORT}/tcp`, `${METRICS_PORT}/tcp`]);
     expect(Config.Cmd).toEqual(['node', 'dist/server.js']);
     expect(Config.Healthcheck?.Test).toEqual(['CMD', 'node', 'dist/healthcheck.js']);
     expect(Object.keys(Config.Volumes ?? {})).toEqual(['/app/data']);

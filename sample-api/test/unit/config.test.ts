@@ -22,8 +22,21 @@ describe('configuration', () => {
       dataDir: './data',
       logLevel: 'info',
       bodyLimit: '100kb',
+      apiDocs: true,
+      metricsPort: 9464,
       shutdownTimeoutMs: 8000,
     });
+  });
+
+  it('turns the reference page off in production, unless API_DOCS says otherwise', () => {
+    expect(loadConfig({ ...base, NODE_ENV: 'production' }).apiDocs).toBe(false);
+    expect(loadConfig({ ...base, NODE_ENV: 'production', API_DOCS: 'true' }).apiDocs).toBe(true);
+    expect(loadConfig({ ...base, API_DOCS: 'false' }).apiDocs).toBe(false);
+  });
+
+  it('turns metrics off with METRICS_PORT=off', () => {
+    expect(loadConfig({ ...base, METRICS_PORT: 'off' }).metricsPort).toBeUndefined();
+    expect(loadConfig({ ...base, METRICS_PORT: '9100' }).metricsPort).toBe(9100);
   });
 
   it('reads the environment', () => {
@@ -59,6 +72,8 @@ describe('configuration', () => {
     ['BODY_LIMIT', 'lots', 'BODY_LIMIT: must be a size such as 100kb, 1mb or 2048 (bytes) (got "lots")'],
     ['SHUTDOWN_TIMEOUT_MS', '0', 'SHUTDOWN_TIMEOUT_MS: must be a whole number of milliseconds, above 0'],
     ['NODE_ENV', 'staging', 'NODE_ENV: '],
+    ['API_DOCS', 'maybe', 'API_DOCS: must be true or false (got "maybe")'],
+    ['METRICS_PORT', 'on', 'METRICS_PORT: must be a port number (0 to 65535) or off (got "on")'],
   ])('names %s when it is invalid (%s)', (name, value, expected) => {
     expect(problemsWith({ [name]: value })).toContain(expected);
   });

@@ -124,7 +124,7 @@ describe('bad requests', () => {
   });
 
   it('answers a body over the limit with 413', async () => {
-    const app = buildApp(h.store, { config: { bodyLimit: '1kb', apiToken: TOKEN } });
+    const app = buildApp(h.store, { config: { bodyLimit: '1kb', apiDocs: true, apiToken: TOKEN } });
     const res = await client(app).post('/items').send({ name: 'x', description: 'y'.repeat(2000) }).expect(413);
     expect(res.body.error.code).toBe('payload_too_large');
   });

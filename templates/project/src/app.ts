@@ -8,33 +8,52 @@ import helmet from 'helmet';
 import { requireTokenForWrites } from './auth.ts';
 <%_ } _%>
 import type { Config } from './config.ts';
-import { errorHandler, notFound } from './errors.ts';
+import { renderDocsPage } from './docs.ts';
+import { allowOnly, errorHandler, notFound } from './errors.ts';
 import { createHealthRouter } from './health.ts';
 import { createItemsRouter } from './items/routes.ts';
 import type { ItemStore } from './items/store.ts';
 import { requestLogger, type Logger } from './logger.ts';
+import { metricsEndpoint, type Metrics } from './metrics.ts';
+import { createOpenApiDocument } from './openapi.ts';
 
 export interface AppDeps {
-  config: Pick<Config, 'bodyLimit'<%- token ? " | 'apiToken'" : '' %>>;
+  config: Pick<Config, 'bodyLimit' | 'apiDocs'<%- token ? " | 'apiToken'" : '' %>>;
   store: ItemStore;
   logger: Logger;
   /** Turns readiness off once shutdown has begun. */
   isShuttingDown?: () => boolean;
+  metrics?: Metrics;
+  /** Serve GET /metrics here too (when METRICS_PORT is the app's own port). */
+  metricsOnAppPort?: boolean;
 }
 
-export function createApp({ config, store, logger, isShuttingDown = () => false }: AppDeps): Express {
+export function createApp({ config, store, logger, isShuttingDown = () => false, metrics, metricsOnAppPort = false }: AppDeps): Express {
   const app = express();
   // No need to tell the world which framework to look up exploits for.
   app.disable('x-powered-by');
   app.use(helmet());
   app.use(requestLogger(logger));
+  if (metrics) app.use(metrics.recordRequests);
+  if (metrics && metricsOnAppPort) app.route('/metrics').all(allowOnly('GET')).get(metricsEndpoint(metrics.registry));
 
   app.use('/health', createHealthRouter(store, isShuttingDown));
+
+  const openapi = createOpenApiDocument();
+  app.route('/openapi.json').all(allowOnly('GET')).get((_req, res) => {
+    res.json(openapi);
+  });
+  if (config.apiDocs) {
+    const page = renderDocsPage(openapi);
+    app.route('/docs').all(allowOnly('GET')).get((_req, res) => {
+      res.type('html').send(page);
+    });
+  }
 <%_ if (token) { _%>
-  app.use('/items', requireTokenForWrites(config.apiToken), createItemsRouter(store, config.bodyLimit));
+  app.use('/items', createItemsRouter(store, { bodyLimit: config.bodyLimit, guardWrites: requireTokenForWrites(config.apiToken) }));
 <%_ } else { _%>
   // Writes are open to anyone who can reach the service: keep it on a private network.
-  app.use('/items', createItemsRouter(store, config.bodyLimit));
+  app.use('/items', createItemsRouter(store, { bodyLimit: config.bodyLimit }));
 <%_ } _%>
 
   app.use(notFound);

@@ -4,15 +4,26 @@
  * for people.
  */
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import type { z } from 'zod';
+import { z } from 'zod';
+
+/** The error shape, as the OpenAPI document states it. */
+export const errorBody = z.object({
+  error: z.object({
+    code: z.string().describe('Stable, for programs: e.g. invalid_request, not_found'),
+    message: z.string().describe('For people: what went wrong and what to do'),
+    details: z.array(z.object({ path: z.string(), message: z.string() })).optional().describe('One entry per invalid field'),
+  }),
+});
+
+type ErrorDetails = z.infer<typeof errorBody>['error']['details'];
 
 export class HttpError extends Error {
   override name = 'HttpError';
   readonly status: number;
   readonly code: string;
-  readonly details: unknown[] | undefined;
+  readonly details: ErrorDetails;
 
-  constructor(status: number, code: string, message: string, details?: unknown[]) {
+  constructor(status: number, code: string, message: string, details?: ErrorDetails) {
     super(message);
     this.status = status;
     this.code = code;
@@ -32,6 +43,25 @@ export const notFound: RequestHandler = (req, _res, next) => {
   next(new HttpError(404, 'not_found', `No route for ${req.method} ${req.path}`));
 };
 
+/**
+ * Put first on a route: any method the route does not list gets 405 with `Allow`, before
+ * authentication or the body is looked at (a TRACE is not a write that lacks a token).
+ * GET brings HEAD, as Express serves HEAD from GET handlers; OPTIONS is answered here.
+ */
+export function allowOnly(...methods: string[]): RequestHandler {
+  const allowed = new Set(methods.includes('GET') ? [...methods, 'HEAD'] : methods);
+  const allow = [...allowed, 'OPTIONS'].join(', ');
+  return (req, res, next) => {
+    if (allowed.has(req.method)) return next();
+    res.set('Allow', allow);
+    if (req.method === 'OPTIONS') {
+      res.status(204).end();
+      return;
+    }
+    next(new HttpError(405, 'method_not_allowed', `${req.method} is not allowed on ${req.path}; use one of: ${allow}`));
+  };
+}
+
 /** The errors express.json() raises, told apart by their `type`. */
 interface BodyParserError {
   type: string;
@@ -46,6 +76,10 @@ function isBodyParserError(error: unknown): error is BodyParserError {
 
 function toHttpError(error: unknown): HttpError | undefined {
   if (error instanceof HttpError) return error;
+  // The router decodes path parameters; a broken escape such as `%E0%A4%A` is the client's.
+  if (error instanceof URIError) {
+    return new HttpError(400, 'malformed_url', 'The URL holds a malformed percent-encoding: encode each part with encodeURIComponent');
+  }
   if (!isBodyParserError(error)) return undefined;
   switch (error.type) {
     case 'entity.parse.failed':
@@ -65,7 +99,8 @@ export const errorHandler: ErrorRequestHandler = (error, _req, res, next) => {
   if (res.headersSent) return next(error);
   const known = toHttpError(error);
   if (!known) {
-    // pino-http logs the error with the request; the client learns nothing it could probe.
+    // pino-http logs the error, stack included, at error level with the request line (see
+    // logger.ts); the client learns nothing it could probe.
     res.err = error instanceof Error ? error : new Error(String(error));
     res.status(500).json({ error: { code: 'internal_error', message: 'Internal server error' } });
     return;

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
 import {
+  METRICS_PORT,
   NODE_BIN,
   PORT,
   SLUG,
@@ -20,7 +21,7 @@ export class ApiContainer extends GenericContainer {
 
   constructor() {
     super(TEST_IMAGE);
-    this.withExposedPorts(PORT)
+    this.withExposedPorts(PORT, METRICS_PORT)
       .withLabels({ [TEST_LABEL]: SLUG })
       .withEnvironment({ LOG_LEVEL: 'warn' })
       .withWaitStrategy(Wait.forHttp('/health/ready', PORT).forStatusCode(200))
@@ -43,8 +44,8 @@ export class ApiContainer extends GenericContainer {
   }
 }
 
-export function baseUrl(container: StartedTestContainer): string {
-  return `http://${container.getHost()}:${container.getMappedPort(PORT)}`;
+export function baseUrl(container: StartedTestContainer, port = PORT): string {
+  return `http://${container.getHost()}:${container.getMappedPort(port)}`;
 }
 
 /** The token the suite's containers accept (written by global-setup.ts). */

@@ -2,13 +2,13 @@
  * `docker compose up` of the project's own compose.yaml, through testcontainers' compose
  * support: the service becomes healthy and serves<%- token ? ' with its secret' : '' %><%- sqlite ? ' and its named volume' : '' %>.
  */
-import { createServer } from 'node:net';
 <%_ if (token) { _%>
 import { readFileSync } from 'node:fs';
 <%_ } _%>
 import { DockerComposeEnvironment, Wait, type StartedDockerComposeEnvironment, type StartedTestContainer } from 'testcontainers';
 import { inspect } from './support/docker.ts';
 import { request } from './support/http.ts';
+import { freePort } from './support/ports.ts';
 <%_ if (token || sqlite) { _%>
 import { nodeEval } from './support/api.ts';
 <%_ } _%>
@@ -32,18 +32,6 @@ interface ComposeContainerInspect {
   Mounts: { Type: string; Name?: string; Source: string; Destination: string; RW: boolean }[];
   HostConfig: { Init: boolean | null; ReadonlyRootfs: boolean; CapDrop: string[] | null; SecurityOpt: string[] | null; Memory: number };
   State: { Health?: { Status: string } };
-}
-
-/** A free TCP port on the loopback interface, so the test never collides with a running `compose up`. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 describe('docker compose up', () => {

@@ -7,6 +7,7 @@ import { BuildError, buildImage, docker, inspect, runDocker } from './support/do
 import {
   APP_UID,
   BUILD_LOG,
+  METRICS_PORT,
   PACKAGE,
   PORT,
   ROOT,
@@ -90,7 +91,7 @@ describe('the image', () => {
     const { Config } = await inspect<ImageInspect>('image', TEST_IMAGE);
     expect(Config.User).toBe(String(APP_UID));
     expect(Config.Env).toContain('NODE_ENV=production');
-    expect(Object.keys(Config.ExposedPorts ?? {})).toEqual([`${PORT}/tcp`]);
+    expect(Object.keys(Config.ExposedPorts ?? {})).toEqual([`${PORT}/tcp`, `${METRICS_PORT}/tcp`]);
 <%_ if (distroless) { _%>
     expect(Config.Entrypoint).toEqual(['/nodejs/bin/node']);
     expect(Config.Cmd).toEqual(['dist/server.js']);

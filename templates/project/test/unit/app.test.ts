@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { buildApp, createHarness, type Harness } from './helpers.ts';
+import { buildApp, captureLogs, createHarness, type Harness } from './helpers.ts';
 
 let h: Harness;
 beforeEach(() => {
@@ -31,12 +31,51 @@ describe('the app', () => {
   });
 });
 
+describe('bad input in the request line', () => {
+  it('answers a malformed percent-encoding in the path with 400, not 500', async () => {
+    const res = await request(h.app).get('/items/%E0%A4%A').expect(400);
+    expect(res.body).toEqual({ error: { code: 'malformed_url', message: expect.stringContaining('encodeURIComponent') } });
+  });
+
+  it.each([
+    ['TRACE', '/items', 'GET, POST, HEAD, OPTIONS'],
+    ['DELETE', '/items', 'GET, POST, HEAD, OPTIONS'],
+    ['POST', '/items/some-id', 'GET, PUT, PATCH, DELETE, HEAD, OPTIONS'],
+    ['PUT', '/health/live', 'GET, HEAD, OPTIONS'],
+  ])('answers %s %s, a method the route lacks, with 405 and Allow (before any token check)', async (method, path, allow) => {
+    const res = await request(h.app)[method.toLowerCase() as 'trace'](path).expect(405);
+    expect(res.headers.allow).toBe(allow);
+    expect(res.body.error.code).toBe('method_not_allowed');
+  });
+
+  it('answers OPTIONS with the methods a route has', async () => {
+    const res = await request(h.app).options('/items').expect(204);
+    expect(res.headers.allow).toBe('GET, POST, HEAD, OPTIONS');
+  });
+});
+
 describe('a failure inside the service', () => {
+  const failingStore = () => ({ ...h.store, list: () => Promise.reject(new Error('disk full at /var/secret/items.db')) });
+
   it('answers 500 without revealing the stack or the message', async () => {
-    const failing = { ...h.store, list: () => Promise.reject(new Error('disk full at /var/secret/items.db')) };
-    const res = await request(buildApp(failing)).get('/items').expect(500);
+    const res = await request(buildApp(failingStore())).get('/items').expect(500);
     expect(res.body).toEqual({ error: { code: 'internal_error', message: 'Internal server error' } });
     expect(res.text).not.toMatch(/secret|disk full|at /);
+  });
+
+  it('is logged at error level, with the stack', async () => {
+    const { logger, lines } = captureLogs();
+    await request(buildApp(failingStore(), { logger })).get('/items').expect(500);
+    const [line] = lines().filter((entry) => entry.res?.statusCode === 500);
+    expect(line?.level).toBe(50);
+    expect(line?.err.message).toBe('disk full at /var/secret/items.db');
+    expect(line?.err.stack).toMatch(/^Error: disk full[^\n]*\n\s+at /);
+  });
+
+  it("logs a client's mistake at info level, like any request", async () => {
+    const { logger, lines } = captureLogs();
+    await request(buildApp(h.store, { logger })).get('/items/%E0%A4%A').expect(400);
+    expect(lines().find((entry) => entry.res?.statusCode === 400)?.level).toBe(30);
   });
 });
 

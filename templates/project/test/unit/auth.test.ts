@@ -40,7 +40,7 @@ describe('writes', () => {
   });
 
   it('are all refused when the service has no token', async () => {
-    const app = buildApp(h.store, { config: { bodyLimit: '100kb', apiToken: undefined } });
+    const app = buildApp(h.store, { config: { bodyLimit: '100kb', apiDocs: false, apiToken: undefined } });
     await request(app).post('/items').set('Authorization', 'Bearer ').send({ name: 'Tea' }).expect(401);
     await request(app).post('/items').set('Authorization', 'Bearer undefined').send({ name: 'Tea' }).expect(401);
   });

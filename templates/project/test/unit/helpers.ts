@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 <%_ } _%>
+import { Writable } from 'node:stream';
 import type { Express } from 'express';
 import { pino } from 'pino';
 import request from 'supertest';
@@ -13,11 +14,27 @@ import { openSqliteStore } from '../../src/items/sqlite-store.ts';
 import { createMemoryStore } from '../../src/items/memory-store.ts';
 <%_ } _%>
 import type { ItemStore } from '../../src/items/store.ts';
+import { createLogger } from '../../src/logger.ts';
 
 <%_ if (token) { _%>
 export const TOKEN = 'test-token';
 <%_ } _%>
 export const silentLogger = pino({ level: 'silent' });
+
+/** A logger as production configures it, writing to memory: `lines()` parses what it logged. */
+export function captureLogs() {
+  let text = '';
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      text += String(chunk);
+      done();
+    },
+  });
+  return {
+    logger: createLogger({ logLevel: 'info', nodeEnv: 'test' }, sink),
+    lines: (): Record<string, any>[] => text.split('\n').filter(Boolean).map((line) => JSON.parse(line)),
+  };
+}
 
 export interface Harness {
   app: Express;
@@ -28,7 +45,7 @@ export interface Harness {
 /** The app as tests run it: quiet, with test settings, over the given store. */
 export function buildApp(store: ItemStore, overrides: Partial<AppDeps> = {}): Express {
   return createApp({
-    config: { bodyLimit: '100kb'<%- token ? ', apiToken: TOKEN' : '' %> },
+    config: { bodyLimit: '100kb', apiDocs: true<%- token ? ', apiToken: TOKEN' : '' %> },
     store,
     logger: silentLogger,
     ...overrides,

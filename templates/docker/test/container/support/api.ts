@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 <%_ } _%>
 import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
 import {
+  METRICS_PORT,
   NODE_BIN,
   PORT,
   SLUG,
@@ -24,7 +25,7 @@ export class ApiContainer extends GenericContainer {
 
   constructor() {
     super(TEST_IMAGE);
-    this.withExposedPorts(PORT)
+    this.withExposedPorts(PORT, METRICS_PORT)
       .withLabels({ [TEST_LABEL]: SLUG })
       .withEnvironment({ LOG_LEVEL: 'warn' })
       .withWaitStrategy(Wait.forHttp('/health/ready', PORT).forStatusCode(200))
@@ -49,8 +50,8 @@ export class ApiContainer extends GenericContainer {
   }
 }
 
-export function baseUrl(container: StartedTestContainer): string {
-  return `http://${container.getHost()}:${container.getMappedPort(PORT)}`;
+export function baseUrl(container: StartedTestContainer, port = PORT): string {
+  return `http://${container.getHost()}:${container.getMappedPort(port)}`;
 }
 
 <%_ if (token) { _%>

@@ -36,6 +36,9 @@ export const TEST_LABEL = 'container-test.project';
 export const TEST_VOLUME = `${SLUG}-container-test-data`;
 /** The compose project of the compose test. */
 export const COMPOSE_PROJECT = `${SLUG}-container-test`;
+/** The compose project of the watch test, and the dev image it builds. */
+export const WATCH_PROJECT = `${SLUG}-watch-test`;
+export const DEV_TEST_IMAGE = `${SLUG}:dev-test`;
 /** Scratch space of one run: the build log, the test token, saved image archives. */
 export const WORK_DIR = path.join(tmpdir(), `${SLUG}-container-test`);
 export const BUILD_LOG = path.join(WORK_DIR, 'build.log');
@@ -46,6 +49,10 @@ export const PROJECT_TOKEN_FILE = path.join(ROOT, 'secrets', 'api_token');
 
 /** How the image runs (fixed when the project was generated). */
 export const PORT = <%- port %>;
+<%_ if (metricsPort) { _%>
+/** Where the image serves GET /metrics: a port of its own, the app's default. */
+export const METRICS_PORT = <%- metricsPort %>;
+<%_ } _%>
 export const APP_UID = <%- appUid %>;
 /** The node binary inside the runtime image<%- distroless ? ' (distroless: not on PATH)' : '' %>. */
 export const NODE_BIN = '<%- nodeBin %>';
