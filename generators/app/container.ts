@@ -2,7 +2,8 @@
  * How the generated API is containerized, said in the container model's terms: the shared
  * layer (generators/docker, templates/docker) knows nothing else about this app.
  */
-import { type ContainerModel, execForm, npmInstall } from '../docker/model.js';
+import { type ContainerModel, execForm } from '../docker/model.js';
+import { npmInstall } from '../docker/package-managers.js';
 import type { ProjectModel } from './project.js';
 
 export function toContainerModel(project: ProjectModel): ContainerModel {

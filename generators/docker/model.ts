@@ -5,18 +5,9 @@
  * .dockerignore, compose files with their secrets, and the container test support.
  */
 
-export type PackageManager = 'npm';
+import type { Install } from './package-managers.js';
 
-export interface Install {
-  packageManager: PackageManager;
-  /** Copied next to package.json before the install, so the install layer is cached. */
-  lockfile: string;
-  /** Installs exactly the lockfile, dev dependencies included / runtime ones only. */
-  all: string;
-  production: string;
-  /** Where the package manager caches downloads (a BuildKit cache mount). */
-  cache: string;
-}
+export type { Install };
 
 export interface Build {
   /** What the build stage copies besides the manifests: config files, and source folders. */
@@ -87,14 +78,4 @@ export interface ContainerModel {
 /** `["node", "dist/server.js"]`: the exec form Dockerfile and compose both accept. */
 export function execForm(args: readonly string[]): string {
   return `[${args.map((arg) => JSON.stringify(arg)).join(', ')}]`;
-}
-
-export function npmInstall(): Install {
-  return {
-    packageManager: 'npm',
-    lockfile: 'package-lock.json',
-    all: 'npm ci --no-audit --no-fund',
-    production: 'npm ci --omit=dev --no-audit --no-fund',
-    cache: '/root/.npm',
-  };
 }
