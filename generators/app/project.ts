@@ -46,6 +46,8 @@ export interface PackageManagerModel {
   install: string;
   /** Installs exactly the lockfile and fails if it would change: what CI runs. */
   ci: string;
+  /** Installs the manager itself at the pinned version with npm (CI); undefined for npm. */
+  installGlobal: string | undefined;
   /** `npm test`, `pnpm test`, `yarn test`. */
   test: string;
   /** The command that runs a package.json script, e.g. `pnpm run build`. */
@@ -79,8 +81,9 @@ export function packageManagerModel(install: Install): PackageManagerModel {
     field: install.packageManagerField,
     lockfile: install.lockfile,
     install: `${name} install`,
-    ci: install.all,
+    ci: npm ? 'npm ci' : install.all,
     test: `${name} test`,
+    installGlobal: install.globalPackage ? `npm install --global ${install.globalPackage}` : undefined,
     run: install.run,
     exec: install.exec,
     add: npm ? 'npm install' : `${name} add`,

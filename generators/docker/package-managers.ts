@@ -31,6 +31,8 @@ export interface Install {
   configFiles: readonly string[];
   /** The manager's state and caches inside the project, which the build context leaves out. */
   contextIgnores: readonly string[];
+  /** The npm package, at the pinned version, that provides the manager (`pnpm@12.4.2`); undefined for npm. */
+  globalPackage: string | undefined;
   /** Dockerfile RUN lines that bring the manager in at its pinned version; empty for npm. */
   setup: readonly string[];
   /** Installs exactly the lockfile and fails if it would change: dev dependencies included / runtime ones only. */
@@ -70,6 +72,7 @@ export function npmInstall(): Install {
     lockfile: 'package-lock.json',
     configFiles: [],
     contextIgnores: [],
+    globalPackage: undefined,
     setup: [],
     all: 'npm ci --no-audit --no-fund',
     production: 'npm ci --omit=dev --no-audit --no-fund',
@@ -91,6 +94,7 @@ export function pnpmInstall(version: string): Install {
     // Where pnpm 10 and later read which dependencies may run install scripts.
     configFiles: ['pnpm-workspace.yaml'],
     contextIgnores: ['.pnpm-store/'],
+    globalPackage: `pnpm@${version}`,
     setup: [globalInstall(`pnpm@${version}`)],
     all: 'pnpm install --frozen-lockfile',
     production: 'pnpm install --frozen-lockfile --prod',
@@ -116,6 +120,7 @@ export function yarnBerryInstall(version: string): Install {
     configFiles: ['.yarnrc.yml'],
     // Install state, and the cache and unplugged packages of a project that keeps them locally.
     contextIgnores: ['.yarn/'],
+    globalPackage: `@yarnpkg/cli-dist@${version}`,
     setup: [globalInstall(`@yarnpkg/cli-dist@${version}`)],
     all: 'yarn install --immutable',
     // `focus` installs the workspaces' dependencies without the dev ones, from the same lockfile.
@@ -137,6 +142,7 @@ export function yarnClassicInstall(version: string): Install {
     lockfile: 'yarn.lock',
     configFiles: [],
     contextIgnores: [],
+    globalPackage: `yarn@${version}`,
     setup: [globalInstall(`yarn@${version}`)],
     all: 'yarn install --frozen-lockfile --non-interactive',
     production: 'yarn install --frozen-lockfile --non-interactive --production',
