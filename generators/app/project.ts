@@ -48,6 +48,8 @@ export interface PackageManagerModel {
   ci: string;
   /** Installs the manager itself at the pinned version with npm (CI); undefined for npm. */
   installGlobal: string | undefined;
+  /** The same, production dependencies only. */
+  ciProduction: string;
   /** `npm test`, `pnpm test`, `yarn test`. */
   test: string;
   /** The command that runs a package.json script, e.g. `pnpm run build`. */
@@ -57,6 +59,8 @@ export interface PackageManagerModel {
   /** Adds a runtime dependency / a dev dependency, e.g. `pnpm add -D`. */
   add: string;
   addDev: string;
+  /** The files the install reads, for prose: "`package.json` or `package-lock.json`". */
+  manifests: string;
   /** A regular expression literal for the manager's own files: none may be in the runtime image. */
   leftovers: string;
   /** The install's cache mount target and production install, escaped for a regular expression literal. */
@@ -82,6 +86,7 @@ export function packageManagerModel(install: Install): PackageManagerModel {
     lockfile: install.lockfile,
     install: `${name} install`,
     ci: npm ? 'npm ci' : install.all,
+    ciProduction: npm ? 'npm ci --omit=dev' : install.production,
     test: `${name} test`,
     installGlobal: install.globalPackage ? `npm install --global ${install.globalPackage}` : undefined,
     run: install.run,
@@ -89,6 +94,9 @@ export function packageManagerModel(install: Install): PackageManagerModel {
     add: npm ? 'npm install' : `${name} add`,
     addDev: npm ? 'npm install --save-dev' : `${name} add -D`,
     leftovers: leftovers[name],
+    manifests: new Intl.ListFormat('en', { type: 'disjunction' }).format(
+      ['package.json', install.lockfile, ...install.configFiles].map((file) => `\`${file}\``),
+    ),
     cachePattern: literal(install.cache),
     productionPattern: literal(install.production),
   };
