@@ -27,7 +27,7 @@ const YO_INSTALL = /`(npm install -g yo generator-container-api)`/.exec(README)?
 const YO_RUN = /`(yo container-api my-api)`/.exec(README)?.[1];
 /** The pnpm and Yarn create commands, as the README gives them. */
 const PNPM_CREATE = /`(pnpm create container-api my-api --yes)`/.exec(README)?.[1];
-const YARN_CREATE = /`(yarn create container-api my-api --yes)`/.exec(README)?.[1];
+const YARN_CREATE = /`(YARN_NODE_LINKER=node-modules yarn create container-api my-api --yes)`/.exec(README)?.[1];
 
 /** Lines a clean first run must not print. */
 const NOISE = /Error|npm warn/;
@@ -264,9 +264,13 @@ describe.each([
     return {
       ...env,
       PATH: `${path.join(tools(), 'bin')}:${process.env.PATH}`,
-      // Yarn reads its registry from its own settings, not npm's.
+      // pnpm and Yarn read their registry from their own settings, not npm's.
+      pnpm_config_registry: registry,
       YARN_NPM_REGISTRY_SERVER: registry.replace(/\/$/, ''),
       YARN_UNSAFE_HTTP_WHITELIST: '127.0.0.1',
+      // Both hold back versions published minutes ago, as ours just were on this registry.
+      pnpm_config_minimum_release_age: '0',
+      YARN_NPM_MINIMAL_AGE_GATE: '0',
       YARN_ENABLE_TELEMETRY: '0',
       YARN_GLOBAL_FOLDER: path.join(home(), '.yarn-global'),
       XDG_DATA_HOME: path.join(home(), '.local', 'share'),
@@ -278,6 +282,7 @@ describe.each([
     `writes a project that ${pm} installed, pinned to the version the generator names`,
     () => {
       mkdirSync(home(), { recursive: true });
+      writeFileSync(path.join(home(), '.npmrc'), `registry=${registry}\n`);
       const tool = pm === 'pnpm' ? `pnpm@${PNPM_VERSION}` : `@yarnpkg/cli-dist@${YARN_VERSION}`;
       run('npm', ['install', '--global', '--prefix', tools(), '--no-audit', '--no-fund', tool], { env: userEnv(home()) });
       shell(`${command()} ${flags}`, home(), pmEnv());
