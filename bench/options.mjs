@@ -5,7 +5,11 @@ import { fileURLToPath } from 'node:url';
 
 export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const benchDir = path.join(repo, 'bench');
-export const USAGE = 'usage: npm run bench [-- --runs N] [--quick] [--check] [--render] [--slice S] [--rounds R] [--connections C]';
+export const USAGE =
+  'usage: npm run bench [-- --runs N] [--quick] [--check] [--render] [--only throughput|time-to-project] [--slice S] [--rounds R] [--connections C]';
+
+/** Parts that `--only` measures alone, printing their figures and writing no report. */
+export const ONLY = ['throughput', 'time-to-project'];
 
 export function parseOptions(argv) {
   const flag = (name) => argv.includes(name);
@@ -14,7 +18,11 @@ export function parseOptions(argv) {
     return i >= 0 && argv[i + 1] !== undefined ? Number(argv[i + 1]) : def;
   };
   const quick = flag('--quick');
+  const onlyAt = argv.indexOf('--only');
+  const only = onlyAt >= 0 ? argv[onlyAt + 1] : undefined;
+  if (onlyAt >= 0 && !ONLY.includes(only)) throw new Error(`--only takes one of: ${ONLY.join(', ')} (got ${only ?? 'nothing'})`);
   return {
+    only,
     quick,
     // --check: measure again and keep the result as bench/results.rerun.json; BENCHMARKS.md keeps
     // the table of bench/results.json and gains a section comparing the rerun with it.
@@ -38,7 +46,7 @@ export function parseOptions(argv) {
   };
 }
 
-export const { check, renderOnly, help, opts } = parseOptions(process.argv.slice(2));
+export const { check, renderOnly, help, only, opts } = parseOptions(process.argv.slice(2));
 
 export const VARIANTS = {
   a: { label: '(a) generated', image: 'bench-a', container: 'bench-run-a', port: 13101 },
