@@ -14,6 +14,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { fixed, mb, median, run } from './lib.mjs';
 import { log, opts, repo } from './options.mjs';
 
@@ -101,11 +102,7 @@ async function timeWritten(tool, root) {
  * What a terminal shows, minus its spacing: prompt libraries paint with escape sequences and
  * cursor moves, and the pty can split them across lines, so the question is matched unspaced.
  */
-const plain = (text) =>
-  text
-    .replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '')
-    .replace(/\s+/g, '')
-    .replace(/\x1b?\[[0-9;?]*[A-Za-z]/g, '');
+const plain = (text) => stripVTControlCharacters(text.replace(/\s+/g, ''));
 
 /** Spawn → the first question on a pseudo-terminal; then the tool is stopped. */
 function timeFirstPrompt(tool, root) {
