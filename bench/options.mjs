@@ -6,10 +6,19 @@ import { fileURLToPath } from 'node:url';
 export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const benchDir = path.join(repo, 'bench');
 export const USAGE =
-  'usage: npm run bench [-- --runs N] [--quick] [--check] [--render] [--only throughput|time-to-project] [--slice S] [--rounds R] [--connections C]';
+  'usage: npm run bench [-- --runs N] [--quick] [--check] [--render] [--only throughput|time-to-project|sizes] [--slice S] [--rounds R] [--connections C]';
 
 /** Parts that `--only` measures alone, printing their figures and writing no report. */
-export const ONLY = ['throughput', 'time-to-project'];
+export const ONLY = ['throughput', 'time-to-project', 'sizes'];
+
+/** The generator's runtimes the size rows cover. */
+export const RUNTIMES = ['slim', 'distroless'];
+/**
+ * The package managers the size rows cover. Only npm until `--package-manager` (issue 14) is
+ * merged: then list 'pnpm' and 'yarn' here too. A generator without the flag fails the run
+ * with that advice.
+ */
+export const PACKAGE_MANAGERS = ['npm'];
 
 export function parseOptions(argv) {
   const flag = (name) => argv.includes(name);

@@ -16,6 +16,7 @@ import { appLayers, build, docker, ensureBases, imageSize, machine, rememberCach
 import { fixed, kb, mb, median, probe } from './lib.mjs';
 import { editSource, generateApp, killHost, makeContext, measureContainer, startHost } from './measure.mjs';
 import { throughputOnly } from './only.mjs';
+import { sizesOnly } from './sizes.mjs';
 import { timeToProject } from './time-to-project.mjs';
 import { benchDir, check, FULL_BASE, HOST_PORT, help, log, only, opts, renderOnly, repo, USAGE, VARIANTS, work } from './options.mjs';
 import { writeReportFiles } from './report.mjs';
@@ -63,6 +64,7 @@ async function main() {
   log(`options: ${JSON.stringify(opts)}`);
   await rememberCache();
   if (only === 'throughput') return void (await throughputOnly());
+  if (only === 'sizes') return void (await sizesOnly());
   await ensureBases();
   const app = await generateApp();
   const base = runtimeBase(app);
