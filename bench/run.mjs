@@ -16,7 +16,7 @@ import { appLayers, build, docker, ensureBases, imageSize, machine, rememberCach
 import { fixed, kb, mb, median, probe } from './lib.mjs';
 import { editSource, generateApp, killHost, makeContext, measureContainer, startHost } from './measure.mjs';
 import { throughputOnly } from './only.mjs';
-import { sizesOnly } from './sizes.mjs';
+import { measureSizes } from './sizes.mjs';
 import { timeToProject } from './time-to-project.mjs';
 import { benchDir, check, FULL_BASE, HOST_PORT, help, log, only, opts, renderOnly, repo, USAGE, VARIANTS, work } from './options.mjs';
 import { writeReportFiles } from './report.mjs';
@@ -64,7 +64,7 @@ async function main() {
   log(`options: ${JSON.stringify(opts)}`);
   await rememberCache();
   if (only === 'throughput') return void (await throughputOnly());
-  if (only === 'sizes') return void (await sizesOnly());
+  if (only === 'sizes') return void (await measureSizes());
   await ensureBases();
   const app = await generateApp();
   const base = runtimeBase(app);
@@ -121,6 +121,11 @@ async function main() {
     runs.push(res);
   }
 
+  // Each runtime next to its physical limit, and the wait from `npm create` to a project.
+  const sizes = await measureSizes();
+  // Five runs: each downloads a few hundred packages, and the spread is the network's.
+  const timeToProjectRuns = await timeToProject(Math.min(opts.runs, 5));
+
   const totalMin = (performance.now() - t00) / 60_000;
   const loadEnd = os.loadavg();
   const results = {
@@ -129,6 +134,8 @@ async function main() {
     machine: { ...m, loadStart, loadEnd },
     base: { runtime: base, runtimeSize: baseSize, full: FULL_BASE, fullSize: fullBaseSize },
     runs,
+    sizes,
+    timeToProject: timeToProjectRuns,
     wallMinutes: totalMin,
   };
   if (check) {

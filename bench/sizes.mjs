@@ -82,7 +82,8 @@ export async function nodeAndLibc(base, runtime) {
   }
 }
 
-export async function sizesOnly() {
+/** The size rows; printed, and kept in results.json by a full run. */
+export async function measureSizes() {
   log('building the generator ...');
   await run('npm', ['run', 'build'], { cwd: repo, timeoutMs: 5 * 60_000 });
   fs.mkdirSync(work, { recursive: true });
@@ -121,5 +122,5 @@ export async function sizesOnly() {
         `= node ${mb(r.node)} + libs ${mb(r.libBytes)} (${Object.keys(r.libs).join(', ')}) + node_modules ${mb(r.nodeModules)} + dist ${mb(r.dist, 2)}; ${verdict}`,
     );
   }
-  return { rows, initSize };
+  return { rows: rows.map(({ buildMs, ...r }) => r), initSize };
 }

@@ -132,7 +132,7 @@ function timeFirstPrompt(tool, r) {
   });
 }
 
-export async function timeToProject() {
+export async function timeToProject(runs = opts.runs) {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-ttp-'));
   try {
     log('building and packing the two published names (scripts/pack.mjs) ...');
@@ -143,7 +143,7 @@ export async function timeToProject() {
       const written = [];
       const prompts = [];
       const warmPrompts = [];
-      for (let i = 0; i < opts.runs; i++) {
+      for (let i = 0; i < runs; i++) {
         written.push(await timeWritten(tool, root));
         if (tool.interactive) {
           const r = freshRun(root, 'prompt');
@@ -153,7 +153,7 @@ export async function timeToProject() {
           fs.rmSync(r.dir, { recursive: true, force: true });
         }
         log(
-          `${tool.name} run ${i + 1}/${opts.runs}: written ${fixed(written.at(-1).ms / 1000, 1)} s` +
+          `${tool.name} run ${i + 1}/${runs}: written ${fixed(written.at(-1).ms / 1000, 1)} s` +
             (tool.interactive
               ? `, first prompt ${fixed(prompts.at(-1) / 1000, 1)} s (warm cache ${fixed(warmPrompts.at(-1) / 1000, 1)} s)`
               : ''),
@@ -170,7 +170,7 @@ export async function timeToProject() {
         bytes: median(written.map((w) => w.bytes)),
       });
     }
-    log(`time to a project, medians of ${opts.runs} runs, each on an empty npm cache:`);
+    log(`time to a project, medians of ${runs} runs, each on an empty npm cache:`);
     for (const t of results) {
       const prompt = t.firstPromptMs.length
         ? `${fixed(median(t.firstPromptMs) / 1000, 1)} s (warm cache ${fixed(median(t.warmFirstPromptMs) / 1000, 1)} s)`
