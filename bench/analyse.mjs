@@ -71,9 +71,9 @@ export function analyse(results) {
       ...verdict(per.a.firstMs, 1500, 'max'),
     },
     {
-      name: 'container req/s ≥ 0.9 × host',
+      name: 'container req/s ≥ 0.92 × host (issue 17; 0.9 in issue 7)',
       value: `median ratio ${ratio(per.a.rpsVsHost)} through the published 127.0.0.1 port; ${ratio(per.a.directVsHost)} straight to the container's bridge address; ${ratio(per.a.quietVsHost)} to the bridge address with LOG_LEVEL=warn`,
-      ...verdict(per.a.rpsVsHost, 0.9, 'min'),
+      ...verdict(per.a.rpsVsHost, 0.92, 'min'),
     },
   ];
   return { per, ratios, targets, nodeModules: nm, dist, limit, base, runs: runs.length };

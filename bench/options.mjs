@@ -5,7 +5,20 @@ import { fileURLToPath } from 'node:url';
 
 export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const benchDir = path.join(repo, 'bench');
-export const USAGE = 'usage: npm run bench [-- --runs N] [--quick] [--check] [--render] [--slice S] [--rounds R] [--connections C]';
+export const USAGE =
+  'usage: npm run bench [-- --runs N] [--quick] [--check] [--render] [--only throughput|time-to-project|sizes] [--slice S] [--rounds R] [--connections C]';
+
+/** Parts that `--only` measures alone, printing their figures and writing no report. */
+export const ONLY = ['throughput', 'time-to-project', 'sizes'];
+
+/** The generator's runtimes the size rows cover. */
+export const RUNTIMES = ['slim', 'distroless'];
+/**
+ * The package managers the size rows cover. Only npm until `--package-manager` (issue 14) is
+ * merged: then list 'pnpm' and 'yarn' here too. A generator without the flag fails the run
+ * with that advice.
+ */
+export const PACKAGE_MANAGERS = ['npm'];
 
 export function parseOptions(argv) {
   const flag = (name) => argv.includes(name);
@@ -14,7 +27,11 @@ export function parseOptions(argv) {
     return i >= 0 && argv[i + 1] !== undefined ? Number(argv[i + 1]) : def;
   };
   const quick = flag('--quick');
+  const onlyAt = argv.indexOf('--only');
+  const only = onlyAt >= 0 ? argv[onlyAt + 1] : undefined;
+  if (onlyAt >= 0 && !ONLY.includes(only)) throw new Error(`--only takes one of: ${ONLY.join(', ')} (got ${only ?? 'nothing'})`);
   return {
+    only,
     quick,
     // --check: measure again and keep the result as bench/results.rerun.json; BENCHMARKS.md keeps
     // the table of bench/results.json and gains a section comparing the rerun with it.
@@ -38,7 +55,7 @@ export function parseOptions(argv) {
   };
 }
 
-export const { check, renderOnly, help, opts } = parseOptions(process.argv.slice(2));
+export const { check, renderOnly, help, only, opts } = parseOptions(process.argv.slice(2));
 
 export const VARIANTS = {
   a: { label: '(a) generated', image: 'bench-a', container: 'bench-run-a', port: 13101 },

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import ejs from 'ejs';
 import { analyse } from './analyse.mjs';
 import { renderChart } from './chart.mjs';
-import { fixed, kb, mb } from './lib.mjs';
+import { fixed, kb, mb, median } from './lib.mjs';
 
 /** The report and the chart for stored results, and a rerun to compare with them (or null). */
 export function renderAll(results, rerun) {
@@ -87,6 +87,8 @@ export function renderReport(results, an, rerun, rerunAn) {
     cell,
     count,
     mb,
+    fixed,
+    median,
     ratio,
     reading: reading(an, base, runs, rerunAn),
     comparison: rerun ? renderComparison(rerun, rerunAn, results, an) : [],

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run bench [-- --runs N] [--quick] [--check] [--render] [--slice S] [--rounds R] [--connections C]
+// npm run bench [-- --runs N] [--quick] [--check] [--render] [--only PART] [--slice S] [--rounds R] [--connections C]
 //
 // Builds the same generated app three ways and measures each, N times, in one run:
 //   (a) the generator's own Dockerfile and .dockerignore
@@ -15,7 +15,10 @@ import { fileURLToPath } from 'node:url';
 import { appLayers, build, docker, ensureBases, imageSize, machine, rememberCache, removeMade, runtimeBase } from './docker.mjs';
 import { fixed, kb, mb, median, probe } from './lib.mjs';
 import { editSource, generateApp, killHost, makeContext, measureContainer, startHost } from './measure.mjs';
-import { benchDir, check, FULL_BASE, HOST_PORT, help, log, opts, renderOnly, repo, USAGE, VARIANTS, work } from './options.mjs';
+import { throughputOnly } from './only.mjs';
+import { measureSizes } from './sizes.mjs';
+import { timeToProject } from './time-to-project.mjs';
+import { benchDir, check, FULL_BASE, HOST_PORT, help, log, only, opts, renderOnly, repo, USAGE, VARIANTS, work } from './options.mjs';
 import { writeReportFiles } from './report.mjs';
 
 if (help) {
@@ -31,7 +34,9 @@ async function cleanup() {
   cleaning = (async () => {
     log('cleaning up containers, images, build cache and work files ...');
     killHost();
-    await removeMade();
+    // Only the parts that use the engine made anything there (and the names are fixed:
+    // removing them otherwise could hit another run's).
+    if (only !== 'time-to-project') await removeMade();
     fs.rmSync(work, { recursive: true, force: true });
   })();
   return cleaning;
@@ -47,6 +52,7 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
 // ---- main -----------------------------------------------------------------------------------
 async function main() {
   const t00 = performance.now();
+  if (only === 'time-to-project') return void (await timeToProject());
   if (check && !fs.existsSync(resultsFile)) throw new Error('--check needs bench/results.json from an earlier run');
   fs.mkdirSync(work, { recursive: true });
   for (const p of [HOST_PORT, ...Object.values(VARIANTS).map((v) => v.port)]) {
@@ -57,6 +63,8 @@ async function main() {
   log(`machine: ${m.cpu}, ${m.cores} cores; load ${loadStart.map((x) => x.toFixed(2)).join(' ')}`);
   log(`options: ${JSON.stringify(opts)}`);
   await rememberCache();
+  if (only === 'throughput') return void (await throughputOnly());
+  if (only === 'sizes') return void (await measureSizes());
   await ensureBases();
   const app = await generateApp();
   const base = runtimeBase(app);
@@ -113,6 +121,11 @@ async function main() {
     runs.push(res);
   }
 
+  // Each runtime next to its physical limit, and the wait from `npm create` to a project.
+  const sizes = await measureSizes();
+  // Five runs: each downloads a few hundred packages, and the spread is the network's.
+  const timeToProjectRuns = await timeToProject(Math.min(opts.runs, 5));
+
   const totalMin = (performance.now() - t00) / 60_000;
   const loadEnd = os.loadavg();
   const results = {
@@ -121,6 +134,8 @@ async function main() {
     machine: { ...m, loadStart, loadEnd },
     base: { runtime: base, runtimeSize: baseSize, full: FULL_BASE, fullSize: fullBaseSize },
     runs,
+    sizes,
+    timeToProject: timeToProjectRuns,
     wallMinutes: totalMin,
   };
   if (check) {

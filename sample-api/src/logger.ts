@@ -14,17 +14,46 @@ export type { Logger };
 /** Letters, digits and `._:-` only: safe to repeat in a header and in a log line. */
 const SAFE_REQUEST_ID = /^[\w.:-]{1,128}$/;
 
+type Stdout = ReturnType<typeof pino.destination>;
+
+/** The buffered stdout of each logger made here, for flushLogs. */
+const buffered = new WeakMap<Logger, Stdout>();
+
 /** Logs to stdout, or to `destination` (tests read what was logged from there). */
 export function createLogger(config: Pick<Config, 'logLevel' | 'nodeEnv'>, destination?: DestinationStream): Logger {
-  return pino(
-    {
-      level: config.logLevel,
-      // A bearer token in a log is a leaked token; redact it wherever a request is logged.
-      redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
-      transport: destination ? undefined : prettyTransport(config.nodeEnv),
-    },
-    destination,
-  );
+  const options = {
+    level: config.logLevel,
+    // A bearer token in a log is a leaked token; redact it wherever a request is logged.
+    redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
+  };
+  if (destination) return pino(options, destination);
+  const transport = prettyTransport(config.nodeEnv);
+  if (transport) return pino({ ...options, transport });
+  // In a container stdout is a pipe to the engine, and a synchronous write per line makes
+  // every request wait for it. Written asynchronously, the lines logged while one write is
+  // in flight leave together in the next. No minLength: a line is never held back to fill a
+  // buffer, so `docker logs -f` still shows each request as it ends. What is still buffered
+  // at exit is written by flushLogs, or by pino itself on a crash.
+  const stdout = pino.destination({ dest: 1, sync: false });
+  const logger = pino(options, stdout);
+  buffered.set(logger, stdout);
+  return logger;
+}
+
+/**
+ * Resolves once every line logged so far is out, the last step before process.exit.
+ * pino's logger.flush() cannot be awaited for this: without minLength its callback runs
+ * while a write may still be in flight, and an exit then can lose that write.
+ */
+export function flushLogs(logger: Logger): Promise<void> {
+  const stdout = buffered.get(logger);
+  if (!stdout) return Promise.resolve();
+  buffered.delete(logger);
+  return new Promise((closed) => {
+    stdout.once('close', closed);
+    // end() waits for the write in flight, writes the rest, then closes.
+    stdout.end();
+  });
 }
 
 /**

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { openSqliteStore } from './items/sqlite-store.ts';
-import { createLogger } from './logger.ts';
+import { createLogger, flushLogs } from './logger.ts';
 import { createMetrics, createMetricsApp } from './metrics.ts';
 import { gracefulCloser } from './shutdown.ts';
 
@@ -36,10 +36,16 @@ const closeServer = gracefulCloser(server);
 // Metrics on a port of their own (the default, see config.ts): a listener for /metrics alone.
 const metricsServer = metrics && !metricsOnAppPort ? createServer(createMetricsApp(metrics.registry)) : undefined;
 
+/** Exits once the log lines written so far are out: the lines a shutdown leaves matter most. */
+async function exit(code: number): Promise<never> {
+  await flushLogs(logger);
+  process.exit(code);
+}
+
 function listen(target: typeof server, port: number, name: 'server' | 'metrics'): void {
   target.on('error', (error) => {
     logger.fatal({ err: error, port }, `${name} failed`);
-    process.exit(1);
+    void exit(1);
   });
   target.listen(port, config.host, () => {
     const { address, port: bound } = target.address() as AddressInfo;
@@ -62,10 +68,10 @@ async function shutdown(signal: NodeJS.Signals): Promise<void> {
     const { forced } = await closeServer(config.shutdownTimeoutMs);
     await store.close();
     logger.info({ forced }, 'stopped');
-    process.exit(0);
+    await exit(0);
   } catch (error) {
     logger.fatal({ err: error }, 'shutdown failed');
-    process.exit(1);
+    await exit(1);
   }
 }
 

@@ -86,7 +86,7 @@ describe('the server process', () => {
   });
   afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  it('exits 0 soon after SIGTERM', async () => {
+  it('exits 0 soon after SIGTERM, with every line it logged written out', async () => {
     // Node runs the TypeScript sources directly, as `npm run dev` does.
     const child = spawn(process.execPath, [serverScript], {
       cwd: path.dirname(path.dirname(serverScript)),
@@ -101,15 +101,35 @@ describe('the server process', () => {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const exited = new Promise<number | null>((done) => child.on('exit', done));
+    // stdout is a pipe, as in a container: the logger writes to it asynchronously.
+    const lines: Record<string, unknown>[] = [];
+    const listening = deferred();
+    const ended = new Promise<void>((done) => {
+      createInterface({ input: child.stdout })
+        .on('line', (line) => {
+          lines.push(JSON.parse(line));
+          if (lines.at(-1)?.port !== undefined) listening.resolve();
+        })
+        .on('close', done);
+    });
+    await listening.promise;
+    const port = lines.find((line) => line.port !== undefined)?.port;
 
-    let port: number | undefined;
-    for await (const line of createInterface({ input: child.stdout })) {
-      port = JSON.parse(line).port;
-      if (port !== undefined) break;
-    }
-    expect((await fetch(`http://127.0.0.1:${port}/health/ready`)).status).toBe(200);
-
+    // A burst of requests right before the signal: their lines are the likeliest to be
+    // still buffered when the process exits.
+    const ids = Array.from({ length: 50 }, (_, i) => `before-sigterm-${i}`);
+    await Promise.all(
+      ids.map(async (id) => {
+        const response = await fetch(`http://127.0.0.1:${port}/items`, { headers: { 'x-request-id': id } });
+        expect(response.status).toBe(200);
+      }),
+    );
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
+    await ended;
+
+    const logged = new Set(lines.map((line) => (line.req as { id?: string } | undefined)?.id));
+    expect(ids.filter((id) => !logged.has(id))).toEqual([]);
+    expect(lines.slice(-2).map((line) => line.msg)).toEqual(['shutting down', 'stopped']);
   });
 });

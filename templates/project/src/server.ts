@@ -11,7 +11,7 @@ import { openSqliteStore } from './items/sqlite-store.ts';
 <%_ } else { _%>
 import { createMemoryStore } from './items/memory-store.ts';
 <%_ } _%>
-import { createLogger } from './logger.ts';
+import { createLogger, flushLogs } from './logger.ts';
 import { createMetrics, createMetricsApp } from './metrics.ts';
 import { gracefulCloser } from './shutdown.ts';
 
@@ -46,10 +46,16 @@ const closeServer = gracefulCloser(server);
 // Metrics on a port of their own (the default, see config.ts): a listener for /metrics alone.
 const metricsServer = metrics && !metricsOnAppPort ? createServer(createMetricsApp(metrics.registry)) : undefined;
 
+/** Exits once the log lines written so far are out: the lines a shutdown leaves matter most. */
+async function exit(code: number): Promise<never> {
+  await flushLogs(logger);
+  process.exit(code);
+}
+
 function listen(target: typeof server, port: number, name: 'server' | 'metrics'): void {
   target.on('error', (error) => {
     logger.fatal({ err: error, port }, `${name} failed`);
-    process.exit(1);
+    void exit(1);
   });
   target.listen(port, config.host, () => {
     const { address, port: bound } = target.address() as AddressInfo;
@@ -72,10 +78,10 @@ async function shutdown(signal: NodeJS.Signals): Promise<void> {
     const { forced } = await closeServer(config.shutdownTimeoutMs);
     await store.close();
     logger.info({ forced }, 'stopped');
-    process.exit(0);
+    await exit(0);
   } catch (error) {
     logger.fatal({ err: error }, 'shutdown failed');
-    process.exit(1);
+    await exit(1);
   }
 }
 
