@@ -13,12 +13,8 @@ export const ONLY = ['throughput', 'time-to-project', 'sizes'];
 
 /** The generator's runtimes the size rows cover. */
 export const RUNTIMES = ['slim', 'distroless'];
-/**
- * The package managers the size rows cover. Only npm until `--package-manager` (issue 14) is
- * merged: then list 'pnpm' and 'yarn' here too. A generator without the flag fails the run
- * with that advice.
- */
-export const PACKAGE_MANAGERS = ['npm'];
+/** The package managers the size and build-time rows cover (the generator's `--package-manager`). */
+export const PACKAGE_MANAGERS = ['npm', 'pnpm', 'yarn'];
 
 export function parseOptions(argv) {
   const flag = (name) => argv.includes(name);

@@ -31,15 +31,22 @@ export async function generateVariant(runtime, packageManager) {
           : ''),
     );
   }
-  // The Dockerfile installs from the lockfile; --skip-install wrote none.
-  if (packageManager === 'npm') {
-    await run('npm', ['install', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund'], {
-      cwd: app,
-      timeoutMs: 5 * 60_000,
-    });
-  } else {
-    throw new Error(`bench/sizes.mjs: write the ${packageManager} lockfile here (the Dockerfile installs from it)`);
-  }
+  // The Dockerfile installs from the lockfile; --skip-install wrote none. Each manager writes
+  // its own, at the version package.json pins (npx fetches pnpm and Yarn from npm).
+  const pinned = JSON.parse(fs.readFileSync(path.join(app, 'package.json'), 'utf8')).packageManager;
+  const version = pinned?.split('@')[1];
+  const lockOnly = {
+    npm: ['npm', ['install', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund']],
+    pnpm: ['npx', ['-y', `pnpm@${version}`, 'install', '--lockfile-only', '--ignore-scripts']],
+    yarn: ['npx', ['-y', `@yarnpkg/cli-dist@${version}`, 'install', '--mode=update-lockfile']],
+  }[packageManager];
+  if (!lockOnly) throw new Error(`bench/sizes.mjs: no lockfile recipe for ${packageManager}`);
+  // Yarn refuses to write a lockfile under CI=true (immutable installs) unless told.
+  await run(lockOnly[0], lockOnly[1], {
+    cwd: app,
+    timeoutMs: 5 * 60_000,
+    env: { ...process.env, YARN_ENABLE_IMMUTABLE_INSTALLS: 'false' },
+  });
   return app;
 }
 
@@ -95,13 +102,30 @@ export async function measureSizes() {
       if (runtime === 'slim' && packageManager === 'npm') slimApp = app;
       const v = { ...VARIANTS.a, image: `bench-a-${runtime}-${packageManager}` };
       const { ctx } = makeContext(app, `sizes-${runtime}-${packageManager}`, 'a');
-      const built = await build(v, ctx, { cold: false });
+      // Cold: no layer cache and an empty cache mount. Sized then, from the sources as generated
+      // (the same sources (c) is built from).
+      const cold = await build(v, ctx, { cold: true });
       const size = await imageSize(v.image);
       const base = runtimeBase(app);
       const parts = await nodeAndLibc(base, runtime);
       const layers = await appLayers(v.image);
       const limit = parts.node + parts.libBytes + layers.nodeModules + layers.dist;
-      rows.push({ runtime, packageManager, base, baseSize: await imageSize(base), size, limit, ...parts, ...layers, buildMs: built.ms });
+      // Warm: the same build after a one-line source edit, which must reinstall nothing.
+      fs.appendFileSync(path.join(ctx, 'src/server.ts'), '\n// bench: a one-line source change\n');
+      const warm = await build(v, ctx, { cold: false });
+      if (warm.depsReinstalled) throw new Error(`${runtime}/${packageManager}: a source-only edit reinstalled dependencies`);
+      rows.push({
+        runtime,
+        packageManager,
+        base,
+        baseSize: await imageSize(base),
+        size,
+        limit,
+        ...parts,
+        ...layers,
+        coldMs: cold.ms,
+        warmMs: warm.ms,
+      });
       await docker(['rmi', '-f', v.image], { allowFail: true });
     }
   }
@@ -119,8 +143,8 @@ export async function measureSizes() {
         : `${fixed(times)}× the limit; vs docker init-style ${mb(initSize)} MB: ${r.size <= initSize ? 'met' : 'not met'} (target ≤)`;
     console.log(
       `  ${r.runtime}/${r.packageManager} on ${r.base} (${mb(r.baseSize)} MB): image ${mb(r.size)} MB, limit ${mb(r.limit)} MB ` +
-        `= node ${mb(r.node)} + libs ${mb(r.libBytes)} (${Object.keys(r.libs).join(', ')}) + node_modules ${mb(r.nodeModules)} + dist ${mb(r.dist, 2)}; ${verdict}`,
+        `= node ${mb(r.node)} + libs ${mb(r.libBytes)} (${Object.keys(r.libs).join(', ')}) + node_modules ${mb(r.nodeModules)} + dist ${mb(r.dist, 2)}; cold build ${fixed(r.coldMs / 1000, 1)} s, warm rebuild ${fixed(r.warmMs / 1000, 1)} s; ${verdict}`,
     );
   }
-  return { rows: rows.map(({ buildMs, ...r }) => r), initSize };
+  return { rows, initSize };
 }
