@@ -79,8 +79,8 @@ export function parseBuildLog(log) {
     if (m) contextBytes = Math.max(contextBytes, toBytes(Number(m[1]), m[2]));
   }
   const steps = [...names].map(([id, name]) => ({ name, cached: cached.has(id) }));
-  // Dependency installs: npm ci / npm install steps (the naive one also compiles in the same RUN).
-  const depSteps = steps.filter((s) => /\bRUN\b.*\bnpm (ci|install)\b/.test(s.name));
+  // Dependency installs of npm, pnpm or Yarn (the naive one also compiles in the same RUN).
+  const depSteps = steps.filter((s) => /\bRUN\b.*(\bnpm (ci|install)\b|\bpnpm install\b|\byarn (install|workspaces focus)\b)/.test(s.name));
   const work = steps.filter((s) => /\] (RUN|COPY|ADD) /.test(s.name));
   return {
     contextBytes,
