@@ -31,7 +31,9 @@ export function rebuildAfterSourceEdit(project: string, tag: string): { installS
   const original = readFileSync(server, 'utf8');
   try {
     build();
-    appendFileSync(server, '// one line that changes nothing\n');
+    // A line no earlier run wrote: BuildKit's cache is content-addressed, and would otherwise
+    // answer the compile step from a previous run of this same check.
+    appendFileSync(server, `// rebuilt at ${new Date().toISOString()}\n`);
     const all = steps(build());
     const installSteps = all
       .filter((s) => /^\[(deps|prod-deps) \d+\/\d+\] RUN /.test(s.step))
