@@ -1,11 +1,16 @@
 /**
  * The README's commands, typed as a user types them, against a registry.
  *
- * A local Verdaccio on 127.0.0.1 holds both published names, put there by
+ * A local Verdaccio holds both published names, put there by
  * scripts/publish.mjs (the release workflow's own script, so this is also its rehearsal), and
  * proxies every other package to the npm registry. The commands are read from README.md and
  * run verbatim by a shell; only the environment points npm at this registry, at an empty
  * cache, and at a global prefix of the test's own.
+ *
+ * Verdaccio listens on the Docker bridge's gateway address, not loopback: an npm lockfile
+ * records every tarball's URL, and the image build (whose RUN steps have a network of their
+ * own) must fetch from those URLs as a user's build fetches from the npm registry. On
+ * 127.0.0.1 it would pass only while the engine's cache mount already held each tarball.
  *
  * A first run must look clean: no "Error" and no "npm warn" line from the create command, the
  * install it runs, or the project's own `npm test`.
@@ -38,13 +43,16 @@ const YO_USER = { uid: 65534, gid: 65534 };
 let work = '';
 let registry = '';
 let verdaccio: ChildProcess | undefined;
+
+/** The host's address on the default bridge network, reachable from build steps and containers. */
+const HOST = run('docker', ['network', 'inspect', 'bridge', '--format', '{{(index .IPAM.Config 0).Gateway}}']).output.trim();
 let verdaccioLog = '';
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(0, HOST, () => {
       const { port } = server.address() as { port: number };
       server.close(() => resolve(port));
     });
@@ -100,7 +108,7 @@ beforeAll(async () => {
   work = mkdtempSync(path.join(os.tmpdir(), 'registry-'));
   chmodSync(work, 0o755);
   const port = await freePort();
-  registry = `http://127.0.0.1:${port}/`;
+  registry = `http://${HOST}:${port}/`;
   const storage = path.join(work, 'storage');
   const config = path.join(work, 'verdaccio.yaml');
   // Our two names are served from this registry only, never merged with a public package of
@@ -132,7 +140,7 @@ beforeAll(async () => {
   );
   verdaccio = spawn(
     process.execPath,
-    [path.join(REPO_ROOT, 'node_modules/verdaccio/bin/verdaccio'), '--config', config, '--listen', `127.0.0.1:${port}`],
+    [path.join(REPO_ROOT, 'node_modules/verdaccio/bin/verdaccio'), '--config', config, '--listen', `${HOST}:${port}`],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
     },
@@ -151,7 +159,7 @@ beforeAll(async () => {
   const { token } = (await user.json()) as { token: string };
   const publisher = path.join(work, 'publisher');
   mkdirSync(publisher);
-  writeFileSync(path.join(publisher, '.npmrc'), `registry=${registry}\n//127.0.0.1:${port}/:_authToken=${token}\n`);
+  writeFileSync(path.join(publisher, '.npmrc'), `registry=${registry}\n//${HOST}:${port}/:_authToken=${token}\n`);
   run(process.execPath, [path.join(REPO_ROOT, 'scripts/publish.mjs')], {
     cwd: REPO_ROOT,
     env: { ...process.env, npm_config_userconfig: path.join(publisher, '.npmrc'), npm_config_registry: registry },
@@ -267,7 +275,7 @@ describe.each([
       // pnpm and Yarn read their registry from their own settings, not npm's.
       pnpm_config_registry: registry,
       YARN_NPM_REGISTRY_SERVER: registry.replace(/\/$/, ''),
-      YARN_UNSAFE_HTTP_WHITELIST: '127.0.0.1',
+      YARN_UNSAFE_HTTP_WHITELIST: HOST,
       // Both hold back versions published minutes ago, as ours just were on this registry.
       pnpm_config_minimum_release_age: '0',
       YARN_NPM_MINIMAL_AGE_GATE: '0',
