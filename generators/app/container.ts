@@ -11,6 +11,7 @@ export function toContainerModel(project: ProjectModel): ContainerModel {
   const server = 'dist/server.js';
   const probe = [project.nodeBin, 'dist/healthcheck.js'];
   return {
+    existing: false,
     name: project.name,
     slug: project.slug,
     port: project.port,
@@ -22,6 +23,10 @@ export function toContainerModel(project: ProjectModel): ContainerModel {
     nodeBin: project.nodeBin,
     install: npmInstall(),
     build: { files: ['tsconfig.json', 'tsconfig.build.json'], dirs: ['src'], script: 'build', command: 'npm run build', outputDir: 'dist' },
+    copyContext: false,
+    buildTools: false,
+    dropScripts: [],
+    environment: [['LOG_LEVEL', 'info']],
     start: execForm(project.distroless ? [server] : ['node', server]),
     healthCheck: {
       path: '/health/ready',
