@@ -6,7 +6,16 @@
 import path from 'node:path';
 import validateNpmName from 'validate-npm-package-name';
 import { choice, flagLabel, parseAnswers, show, toggle, UsageError, type DefaultContext, type QuestionOf } from '../lib/questions.js';
-import { AUTH, CI_PROVIDERS, NODE_LINES, PERSISTENCE, RUNTIMES, type Answers } from './project.js';
+import {
+  AUTH,
+  CI_PROVIDERS,
+  NODE_LINES,
+  PACKAGE_MANAGERS,
+  type PackageManagerName,
+  PERSISTENCE,
+  RUNTIMES,
+  type Answers,
+} from './project.js';
 
 export { UsageError };
 export type Question = QuestionOf<Answers>;
@@ -40,6 +49,16 @@ export function nameFromDirectory(directory: string): string {
     .replace(/^[._-]+/, '')
     .replace(/-+$/, '');
   return npmNameProblem(candidate) ? DEFAULT_NAME : candidate;
+}
+
+/**
+ * The package manager that runs us, from the user agent every one of them sets for the
+ * programs it starts (`pnpm/12.4.2 npm/? node/v24.22.3 linux x64`): `pnpm create` means
+ * pnpm, `yarn create` Yarn, anything else npm.
+ */
+export function managerFromUserAgent(userAgent: string | undefined): PackageManagerName {
+  const name = /^([a-z]+)\//.exec(userAgent ?? '')?.[1];
+  return (PACKAGE_MANAGERS as readonly string[]).includes(name ?? '') ? (name as PackageManagerName) : 'npm';
 }
 
 export const QUESTIONS: readonly Question[] = [
@@ -139,6 +158,15 @@ export const QUESTIONS: readonly Question[] = [
     message: 'Add Kubernetes manifests (kustomize) under k8s/',
     default: () => false,
     parse: toggle('k8s'),
+  },
+  {
+    key: 'package-manager',
+    kind: 'choice',
+    message: 'Package manager (pinned in package.json, used by the image and CI)',
+    choices: PACKAGE_MANAGERS,
+    default: () => managerFromUserAgent(process.env.npm_config_user_agent),
+    defaultHelp: 'the one that runs the generator, else npm',
+    parse: choice('package-manager', PACKAGE_MANAGERS),
   },
 ];
 

@@ -3,7 +3,6 @@
  * layer (generators/docker, templates/docker) knows nothing else about this app.
  */
 import { type ContainerModel, execForm } from '../docker/model.js';
-import { npmInstall } from '../docker/package-managers.js';
 import type { ProjectModel } from './project.js';
 
 export function toContainerModel(project: ProjectModel): ContainerModel {
@@ -21,8 +20,14 @@ export function toContainerModel(project: ProjectModel): ContainerModel {
     distroless: project.distroless,
     appUid: project.appUid,
     nodeBin: project.nodeBin,
-    install: npmInstall(),
-    build: { files: ['tsconfig.json', 'tsconfig.build.json'], dirs: ['src'], script: 'build', command: 'npm run build', outputDir: 'dist' },
+    install: project.install,
+    build: {
+      files: ['tsconfig.json', 'tsconfig.build.json'],
+      dirs: ['src'],
+      script: 'build',
+      command: project.pm.run('build'),
+      outputDir: 'dist',
+    },
     copyContext: false,
     buildTools: false,
     dropScripts: [],

@@ -10,6 +10,8 @@ const memory = (p: ProjectModel) => p.persistence === 'none';
 
 export const FILE_RULES: readonly FileRule<ProjectModel>[] = [
   { template: '_github/', when: (p) => p.githubCi },
+  { template: '_yarnrc.yml', when: (p) => p.yarn },
+  { template: 'pnpm-workspace.yaml', when: (p) => p.pnpm },
   { template: '_gitlab-ci.yml', when: (p) => p.gitlabCi },
   { template: 'WORKSHOP.md', when: (p) => p.workshop },
   { template: 'workshop/', when: (p) => p.workshop },

@@ -46,6 +46,7 @@ export default class ContainerApiGenerator extends QuestionGenerator<Answers, Op
   async configuring(): Promise<void> {
     this.project = toProjectModel(this.answers);
     this.config.set({ ...this.answers });
+    this.installWith(this.project['package-manager']);
     const generatorOptions: Partial<DockerOptions> = { container: toContainerModel(this.project) };
     await this.composeWith(DOCKER_GENERATOR, { generatorOptions });
   }
@@ -68,8 +69,9 @@ export default class ContainerApiGenerator extends QuestionGenerator<Answers, Op
     const where = relative.startsWith('..') ? this.destinationRoot() : relative;
     this.log(`\nCreated ${this.project.name} in ${where}. Next:`);
     if (where !== '.') this.log(`  cd ${where}`);
-    if (this.options.skipInstall) this.log('  npm install');
-    this.log('  npm test                 # type-check, unit tests, container tests');
+    const { pm } = this.project;
+    if (this.options.skipInstall) this.log(`  ${pm.install}`);
+    this.log(`  ${pm.test.padEnd(24)} # type-check, unit tests, container tests`);
     this.log(`  docker compose up --build # serve on http://localhost:${this.project.port}`);
   }
 

@@ -8,12 +8,17 @@ export const RUNTIMES = ['slim', 'distroless'] as const;
 export const PERSISTENCE = ['sqlite', 'none'] as const;
 export const AUTH = ['token', 'none'] as const;
 export const CI_PROVIDERS = ['github', 'gitlab', 'none'] as const;
+export { PACKAGE_MANAGERS } from '../docker/package-managers.js';
 
 export type NodeLine = (typeof NODE_LINES)[number];
 export type Runtime = (typeof RUNTIMES)[number];
 export type Persistence = (typeof PERSISTENCE)[number];
 export type Auth = (typeof AUTH)[number];
 export type CiProvider = (typeof CI_PROVIDERS)[number];
+
+import { type Install, type PackageManagerName, pinnedInstall } from '../docker/package-managers.js';
+
+export type { PackageManagerName };
 
 /** What the user chooses: one field per prompt and per flag. */
 export interface Answers {
@@ -27,6 +32,74 @@ export interface Answers {
   ci: CiProvider;
   workshop: boolean;
   k8s: boolean;
+  /** Spelled as its flag (`--package-manager`) and its .yo-rc.json key. */
+  'package-manager': PackageManagerName;
+}
+
+/** The chosen package manager, its commands spelled out, so templates only print them. */
+export interface PackageManagerModel {
+  name: PackageManagerName;
+  /** package.json `packageManager` (e.g. `pnpm@12.4.2`); undefined for npm. */
+  field: string | undefined;
+  lockfile: string;
+  /** Installs from package.json and updates the lockfile: what a developer runs after a clone. */
+  install: string;
+  /** Installs exactly the lockfile and fails if it would change: what CI runs. */
+  ci: string;
+  /** Installs the manager itself at the pinned version with npm (CI); undefined for npm. */
+  installGlobal: string | undefined;
+  /** The same, production dependencies only. */
+  ciProduction: string;
+  /** `npm test`, `pnpm test`, `yarn test`. */
+  test: string;
+  /** The command that runs a package.json script, e.g. `pnpm run build`. */
+  run: (script: string) => string;
+  /** Runs a binary of the project's dependencies, e.g. `pnpm exec tsc`. */
+  exec: (bin: string) => string;
+  /** Adds a runtime dependency / a dev dependency, e.g. `pnpm add -D`. */
+  add: string;
+  addDev: string;
+  /** The files the install reads, for prose: "`package.json` or `package-lock.json`". */
+  manifests: string;
+  /** A regular expression literal for the manager's own files: none may be in the runtime image. */
+  leftovers: string;
+  /** The install's cache mount target and production install, escaped for a regular expression literal. */
+  cachePattern: string;
+  productionPattern: string;
+}
+
+/** What a package manager means for the generated project, from the container layer's install. */
+export function packageManagerModel(install: Install): PackageManagerModel {
+  const name = install.packageManager;
+  const npm = name === 'npm';
+  // The manager itself, installed globally in the build stages only, and its caches and credentials.
+  const leftovers: Record<PackageManagerName, string> = {
+    npm: String.raw`/(^|\/)(\.npm|_cacache)(\/|$)|(^|\/)\.npmrc$/`,
+    pnpm: String.raw`/(^|\/)(\.npm|_cacache|\.pnpm-store|\.local\/share\/pnpm|\.cache\/pnpm)(\/|$)|(^|\/)\.npmrc$|^usr\/local\/lib\/node_modules\/pnpm(\/|$)/`,
+    yarn: String.raw`/(^|\/)(\.npm|\.yarn|\.cache\/yarn)(\/|$)|(^|\/)\.yarnrc(\.yml)?$|^usr\/local\/lib\/node_modules\/(yarn|@yarnpkg)(\/|$)/`,
+  };
+  /** A path as it appears inside a regular expression literal. */
+  const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  return {
+    name,
+    field: install.packageManagerField,
+    lockfile: install.lockfile,
+    install: `${name} install`,
+    ci: npm ? 'npm ci' : install.all,
+    ciProduction: npm ? 'npm ci --omit=dev' : install.production,
+    test: `${name} test`,
+    installGlobal: install.globalPackage ? `npm install --global ${install.globalPackage}` : undefined,
+    run: install.run,
+    exec: install.exec,
+    add: npm ? 'npm install' : `${name} add`,
+    addDev: npm ? 'npm install --save-dev' : `${name} add -D`,
+    leftovers: leftovers[name],
+    manifests: new Intl.ListFormat('en', { type: 'disjunction' }).format(
+      ['package.json', install.lockfile, ...install.configFiles].map((file) => `\`${file}\``),
+    ),
+    cachePattern: literal(install.cache),
+    productionPattern: literal(install.production),
+  };
 }
 
 /** What the templates render from: the answers plus values derived from them. */
@@ -59,6 +132,12 @@ export interface ProjectModel extends Answers {
   /** The port GET /metrics is served on (METRICS_PORT's default), never published. */
   metricsPort: number;
   signing: Signing;
+  /** One flag per package manager, and the chosen one's commands. */
+  npm: boolean;
+  pnpm: boolean;
+  yarn: boolean;
+  install: Install;
+  pm: PackageManagerModel;
 }
 
 /** Who signs the published image, for `cosign verify` and admission policies to pin. */
@@ -116,6 +195,7 @@ export function slugFor(name: string): string {
 export const SHUTDOWN_TIMEOUT_MS = 8000;
 
 export function toProjectModel(answers: Answers): ProjectModel {
+  const install = pinnedInstall(answers['package-manager']);
   const distroless = answers.runtime === 'distroless';
   return {
     ...answers,
@@ -134,5 +214,10 @@ export function toProjectModel(answers: Answers): ProjectModel {
     preStopSeconds: 5,
     metricsPort: 9464,
     signing: signingFor(answers.ci, slugFor(answers.name)),
+    npm: answers['package-manager'] === 'npm',
+    pnpm: answers['package-manager'] === 'pnpm',
+    yarn: answers['package-manager'] === 'yarn',
+    install,
+    pm: packageManagerModel(install),
   };
 }

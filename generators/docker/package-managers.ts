@@ -8,6 +8,8 @@
  * including the Yarn classic and older pnpm shapes of existing projects).
  */
 
+import { PNPM_VERSION, YARN_VERSION } from './package-manager-versions.js';
+
 export type PackageManagerName = 'npm' | 'pnpm' | 'yarn';
 
 export const PACKAGE_MANAGERS: readonly PackageManagerName[] = ['npm', 'pnpm', 'yarn'];
@@ -21,12 +23,16 @@ export interface PackageManagerSpec {
 
 export interface Install {
   packageManager: PackageManagerName;
-  /** The `packageManager` field value, e.g. `pnpm@10.34.8`; undefined for npm. */
+  /** The `packageManager` field value, e.g. `pnpm@12.4.2`; undefined for npm (the image's node ships it). */
   packageManagerField: string | undefined;
   /** Copied next to package.json before the install, so the install layer is cached. */
   lockfile: string;
-  /** Other files the install reads (`.yarnrc.yml`, `pnpm-workspace.yaml`), copied with it. */
+  /** Other files the install reads (`.yarnrc.yml`), copied with it. */
   configFiles: readonly string[];
+  /** The manager's state and caches inside the project, which the build context leaves out. */
+  contextIgnores: readonly string[];
+  /** The npm package, at the pinned version, that provides the manager (`pnpm@12.4.2`); undefined for npm. */
+  globalPackage: string | undefined;
   /** Dockerfile RUN lines that bring the manager in at its pinned version; empty for npm. */
   setup: readonly string[];
   /** Installs exactly the lockfile and fails if it would change: dev dependencies included / runtime ones only. */
@@ -34,12 +40,29 @@ export interface Install {
   production: string;
   /** Where the manager keeps downloads (a BuildKit cache mount target), never in a layer. */
   cache: string;
-  /** Where the private-registry credentials file is mounted as a build secret. */
+  /** The build secret's id, and where the private-registry credentials file is mounted. */
+  secretId: string;
   secretTarget: string;
+  /** The credentials file on the developer's machine that the secret is usually made from. */
+  secretSource: string;
   /** The shell command that runs a package.json script, e.g. `pnpm run build`. */
   run: (script: string) => string;
   /** Runs a binary from the project's dependencies, e.g. `npx tsc`, `pnpm exec tsc`. */
   exec: (bin: string) => string;
+}
+
+/** The major version of `version`, or NaN when it does not start with one. */
+function major(version: string): number {
+  return Number(/^(\d+)\./.exec(version)?.[1] ?? Number.NaN);
+}
+
+/**
+ * How the image gets the manager: `npm install --global` from the npm registry, the one
+ * source that every Node line (22, 24 and 26; Corepack is gone from 25 on) and every
+ * mirror has. The npm cache mount keeps the download out of the layer.
+ */
+function globalInstall(pkg: string): string {
+  return `RUN --mount=type=cache,target=/root/.npm npm install --global --no-audit --no-fund ${pkg}`;
 }
 
 export function npmInstall(): Install {
@@ -48,18 +71,115 @@ export function npmInstall(): Install {
     packageManagerField: undefined,
     lockfile: 'package-lock.json',
     configFiles: [],
+    contextIgnores: [],
+    globalPackage: undefined,
     setup: [],
     all: 'npm ci --no-audit --no-fund',
     production: 'npm ci --omit=dev --no-audit --no-fund',
     cache: '/root/.npm',
+    secretId: 'npmrc',
     secretTarget: '/root/.npmrc',
+    secretSource: '$HOME/.npmrc',
     run: (script) => `npm run ${script}`,
     exec: (bin) => `npx ${bin}`,
   };
 }
 
-/** The install for a manager at a version. Issue 14 implements pnpm and Yarn here. */
+/** pnpm 8 and later: the store is content-addressed under the cache mount; node_modules gets copies. */
+export function pnpmInstall(version: string): Install {
+  return {
+    packageManager: 'pnpm',
+    packageManagerField: `pnpm@${version}`,
+    lockfile: 'pnpm-lock.yaml',
+    // Where pnpm 10 and later read which dependencies may run install scripts.
+    configFiles: ['pnpm-workspace.yaml'],
+    contextIgnores: ['.pnpm-store/'],
+    globalPackage: `pnpm@${version}`,
+    setup: [globalInstall(`pnpm@${version}`)],
+    all: 'pnpm install --frozen-lockfile',
+    production: 'pnpm install --frozen-lockfile --prod',
+    cache: '/root/.local/share/pnpm/store',
+    secretId: 'npmrc',
+    secretTarget: '/root/.npmrc',
+    secretSource: '$HOME/.npmrc',
+    run: (script) => `pnpm run ${script}`,
+    exec: (bin) => `pnpm exec ${bin}`,
+  };
+}
+
+/**
+ * Yarn 2 and later (berry), with the node-modules linker (.yarnrc.yml). Credentials come
+ * from a second, home-directory .yarnrc.yml (`npmAuthToken`), which Yarn merges with the
+ * project's: mounted as a secret like npm's .npmrc.
+ */
+export function yarnBerryInstall(version: string): Install {
+  return {
+    packageManager: 'yarn',
+    packageManagerField: `yarn@${version}`,
+    lockfile: 'yarn.lock',
+    configFiles: ['.yarnrc.yml'],
+    // Install state, and the cache and unplugged packages of a project that keeps them locally.
+    contextIgnores: ['.yarn/'],
+    globalPackage: `@yarnpkg/cli-dist@${version}`,
+    setup: [globalInstall(`@yarnpkg/cli-dist@${version}`)],
+    all: 'yarn install --immutable',
+    // `focus` installs the workspaces' dependencies without the dev ones, from the same lockfile.
+    production: 'yarn workspaces focus --all --production',
+    cache: '/root/.yarn/berry/cache',
+    secretId: 'yarnrc',
+    secretTarget: '/root/.yarnrc.yml',
+    secretSource: '$HOME/.yarnrc.yml',
+    run: (script) => `yarn run ${script}`,
+    exec: (bin) => `yarn run ${bin}`,
+  };
+}
+
+/** Yarn 1 (classic), as existing projects pin it: it reads registry credentials from .npmrc. */
+export function yarnClassicInstall(version: string): Install {
+  return {
+    packageManager: 'yarn',
+    packageManagerField: `yarn@${version}`,
+    lockfile: 'yarn.lock',
+    configFiles: [],
+    contextIgnores: [],
+    globalPackage: `yarn@${version}`,
+    setup: [globalInstall(`yarn@${version}`)],
+    all: 'yarn install --frozen-lockfile --non-interactive',
+    production: 'yarn install --frozen-lockfile --non-interactive --production',
+    cache: '/usr/local/share/.cache/yarn',
+    secretId: 'npmrc',
+    secretTarget: '/root/.npmrc',
+    secretSource: '$HOME/.npmrc',
+    run: (script) => `yarn run ${script}`,
+    exec: (bin) => `yarn run ${bin}`,
+  };
+}
+
+/**
+ * The install for a manager at a version: npm (any version: the image's own), pnpm 8 and
+ * later, Yarn 1 (classic) and Yarn 2 and later (berry). Anything else is refused with what
+ * to pin instead.
+ */
 export function installFor(spec: PackageManagerSpec): Install {
   if (spec.name === 'npm') return npmInstall();
-  throw new Error(`${spec.name} is not supported yet`);
+  const m = major(spec.version);
+  if (!/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(spec.version)) {
+    throw new Error(
+      `${spec.name}@${spec.version} is not an exact version: pin one such as ${spec.name}@${spec.name === 'pnpm' ? PNPM_VERSION : YARN_VERSION} in package.json "packageManager".`,
+    );
+  }
+  if (spec.name === 'pnpm') {
+    if (m < 8)
+      throw new Error(
+        `pnpm ${spec.version} is older than pnpm 8, which this generator supports: pin pnpm@${PNPM_VERSION} (or 8 and later) in package.json "packageManager".`,
+      );
+    return pnpmInstall(spec.version);
+  }
+  return m === 1 ? yarnClassicInstall(spec.version) : yarnBerryInstall(spec.version);
+}
+
+/** The manager at the version a new project pins (package-manager-versions.ts). */
+export function pinnedInstall(name: PackageManagerName): Install {
+  if (name === 'npm') return npmInstall();
+  return installFor({ name, version: name === 'pnpm' ? PNPM_VERSION : YARN_VERSION });
 }

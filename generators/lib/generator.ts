@@ -17,7 +17,7 @@ export const GENERATOR_KEY = 'generator-container-api';
 export const RUN_FLAGS = {
   yes: 'Take the default for every question not answered by a flag; ask nothing',
   force: 'Write into a non-empty directory and overwrite changed files',
-  'skip-install': 'Do not run npm install after writing the project',
+  'skip-install': 'Do not install the dependencies after writing the project',
 } as const;
 
 /** Entries a directory may hold and still count as empty. */
@@ -73,11 +73,17 @@ export abstract class QuestionGenerator<A extends object, O extends RunOptions =
       // The environment installs dependencies where package.json lands: its cwd.
       this.env.cwd = this.destinationRoot();
     }
-    // Projects are installed with npm. Saying so spares yeoman-environment its lockfile
-    // search, which finds nothing in a new directory and prints "Error detecting the package
-    // manager. Falling back to npm."
+    this.installWith('npm');
+  }
+
+  /**
+   * The package manager the environment installs the project with, once its files are
+   * written. Saying so also spares yeoman-environment its lockfile search, which finds
+   * nothing in a new directory and prints "Error detecting the package manager".
+   */
+  protected installWith(manager: 'npm' | 'pnpm' | 'yarn'): void {
     const envOptions = (this.env as unknown as { options: { nodePackageManager?: string } }).options;
-    envOptions.nodePackageManager ??= 'npm';
+    envOptions.nodePackageManager = manager;
   }
 
   protected interactive(): boolean {

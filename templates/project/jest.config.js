@@ -1,7 +1,7 @@
 /**
  * Unit tests: in-process, no Docker. The sources are ES modules, so Jest runs them through
  * its ESM loader (`node --experimental-vm-modules`, see package.json) and ts-jest compiles
- * each file on its own, without type-checking: `npm run typecheck` does that once for all.
+ * each file on its own, without type-checking: `<%- pm.run('typecheck') %>` does that once for all.
  * @type {import('jest').Config}
  */
 export default {

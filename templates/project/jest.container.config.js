@@ -1,5 +1,5 @@
 // Container tests: build the image once (globalSetup), then prove its claims on a real
-// Docker engine with testcontainers. Run with `npm run test:container`.
+// Docker engine with testcontainers. Run with `<%- pm.run('test:container') %>`.
 
 // The suite removes every container, volume, network and image it makes (teardown and
 // afterAll hooks), so testcontainers' reaper (Ryuk) is not needed; it would otherwise have

@@ -1,15 +1,24 @@
 /**
  * Every combination of node × runtime × persistence × auth generates a project that
  * type-checks and passes its unit tests. No Docker here: the container tests of chosen
- * combinations run in generated-project.test.ts.
+ * combinations run in generated-project.test.ts, and pnpm's and Yarn's in registry.test.ts.
  *
  * Dependencies are installed once per Node line (only @types/node and engines differ
  * between lines) and linked into each project; the test checks that sharing is sound.
+ *
+ * The package manager is an axis of its own, not multiplied by the others: it changes no
+ * source or unit test, only package.json, its own config files, the Dockerfile, CI, docs and
+ * test/container/image.test.ts, whose branches follow --runtime, --persistence and --auth.
+ * So pnpm and Yarn each type-check (container tests included) and unit-test with every value
+ * of those three once, in two complementary combinations, installed by the manager itself
+ * into its own node_modules layout. test/generator/variants.test.ts renders and parses every
+ * combination of every axis, the manager included.
  */
 import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { AUTH, NODE_LINES, PERSISTENCE, RUNTIMES } from '../../generators/app/project.js';
+import { PNPM_VERSION, YARN_VERSION } from '../../generators/docker/package-manager-versions.js';
 import { generate } from '../support/generate.js';
 import { MINUTES, run } from '../support/run.js';
 
@@ -63,3 +72,44 @@ describe.each(COMBINATIONS)('--node $node --runtime $runtime --persistence $pers
     10 * MINUTES,
   );
 });
+
+const MANAGER_COMBINATIONS = (['pnpm', 'yarn'] as const).flatMap((pm) => [
+  { pm, node: pm === 'pnpm' ? '22' : '26', runtime: 'slim', persistence: 'sqlite', auth: 'token' },
+  { pm, node: '24', runtime: 'distroless', persistence: 'none', auth: 'none' },
+]);
+
+/** Each manager, at the version the generator pins, in a prefix of the test's own. */
+const tools = new Map<string, string>();
+function toolFor(pm: 'pnpm' | 'yarn'): string {
+  let bin = tools.get(pm);
+  if (!bin) {
+    const prefix = path.join(work, `${pm}-tool`);
+    const pkg = pm === 'pnpm' ? `pnpm@${PNPM_VERSION}` : `@yarnpkg/cli-dist@${YARN_VERSION}`;
+    run('npm', ['install', '--global', '--prefix', prefix, '--no-audit', '--no-fund', pkg]);
+    bin = path.join(prefix, 'bin', pm);
+    tools.set(pm, bin);
+  }
+  return bin;
+}
+
+describe.each(MANAGER_COMBINATIONS)(
+  '--package-manager $pm --node $node --runtime $runtime --persistence $persistence --auth $auth',
+  ({ pm, ...combo }) => {
+    it(
+      `installs with ${pm}, type-checks and passes its unit tests`,
+      () => {
+        const flags = Object.entries({ ...combo, 'package-manager': pm }).flatMap(([flag, value]) => [`--${flag}`, value]);
+        const project = path.join(work, `${pm}-${Object.values(combo).join('-')}`);
+        generateInto(project, flags);
+        const bin = toolFor(pm);
+        const env = { ...process.env, PATH: `${path.dirname(bin)}:${process.env.PATH}`, YARN_ENABLE_TELEMETRY: '0' };
+        run(bin, ['install'], { cwd: project, env });
+        run(bin, ['run', 'typecheck'], { cwd: project, env });
+        const output = run(bin, ['run', 'test:unit'], { cwd: project, env }).output;
+        expect(output).toMatch(/Tests:\s+\d+ passed, \d+ total/);
+        expect(output).not.toMatch(/failed/);
+      },
+      10 * MINUTES,
+    );
+  },
+);

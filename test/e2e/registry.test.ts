@@ -15,6 +15,8 @@ import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync,
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { PNPM_VERSION, YARN_VERSION } from '../../generators/docker/package-manager-versions.js';
+import { rebuildAfterSourceEdit } from '../support/rebuild.js';
 import { REPO_ROOT } from '../support/paths.js';
 import { MINUTES, SECONDS, run } from '../support/run.js';
 
@@ -23,6 +25,9 @@ const README = readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
 const CREATE = /```sh\n(npm create container-api@latest [^\n]*)\n/.exec(README)?.[1];
 const YO_INSTALL = /`(npm install -g yo generator-container-api)`/.exec(README)?.[1];
 const YO_RUN = /`(yo container-api my-api)`/.exec(README)?.[1];
+/** The pnpm and Yarn create commands, as the README gives them. */
+const PNPM_CREATE = /`(pnpm create container-api my-api --yes)`/.exec(README)?.[1];
+const YARN_CREATE = /`(yarn create container-api my-api --yes)`/.exec(README)?.[1];
 
 /** Lines a clean first run must not print. */
 const NOISE = /Error|npm warn/;
@@ -85,10 +90,12 @@ function noisyLines(output: string): string[] {
 }
 
 beforeAll(async () => {
-  expect({ CREATE, YO_INSTALL, YO_RUN }).toEqual({
+  expect({ CREATE, YO_INSTALL, YO_RUN, PNPM_CREATE, YARN_CREATE }).toEqual({
     CREATE: expect.stringMatching(/^npm create container-api@latest /),
     YO_INSTALL: expect.any(String),
     YO_RUN: expect.any(String),
+    PNPM_CREATE: expect.any(String),
+    YARN_CREATE: expect.any(String),
   });
   work = mkdtempSync(path.join(os.tmpdir(), 'registry-'));
   chmodSync(work, 0o755);
@@ -194,6 +201,17 @@ describe("the README's npm create command, verbatim", () => {
     },
     25 * MINUTES,
   );
+
+  it(
+    'rebuilds after a one-line source edit without reinstalling anything',
+    () => {
+      const { installSteps, buildRan } = rebuildAfterSourceEdit(project, 'npm-rebuild');
+      expect(installSteps.length).toBeGreaterThanOrEqual(2);
+      expect(installSteps.filter((step) => !step.cached)).toEqual([]);
+      expect(buildRan).toBe(true);
+    },
+    10 * MINUTES,
+  );
 });
 
 describe("the README's yo commands, verbatim", () => {
@@ -219,6 +237,80 @@ describe("the README's yo commands, verbatim", () => {
       expect(noisyLines(yo.output)).toEqual([]);
       const stored = JSON.parse(readFileSync(path.join(home, 'my-api', '.yo-rc.json'), 'utf8'))['generator-container-api'];
       expect(stored).toMatchObject({ name: 'my-api' });
+    },
+    10 * MINUTES,
+  );
+});
+
+/**
+ * pnpm and Yarn, each through its own create command against the same registry, with
+ * non-default options on the flags the README's command allows. One project per manager
+ * serves every claim: it is written and installed by that manager, passes its own tests
+ * (the image claims among them: non-root, read-only, quick stop, no dev dependencies, no
+ * sources, no cache of that manager, no token), and rebuilds after a one-line source edit
+ * without reinstalling anything.
+ */
+describe.each([
+  { pm: 'pnpm', command: () => PNPM_CREATE!, flags: '--node 22 --runtime distroless --auth none', lockfile: 'pnpm-lock.yaml' },
+  { pm: 'yarn', command: () => YARN_CREATE!, flags: '--node 26 --persistence none --ci gitlab', lockfile: 'yarn.lock' },
+])("the README's $pm create command", ({ pm, command, flags, lockfile }) => {
+  const home = () => path.join(work, `${pm}-user`);
+  const tools = () => path.join(work, `${pm}-tools`);
+  let project = '';
+
+  /** The user's shell with this manager on PATH, every one of its settings in the test's own home. */
+  function pmEnv(): NodeJS.ProcessEnv {
+    const env = userEnv(home());
+    return {
+      ...env,
+      PATH: `${path.join(tools(), 'bin')}:${process.env.PATH}`,
+      // Yarn reads its registry from its own settings, not npm's.
+      YARN_NPM_REGISTRY_SERVER: registry.replace(/\/$/, ''),
+      YARN_UNSAFE_HTTP_WHITELIST: '127.0.0.1',
+      YARN_ENABLE_TELEMETRY: '0',
+      YARN_GLOBAL_FOLDER: path.join(home(), '.yarn-global'),
+      XDG_DATA_HOME: path.join(home(), '.local', 'share'),
+      XDG_CACHE_HOME: path.join(home(), '.cache'),
+    };
+  }
+
+  it(
+    `writes a project that ${pm} installed, pinned to the version the generator names`,
+    () => {
+      mkdirSync(home(), { recursive: true });
+      const tool = pm === 'pnpm' ? `pnpm@${PNPM_VERSION}` : `@yarnpkg/cli-dist@${YARN_VERSION}`;
+      run('npm', ['install', '--global', '--prefix', tools(), '--no-audit', '--no-fund', tool], { env: userEnv(home()) });
+      shell(`${command()} ${flags}`, home(), pmEnv());
+      project = path.join(home(), 'my-api');
+      const pkg = JSON.parse(readFileSync(path.join(project, 'package.json'), 'utf8'));
+      expect(pkg.packageManager).toBe(pm === 'pnpm' ? `pnpm@${PNPM_VERSION}` : `yarn@${YARN_VERSION}`);
+      expect(existsSync(path.join(project, lockfile))).toBe(true);
+      expect(existsSync(path.join(project, 'package-lock.json'))).toBe(false);
+      expect(existsSync(path.join(project, 'node_modules', 'express', 'package.json'))).toBe(true);
+      const stored = JSON.parse(readFileSync(path.join(project, '.yo-rc.json'), 'utf8'))['generator-container-api'];
+      expect(stored['package-manager']).toBe(pm);
+    },
+    10 * MINUTES,
+  );
+
+  it(
+    `passes its own \`${pm} test\`, container tests included`,
+    () => {
+      const { output } = shell(`${pm} test`, project, pmEnv(), 25 * MINUTES);
+      expect(output).toMatch(/PASS .*test\/unit\//);
+      expect(output).toMatch(/PASS .*test\/container\/image\.test\.ts/);
+      expect(output).not.toMatch(/FAIL /);
+    },
+    25 * MINUTES,
+  );
+
+  it(
+    'rebuilds after a one-line source edit without reinstalling anything',
+    () => {
+      const { installSteps, buildRan } = rebuildAfterSourceEdit(project, `${pm}-rebuild`);
+      expect(installSteps.length).toBeGreaterThanOrEqual(2); // deps and prod-deps, plus the manager's own setup
+      expect(installSteps.filter((step) => !step.cached)).toEqual([]);
+      expect(buildRan).toBe(true);
     },
     10 * MINUTES,
   );

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { validate, ValidationSeverity, type ValidatorSettings } from 'dockerfile-utils';
 import helpers, { result } from '../support/yeoman.js';
-import { NODE_LINES, PERSISTENCE, RUNTIMES } from '../../generators/app/project.js';
+import { NODE_LINES, PACKAGE_MANAGERS, PERSISTENCE, RUNTIMES } from '../../generators/app/project.js';
 import type ContainerApiGenerator from '../../generators/app/index.js';
 import { GENERATOR_PATH } from '../support/paths.js';
 
@@ -32,15 +32,20 @@ function lint(dockerfile: string): string[] {
 }
 
 const VARIANTS = NODE_LINES.flatMap((node) =>
-  RUNTIMES.flatMap((runtime) => PERSISTENCE.map((persistence) => ({ node, runtime, persistence }))),
+  RUNTIMES.flatMap((runtime) => PERSISTENCE.flatMap((persistence) => PACKAGE_MANAGERS.map((pm) => ({ node, runtime, persistence, pm })))),
 );
 
-describe.each(VARIANTS)('the Dockerfile for --node $node --runtime $runtime --persistence $persistence', (variant) => {
-  it('has nothing for the linter to report', async () => {
-    await helpers.run<ContainerApiGenerator>(GENERATOR_PATH).withOptions({ yes: true, skipInstall: true, interactive: false, ...variant });
-    expect(lint(readFileSync(path.join(result.cwd, 'Dockerfile'), 'utf8'))).toEqual([]);
-  });
-});
+describe.each(VARIANTS)(
+  'the Dockerfile for --node $node --runtime $runtime --persistence $persistence --package-manager $pm',
+  ({ pm, ...variant }) => {
+    it('has nothing for the linter to report', async () => {
+      await helpers
+        .run<ContainerApiGenerator>(GENERATOR_PATH)
+        .withOptions({ yes: true, skipInstall: true, interactive: false, ...variant, 'package-manager': pm });
+      expect(lint(readFileSync(path.join(result.cwd, 'Dockerfile'), 'utf8'))).toEqual([]);
+    });
+  },
+);
 
 describe('the linter', () => {
   it('reports the mistakes it is there for', () => {

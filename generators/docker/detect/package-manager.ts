@@ -4,6 +4,7 @@
  * format (Yarn classic's "# yarn lockfile v1" header against Berry's `__metadata`,
  * pnpm-lock's `lockfileVersion`), else npm without a lockfile.
  */
+import { YARN_CLASSIC_VERSION, YARN_VERSION } from '../package-manager-versions.js';
 import type { PackageManagerName, PackageManagerSpec } from '../package-managers.js';
 import type { ProjectFiles } from './project-files.js';
 
@@ -21,13 +22,16 @@ const LOCKFILES: readonly [string, PackageManagerName][] = [
   ['npm-shrinkwrap.json', 'npm'],
 ];
 
-/** pnpm's lockfileVersion → the newest pnpm major that writes it. */
+/**
+ * pnpm's lockfileVersion → an exact pnpm release that reads and writes it unchanged (a newer
+ * major would rewrite the lockfile, which --frozen-lockfile refuses): 9.0 is pnpm 9 and 10,
+ * 6.x is pnpm 8; 5.x is pnpm 7 and older, which installFor refuses with what to pin instead.
+ */
 function pnpmVersionFor(lockfileVersion: string): string {
   const major = Number.parseFloat(lockfileVersion);
-  if (major >= 9) return '10';
-  if (major >= 6) return '8';
-  if (major >= 5.4) return '7';
-  return '6';
+  if (major >= 9) return '10.34.8';
+  if (major >= 6) return '8.9.2';
+  return '7.33.7';
 }
 
 export function detectPackageManager(project: ProjectFiles): PackageManagerFinding {
@@ -44,7 +48,12 @@ export function detectPackageManager(project: ProjectFiles): PackageManagerFindi
     const text = project.read(lockfile) ?? '';
     // Berry lockfiles are YAML with a __metadata block; classic ones start with this header.
     const classic = text.includes('# yarn lockfile v1') || !text.includes('__metadata:');
-    return { name, version: classic ? '1' : '4', lockfile, source: `${lockfile} (${classic ? 'Yarn classic v1' : 'Yarn Berry'} format)` };
+    return {
+      name,
+      version: classic ? YARN_CLASSIC_VERSION : YARN_VERSION,
+      lockfile,
+      source: `${lockfile} (${classic ? 'Yarn classic v1' : 'Yarn Berry'} format)`,
+    };
   }
   if (name === 'pnpm') {
     const version = /^lockfileVersion:\s*'?([\d.]+)'?/m.exec(project.read(lockfile) ?? '')?.[1] ?? '9.0';

@@ -1,5 +1,5 @@
 /**
- * `npm run openapi`: writes the OpenAPI document the code produces to openapi.json, for
+ * `<%- pm.run('openapi') %>`: writes the OpenAPI document the code produces to openapi.json, for
  * clients, reviewers and linters. test/unit/openapi.test.ts fails until it is run after a
  * change to the routes or schemas.
  */

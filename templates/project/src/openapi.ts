@@ -1,7 +1,7 @@
 /**
  * The OpenAPI 3.1 contract, built from the zod schemas the routes validate with: zod 4
  * writes them as JSON Schema (the dialect OpenAPI 3.1 uses), so the document cannot say
- * one thing while the code checks another. Served at GET /openapi.json; `npm run openapi`
+ * one thing while the code checks another. Served at GET /openapi.json; `<%- pm.run('openapi') %>`
  * writes it to openapi.json, and a unit test fails when that file is out of date.
  */
 import { readFileSync } from 'node:fs';

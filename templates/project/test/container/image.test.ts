@@ -57,8 +57,8 @@ describe('the image', () => {
   test('builds with BuildKit, from the lockfile, with cache and secret mounts', async () => {
     const log = readFileSync(BUILD_LOG, 'utf8');
     // Cache and secret mounts exist only in BuildKit; the classic builder rejects them.
-    expect(log).toMatch(/\[deps \d+\/\d+\] RUN --mount=type=cache,target=\/root\/\.npm\s+--mount=type=secret,id=npmrc/);
-    expect(log).toMatch(/\[prod-deps \d+\/\d+\] RUN .*npm ci --omit=dev/);
+    expect(log).toMatch(/\[deps \d+\/\d+\] RUN --mount=type=cache,target=<%- pm.cachePattern %>\s+--mount=type=secret,id=<%- install.secretId %>/);
+    expect(log).toMatch(/\[prod-deps \d+\/\d+\] RUN .*<%- pm.productionPattern %>/);
     const image = await inspect<ImageInspect>('image', TEST_IMAGE);
     expect(image.Id).toMatch(/^sha256:/);
     process.stdout.write(`image ${TEST_IMAGE}: ${(image.Size / 1e6).toFixed(0)} MB\n`);
@@ -79,7 +79,7 @@ describe('the image', () => {
 
       expect(failure).toBeInstanceOf(BuildError);
       const message = (failure as BuildError).message;
-      expect(message).toContain('npm run build'); // the step that failed
+      expect(message).toContain('<%- pm.run('build') %>'); // the step that failed
       expect(message).toMatch(/error TS2322/); // the compiler's own words, from inside the build
       expect(message).toMatch(/exit code: 2/); // BuildKit's verdict
     } finally {
@@ -139,12 +139,18 @@ describe('the image', () => {
   });
 <%_ } _%>
 
-  test('holds no devDependencies, no TypeScript sources, no tests and no npm cache', async () => {
+  test('holds no devDependencies, no TypeScript sources, no tests and no <%- install.packageManager %> cache', async () => {
     const files = await imageFiles();
     const paths = [...files.keys()];
     expect(files.has('app/dist/server.js')).toBe(true);
+<%_ if (pnpm) { _%>
+    // pnpm links each direct dependency to its copy in node_modules/.pnpm/.
+    expect(files.has('app/node_modules/express')).toBe(true);
+<%_ } else { _%>
     expect(files.has('app/node_modules/express/package.json')).toBe(true);
+<%_ } _%>
 
+<%_ if (npm) { _%>
     // Every package the lockfile marks as dev-only, and every declared devDependency.
     const lock = JSON.parse(readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8')) as {
       packages: Record<string, { dev?: boolean }>;
@@ -155,10 +161,20 @@ describe('the image', () => {
     for (const name of Object.keys(PACKAGE.devDependencies ?? {})) devOnly.push(`node_modules/${name}`);
     expect(devOnly.length).toBeGreaterThan(0);
     expect(devOnly.filter((location) => files.has(`app/${location}`))).toEqual([]);
+<%_ } else { _%>
+    // Every package installed anywhere under node_modules (<%- pnpm ? "pnpm's .pnpm/ store of real copies included" : 'hoisted or nested' %>),
+    // by name: no declared devDependency, and none of what only they pull in (jest's runner).
+    const installed = new Set(
+      paths.flatMap((file) => /^app\/(?:.*\/)?node_modules\/((?:@[^/]+\/)?[^/.][^/]*)\/package\.json$/.exec(file)?.[1] ?? []),
+    );
+    expect(installed.has('express')).toBe(true);
+    const devOnly = [...Object.keys(PACKAGE.devDependencies ?? {}), 'jest-circus', 'ts-jest'];
+    expect(devOnly.filter((name) => installed.has(name))).toEqual([]);
+<%_ } _%>
 
     const app = paths.filter((file) => file.startsWith('app/') && !file.startsWith('app/node_modules/'));
     expect(app.filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'))).toEqual([]);
     expect(app.filter((file) => /^app\/(src|test|coverage|secrets)(\/|$)|tsconfig|jest\.|\.test\.js$/.test(file))).toEqual([]);
-    expect(paths.filter((file) => /(^|\/)(\.npm|_cacache)(\/|$)|(^|\/)\.npmrc$/.test(file))).toEqual([]);
+    expect(paths.filter((file) => <%- pm.leftovers %>.test(file))).toEqual([]);
   });
 });

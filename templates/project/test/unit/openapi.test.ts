@@ -15,7 +15,7 @@ beforeEach(() => {
 afterEach(() => h.close());
 
 describe('the OpenAPI document', () => {
-  it('is the one committed in openapi.json (run `npm run openapi` after changing routes or schemas)', () => {
+  it('is the one committed in openapi.json (run `<%- pm.run('openapi') %>` after changing routes or schemas)', () => {
     const committed = JSON.parse(readFileSync(new URL('../../openapi.json', import.meta.url), 'utf8'));
     expect(committed).toEqual(createOpenApiDocument());
   });

@@ -93,7 +93,7 @@ describe('the server process', () => {
 <%_ } _%>
 
   it('exits 0 soon after SIGTERM', async () => {
-    // Node runs the TypeScript sources directly, as `npm run dev` does.
+    // Node runs the TypeScript sources directly, as `<%- pm.run('dev') %>` does.
     const child = spawn(process.execPath, [serverScript], {
       cwd: path.dirname(path.dirname(serverScript)),
       env: {
