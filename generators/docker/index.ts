@@ -85,6 +85,18 @@ export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, 
     envOptions.nodePackageManager = this.answers.manager;
   }
 
+  /**
+   * No lockfile: the image installs exactly a lockfile, so npm resolves one now (no install,
+   * no scripts run), even with --skip-install. The summary said so before anything was written.
+   */
+  install(): void {
+    if (this.#composed || this.#findings!.packageManager.lockfile || this.answers.manager !== 'npm') return;
+    this.log('No lockfile: writing package-lock.json (npm install --package-lock-only --ignore-scripts).');
+    this.spawnSync('npm', ['install', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund'], {
+      cwd: this.destinationRoot(),
+    });
+  }
+
   writing(): void {
     const container = this.#container!;
     // What only an existing project's own files (README.Docker.md, the container test) say.

@@ -12,7 +12,8 @@ export interface EnvVariable {
   secret: boolean;
 }
 
-const EXAMPLE_FILES = ['.env.example', '.env.sample', '.env.template', '.env.dist', 'example.env', '.env.defaults'];
+/** The last, .env, only when the project has no example: a committed one is what the app starts with. */
+const EXAMPLE_FILES = ['.env.example', '.env.sample', '.env.template', '.env.dist', 'example.env', '.env.defaults', '.env'];
 const SECRET = /(?:PASSWORD|PASSWD|SECRET|TOKEN|_KEY|APIKEY|PRIVATE|CREDENTIALS?|^DATABASE_URL|^MONGO(?:DB)?_UR[IL]|^REDIS_URL|_DSN)$/;
 /** Set by the image or by Node itself: never asked for. */
 const PROVIDED = new Set(['PORT', 'HOST', 'NODE_ENV', 'HOME', 'PATH', 'PWD', 'TZ', 'CI', 'DATA_DIR', 'npm_package_version']);
@@ -28,9 +29,10 @@ export function parseDotenv(text: string): Map<string, string> {
   for (const line of text.split(/\r?\n/)) {
     const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
     if (!m) continue;
-    let value = m[2]!;
-    const quoted = /^(['"])(.*)\1$/.exec(value);
-    value = quoted ? quoted[2]! : value.replace(/\s+#.*$/, '');
+    const raw = m[2]!;
+    // "value"  # comment, 'value', or value # comment
+    const quoted = /^(['"])(.*?)\1(?:\s+#.*)?$/.exec(raw);
+    const value = quoted ? quoted[2]! : raw.replace(/\s+#.*$/, '');
     values.set(m[1]!, value);
   }
   return values;

@@ -18,6 +18,9 @@ const RANK = ['ready', 'health', 'live', 'ping', 'status'];
 export function detectHealthRoute(project: ProjectFiles): HealthFinding | undefined {
   const found: HealthFinding[] = [];
   for (const { file, text } of project.sources()) {
+    // app.use('/health-check', healthRouter): the router answers at its mount point.
+    const mounted = /\.use\(\s*['"`](\/[\w\-/]*(?:health|healthz|ready|readyz|ping)[\w\-/]*)['"`]\s*,/i.exec(text);
+    if (mounted) found.push({ path: mounted[1]!, source: file });
     const match = ROUTE.exec(text);
     if (!match) continue;
     found.push({ path: withPrefix(project, file, match[1]!), source: file });

@@ -29,6 +29,10 @@ export function detectBehaviour(project: ProjectFiles): BehaviourFinding {
       if (dir !== '.' && dir !== '/' && !dir.startsWith('/tmp')) dirs.add(dir.replace(/^\.\//, '').replace(/\/$/, ''));
     }
   }
+  // A database file named anywhere ('/etc/todos/todo.db', './data/app.sqlite'): its folder.
+  for (const { text } of sources) {
+    for (const m of text.matchAll(/['"`]((?:\/|\.\/)?[\w.\-/]+)\/[\w.-]+\.(?:db|sqlite3?)['"`]/g)) dirs.add(m[1]!.replace(/^\.\//, ''));
+  }
   const loopback = sources
     .map(({ text }) => /\.listen\([^)]*?['"](localhost|127\.0\.0\.1)['"]|host:\s*['"](localhost|127\.0\.0\.1)['"]/.exec(text))
     .find(Boolean);
