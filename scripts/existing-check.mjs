@@ -10,7 +10,7 @@
  *   flock /tmp/container-api-docker.lock node scripts/existing-check.mjs <dir> [flags…]
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -44,6 +44,10 @@ function finish() {
   process.exit(result.builds && result.healthy && result.stopExit === 0 ? 0 : 1);
 }
 
+// The check needs the image, not the container test: package.json and its lockfile are put
+// back as they were, so the build installs exactly what the project pinned.
+const manifests = ['package.json', 'package-lock.json', 'yarn.lock', 'pnpm-lock.yaml'].filter((f) => existsSync(path.join(root, f)));
+const saved = manifests.map((f) => [f, readFileSync(path.join(root, f))]);
 const gen = spawnSync(process.execPath, [CLI, '--existing', root, '--yes', '--skip-install', ...flags], { encoding: 'utf8' });
 process.stderr.write(gen.stdout + gen.stderr);
 if (gen.status !== 0) {
@@ -51,6 +55,7 @@ if (gen.status !== 0) {
   finish();
 }
 result.generated = true;
+for (const [file, text] of saved) writeFileSync(path.join(root, file), text);
 
 const build = spawnSync('docker', ['buildx', 'build', '--load', '-t', tag, root], { encoding: 'utf8' });
 if (build.status !== 0) {

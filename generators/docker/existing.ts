@@ -2,6 +2,7 @@
  * An existing project in the container model's terms: what detection found, corrected by
  * the answers. The shared layer (templates/docker) renders the result like any other app.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { buildImageFor, runtimeImageFor, slugFor } from '../app/project.js';
 import type { ExistingAnswers } from './command.js';
@@ -23,7 +24,9 @@ export function existingContainerModel(findings: Findings, answers: ExistingAnsw
   const appUid = distroless ? 65532 : 1000;
   const nodeBin = distroless ? '/nodejs/bin/node' : 'node';
   const spec = { name: answers.manager, version: answers.manager === findings.packageManager.name ? findings.packageManager.version : '' };
-  const install = installFor(spec);
+  const pinned = installFor(spec);
+  // Only the manager's config files the project has (a new project's pnpm-workspace.yaml is not one).
+  const install = { ...pinned, configFiles: pinned.configFiles.filter((file) => existsSync(path.join(findings.root, file))) };
   const secrets = new Set(answers.secrets);
   const build =
     answers.build === 'none'

@@ -86,12 +86,14 @@ export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, 
   }
 
   /**
-   * No lockfile: the image installs exactly a lockfile, so npm resolves one now (no install,
-   * no scripts run), even with --skip-install. The summary said so before anything was written.
+   * The image installs exactly the lockfile: with none, or with --skip-install after adding
+   * testcontainers, npm resolves it now (no install, no scripts run).
    */
   install(): void {
-    if (this.#composed || this.#findings!.packageManager.lockfile || this.answers.manager !== 'npm') return;
-    this.log('No lockfile: writing package-lock.json (npm install --package-lock-only --ignore-scripts).');
+    if (this.#composed || this.answers.manager !== 'npm') return;
+    // With --skip-install, the lockfile must still list testcontainers, or `npm ci` refuses it.
+    if (this.#findings!.packageManager.lockfile && !this.options.skipInstall) return;
+    this.log('Updating package-lock.json (npm install --package-lock-only --ignore-scripts).');
     this.spawnSync('npm', ['install', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund'], {
       cwd: this.destinationRoot(),
     });
