@@ -9,11 +9,15 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createEnv } from 'yeoman-environment';
 import { type CliFlags, parseGivenAnswers, QUESTIONS, RUN_FLAGS, UsageError } from '../generators/app/command.js';
+import { EXISTING_QUESTIONS, type ExistingFlags, parseExistingFlags } from '../generators/docker/command.js';
 import { describeDefault, describeFlag } from '../generators/lib/questions.js';
 
 const COMMAND = 'create-container-api';
 const NAMESPACE = 'container-api:app';
 const GENERATOR = fileURLToPath(new URL('../generators/app/index.js', import.meta.url));
+/** `--existing`: containerize the project in the directory instead of creating one. */
+const EXISTING_NAMESPACE = 'container-api:docker';
+const EXISTING_GENERATOR = fileURLToPath(new URL('../generators/docker/index.js', import.meta.url));
 
 const OPTIONS = {
   ...Object.fromEntries(QUESTIONS.map((q) => [q.key, { type: q.kind === 'toggle' ? ('boolean' as const) : ('string' as const) }])),
@@ -21,6 +25,16 @@ const OPTIONS = {
   force: { type: 'boolean' },
   'skip-install': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
+  existing: { type: 'boolean' },
+} satisfies ParseArgsConfig['options'];
+
+const EXISTING_OPTIONS = {
+  ...Object.fromEntries(EXISTING_QUESTIONS.map((q) => [q.key, { type: q.kind === 'toggle' ? ('boolean' as const) : ('string' as const) }])),
+  yes: { type: 'boolean', short: 'y' },
+  force: { type: 'boolean' },
+  'skip-install': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  existing: { type: 'boolean' },
 } satisfies ParseArgsConfig['options'];
 
 function usage(): string {
@@ -30,12 +44,28 @@ function usage(): string {
   for (const [flag, text] of Object.entries(RUN_FLAGS)) lines.push(`  ${`--${flag}`.padEnd(36)} ${text}`);
   lines.push(`  ${'--help'.padEnd(36)} Show this help`);
   lines.push('', `Example: ${COMMAND} my-api --yes --port 8080`);
+  lines.push('', `Containerize a project you have: ${COMMAND} --existing [directory] [options] (--existing --help lists them)`);
+  return lines.join('\n');
+}
+
+function existingUsage(): string {
+  const lines = [
+    `Usage: ${COMMAND} --existing [directory] [options]`,
+    '',
+    'Containerizes the Node.js project in the directory. Questions (defaults: what is found in the project):',
+  ];
+  for (const q of EXISTING_QUESTIONS) lines.push(`  ${describeFlag(q).padEnd(36)} ${q.message} (default: ${describeDefault(q)})`);
+  lines.push('', 'Run:');
+  for (const [flag, text] of Object.entries(RUN_FLAGS)) lines.push(`  ${`--${flag}`.padEnd(36)} ${text}`);
+  lines.push('', `Example: ${COMMAND} --existing . --yes --port 8080`);
   return lines.join('\n');
 }
 
 function parseCommandLine(argv: string[]) {
   try {
-    return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, allowNegative: true, strict: true });
+    // Only the options of the generator that runs are accepted.
+    const options = argv.includes('--existing') ? EXISTING_OPTIONS : OPTIONS;
+    return parseArgs({ args: argv, options, allowPositionals: true, allowNegative: true, strict: true });
   } catch (error) {
     // node:util names the offending flag; add what to do about it.
     throw new UsageError(`${(error as Error).message.split('. ')[0]}. Run ${COMMAND} --help for the options.`);
@@ -57,20 +87,23 @@ function quietTaskErrors(env: ReturnType<typeof createEnv>): void {
 
 export async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseCommandLine(argv);
+  const existing = values.existing ?? false;
   if (values.help) {
-    console.log(usage());
+    console.log(existing ? existingUsage() : usage());
     return;
   }
   if (positionals.length > 1) {
     throw new UsageError(`Expected at most one directory, got ${positionals.length}: ${positionals.join(' ')}.`);
   }
   // Check every given answer before the environment starts, so bad input writes nothing.
-  parseGivenAnswers(values as CliFlags);
+  if (existing) parseExistingFlags(values as ExistingFlags);
+  else parseGivenAnswers(values as CliFlags);
 
   const directory = path.resolve(positionals[0] ?? '.');
   const skipInstall = values['skip-install'] ?? false;
   const env = createEnv({ cwd: directory, skipInstall });
-  env.register(GENERATOR, { namespace: NAMESPACE });
+  const namespace = existing ? EXISTING_NAMESPACE : NAMESPACE;
+  env.register(existing ? EXISTING_GENERATOR : GENERATOR, { namespace });
   quietTaskErrors(env);
   // run() forwards these to the generator as its options.
   const generatorOptions: Record<string, unknown> = {
@@ -80,7 +113,8 @@ export async function main(argv: string[]): Promise<void> {
     yes: values.yes ?? false,
     interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),
   };
-  await env.run([NAMESPACE, directory], generatorOptions);
+  delete generatorOptions.existing;
+  await env.run([namespace, directory], generatorOptions);
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

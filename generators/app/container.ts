@@ -10,6 +10,7 @@ export function toContainerModel(project: ProjectModel): ContainerModel {
   const server = 'dist/server.js';
   const probe = [project.nodeBin, 'dist/healthcheck.js'];
   return {
+    existing: false,
     name: project.name,
     slug: project.slug,
     port: project.port,
@@ -27,6 +28,10 @@ export function toContainerModel(project: ProjectModel): ContainerModel {
       command: project.pm.run('build'),
       outputDir: 'dist',
     },
+    copyContext: false,
+    buildTools: false,
+    dropScripts: [],
+    environment: [['LOG_LEVEL', 'info']],
     start: execForm(project.distroless ? [server] : ['node', server]),
     healthCheck: {
       path: '/health/ready',

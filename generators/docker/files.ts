@@ -2,5 +2,16 @@
 import type { FileRule } from '../lib/files.js';
 import type { ContainerModel } from './model.js';
 
-/** Every app gets the whole layer today; a rule here leaves a file out for some apps. */
-export const FILE_RULES: readonly FileRule<ContainerModel>[] = [];
+const generated = (m: ContainerModel) => !m.existing;
+const existing = (m: ContainerModel) => m.existing;
+
+export const FILE_RULES: readonly FileRule<ContainerModel>[] = [
+  // The generated API's container tests are TypeScript on its own Jest setup, and it is
+  // deployed to swarm; an existing app gets one self-contained node --test file instead.
+  { template: 'compose.swarm.yaml', when: generated },
+  { template: 'test/container/global-setup.ts', when: generated },
+  { template: 'test/container/global-teardown.ts', when: generated },
+  { template: 'test/container/support/', when: generated },
+  { template: 'test/container/container.test.mjs', when: existing },
+  { template: 'README.Docker.md', when: existing },
+];

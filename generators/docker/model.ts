@@ -20,8 +20,8 @@ export interface Build {
 }
 
 export interface HealthCheck {
-  /** The HTTP path that answers 200 once the app can serve. */
-  path: string;
+  /** The HTTP path that answers 200 once the app can serve; undefined: a TCP connect to the port. */
+  path: string | undefined;
   /** Exec form of the probe, run inside the container (no shell, no curl needed). */
   exec: string;
   /** The same probe as compose's healthcheck test. */
@@ -33,12 +33,18 @@ export interface Secret {
   name: string;
   /** Where the project keeps it (git-ignored), relative to the project root. */
   file: string;
-  /** The variable that tells the app the secret's path. */
-  env: string;
+  /** The variable that tells the app the secret's path; undefined when node reads the file itself (--env-file). */
+  env: string | undefined;
   target: string;
 }
 
 export interface ContainerModel {
+  /**
+   * An app this package did not write (container-api:docker run in an existing project):
+   * the image ships the app's own files as they are, and the comments say what was found
+   * rather than what the generated API does.
+   */
+  existing: boolean;
   /** The package name, for comments. */
   name: string;
   /** Images, containers, volumes, compose and swarm projects are named after it. */
@@ -54,7 +60,20 @@ export interface ContainerModel {
   appUid: number;
   nodeBin: string;
   install: Install;
-  build: Build;
+  /** The build step; undefined when the sources run as they are (plain JavaScript). */
+  build: Build | undefined;
+  /**
+   * Whether the runtime stage copies the build context (the app's own files, .dockerignore
+   * applied) besides the build output: an existing app may read views, config or assets at
+   * run time that no build step names.
+   */
+  copyContext: boolean;
+  /** python3, make and g++ in the install stages, for native addons that compile (never in the runtime). */
+  buildTools: boolean;
+  /** Lifecycle scripts of the app's package.json left out of the image's installs (husky in `prepare`). */
+  dropScripts: readonly string[];
+  /** Plain, non-secret environment entries for compose, values already YAML scalars. */
+  environment: readonly (readonly [string, string])[];
   /** Exec-form CMD that starts the app in the runtime image. */
   start: string;
   healthCheck: HealthCheck | undefined;

@@ -38,6 +38,12 @@ export type RunOptions = BaseOptions & {
 /** A generator whose answers are declared by a question table. */
 export abstract class QuestionGenerator<A extends object, O extends RunOptions = RunOptions> extends Generator<A, O> {
   protected answers = {} as A;
+  /**
+   * What the target must be: a new project's folder (empty, or one this package made), or an
+   * existing project's (with its package.json). A field, not an overridable method: Yeoman
+   * would queue a subclass's own method as a task.
+   */
+  protected target: 'new' | 'existing' = 'new';
   readonly #questions: readonly QuestionOf<A>[];
 
   constructor(args: string[], options: O, questions: readonly QuestionOf<A>[]) {
@@ -112,6 +118,19 @@ export abstract class QuestionGenerator<A extends object, O extends RunOptions =
     } catch {
       throw new UsageError(`${existing} is not writable by you: choose a directory you can write to, or change its permissions.`);
     }
+    if (this.target === 'existing') {
+      if (existsSync(path.join(root, 'package.json'))) return;
+      throw new UsageError(
+        `${root} has no package.json: run this in the folder of the Node.js project to containerize, or create a new API with create-container-api.`,
+      );
+    }
+    const manifest = path.join(root, 'package.json');
+    if (existing === root && existsSync(manifest) && this.#storedRaw() === undefined) {
+      // Someone else's project: --force replaces only files this package wrote, never these.
+      throw new UsageError(
+        `${root} holds a Node.js project this generator did not write (${foreignProject(manifest)}). Nothing was written, with or without --force. To containerize it, run create-container-api --existing ${root}, or yo container-api:docker in it.`,
+      );
+    }
     if (existing !== root || this.options.force) return;
     if (this.#storedRaw() !== undefined) return;
     const entries = readdirSync(root).filter((entry) => !IGNORABLE_ENTRIES.has(entry));
@@ -160,15 +179,16 @@ export abstract class QuestionGenerator<A extends object, O extends RunOptions =
    * Run in the `conflicts` step, after every composed generator has queued its files and
    * before the environment writes any: without a terminal, files that differ from what is
    * on disk stop the run, all named at once. With --force the environment's conflicter
-   * overwrites them (it reads `force` from the root generator's options).
+   * overwrites them (it reads `force` from the root generator's options). `additions` are
+   * files the generator only adds to (a script in package.json), which it marks to be written.
    */
-  protected refuseConflicts(): void {
+  protected refuseConflicts(additions: ReadonlySet<string> = new Set()): void {
     if (this.options.force || this.interactive()) return;
     const root = this.destinationRoot();
     const conflicts: string[] = [];
     this.fs.store.each((file) => {
       const relative = path.relative(root, file.path);
-      if (!isFilePending(file) || OWN_STATE.has(relative) || !existsSync(file.path) || !file.contents) return;
+      if (!isFilePending(file) || OWN_STATE.has(relative) || additions.has(relative) || !existsSync(file.path) || !file.contents) return;
       if (!readFileSync(file.path).equals(file.contents)) conflicts.push(relative);
     });
     if (conflicts.length > 0) {
@@ -183,6 +203,16 @@ export abstract class QuestionGenerator<A extends object, O extends RunOptions =
     for (const template of templates) {
       this.fs.copyTpl(path.join(root, template), this.destinationPath(rename(template)), model);
     }
+  }
+}
+
+/** How a foreign package.json introduces its project: `package.json of "orders-api"`. */
+function foreignProject(manifest: string): string {
+  try {
+    const name = (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown }).name;
+    return typeof name === 'string' ? `package.json of "${name}"` : 'a package.json';
+  } catch {
+    return 'a package.json';
   }
 }
 

@@ -18,6 +18,11 @@ const IMAGE = 'container-api-pm-yarn-classic:test';
 const install = installFor({ name: 'yarn', version: YARN_CLASSIC_VERSION });
 
 const model: ContainerModel = {
+  existing: false,
+  copyContext: false,
+  buildTools: false,
+  dropScripts: [],
+  environment: [['LOG_LEVEL', 'info']],
   name: 'yarn-classic-app',
   slug: 'yarn-classic-app',
   port: 8080,

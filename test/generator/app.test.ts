@@ -196,7 +196,7 @@ describe('container-api:docker, the shared container layer', () => {
     result.assertFileContent('test/container/support/project.ts', "export const SLUG = 'orders-api';");
   });
 
-  it('refuses to run without a container model to render', async () => {
-    await expect(helpers.run(DOCKER_GENERATOR_PATH)).rejects.toThrow('container-api:docker renders from a container model');
+  it('without a container model, containerizes the project in the folder, and refuses a folder with none', async () => {
+    await expect(helpers.run(DOCKER_GENERATOR_PATH)).rejects.toThrow('has no package.json: run this in the folder of the Node.js project');
   });
 });

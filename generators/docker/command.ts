@@ -1,0 +1,205 @@
+/**
+ * The questions `container-api:docker` asks about an existing project. Each is its flag;
+ * each default is what detection found in the project (generators/docker/detect), so
+ * `--yes` takes the findings and a flag corrects one of them.
+ */
+import { NODE_LINES, type NodeLine, RUNTIMES, type Runtime } from '../app/project.js';
+import { choice, flagLabel, parseAnswers, type QuestionOf, show, toggle, UsageError } from '../lib/questions.js';
+import { detect, type Findings } from './detect/index.js';
+import { isSecretName } from './detect/environment.js';
+import { PACKAGE_MANAGERS, type PackageManagerName } from './package-managers.js';
+
+export interface ExistingAnswers {
+  start: string;
+  build: string;
+  outdir: string;
+  port: number;
+  node: NodeLine;
+  runtime: Runtime;
+  manager: PackageManagerName;
+  health: string;
+  secrets: string[];
+  volume: string;
+  tools: boolean;
+  workspace: string;
+}
+
+export type ExistingQuestion = QuestionOf<ExistingAnswers>;
+export type ExistingFlags = Partial<Record<keyof ExistingAnswers, unknown>>;
+
+/** Detection runs once per directory, however many defaults ask for it. */
+const cache = new Map<string, Findings>();
+export function findingsFor(destination: string): Findings {
+  let findings = cache.get(destination);
+  if (!findings) {
+    findings = detect(destination);
+    cache.set(destination, findings);
+  }
+  return findings;
+}
+
+const RELATIVE_FILE = /^(?!\/)(?!.*\.\.)[\w@.\-/]+$/;
+
+function relativePath(key: string, what: string) {
+  return (raw: unknown, label = flagLabel(key)): string => {
+    const value = String(raw).trim().replace(/^\.\//, '');
+    if (!RELATIVE_FILE.test(value))
+      throw new UsageError(`${label} ${show(raw)} is not allowed: give ${what} relative to the project, e.g. dist/server.js.`);
+    return value;
+  };
+}
+
+export const EXISTING_QUESTIONS: readonly ExistingQuestion[] = [
+  {
+    key: 'start',
+    kind: 'text',
+    message: 'File the container runs with node',
+    valueHint: '<file>',
+    defaultHelp: 'the start script, made exec-form',
+    default: ({ destination }) => {
+      const start = findingsFor(destination).start;
+      if (!start) {
+        throw new UsageError(
+          'No start command found (no start script, "main" or server.js/index.js): pass --start <file>, the file node runs.',
+        );
+      }
+      return start.file;
+    },
+    parse: relativePath('start', 'the file node runs'),
+  },
+  {
+    key: 'build',
+    kind: 'text',
+    message: 'package.json script that builds the app, or none',
+    valueHint: '<script>|none',
+    defaultHelp: 'the build script found, else none',
+    default: ({ destination }) => findingsFor(destination).build?.script ?? 'none',
+    parse(raw, label = flagLabel('build')) {
+      const value = String(raw).trim();
+      if (!/^[\w:.-]+$/.test(value)) throw new UsageError(`${label} ${show(raw)} is not allowed: name a package.json script, or none.`);
+      return value;
+    },
+  },
+  {
+    key: 'outdir',
+    kind: 'text',
+    message: 'Folder the build writes',
+    valueHint: '<folder>',
+    defaultHelp: 'tsconfig outDir or the build tool’s output, else dist',
+    default: ({ destination }) => findingsFor(destination).build?.outputDir ?? 'dist',
+    parse: relativePath('outdir', 'the folder the build writes'),
+  },
+  {
+    key: 'port',
+    kind: 'text',
+    message: 'Port the app listens on',
+    valueHint: '<1-65535>',
+    defaultHelp: 'from the code (PORT default, listen(…)), else 3000',
+    default: ({ destination }) => findingsFor(destination).port.port,
+    parse(raw, label = flagLabel('port')) {
+      const text = String(raw).trim();
+      const port = Number(text);
+      if (!/^\d+$/.test(text) || port < 1 || port > 65535)
+        throw new UsageError(`${label} ${show(raw)} is not allowed: use a whole number from 1 to 65535.`);
+      return port;
+    },
+  },
+  {
+    key: 'node',
+    kind: 'choice',
+    message: 'Node.js line of the image',
+    choices: NODE_LINES,
+    defaultHelp: 'from .nvmrc, .node-version, Volta or engines, else 24',
+    default: ({ destination }) => findingsFor(destination).node.line,
+    parse: choice('node', NODE_LINES),
+  },
+  {
+    key: 'runtime',
+    kind: 'choice',
+    message: 'Runtime image (distroless: no shell, no npm)',
+    choices: RUNTIMES,
+    default: () => 'slim',
+    parse: choice('runtime', RUNTIMES),
+  },
+  {
+    key: 'manager',
+    kind: 'choice',
+    message: 'Package manager',
+    choices: PACKAGE_MANAGERS,
+    defaultHelp: 'from packageManager or the lockfile, else npm',
+    default: ({ destination }) => findingsFor(destination).packageManager.name,
+    parse: choice('manager', PACKAGE_MANAGERS),
+  },
+  {
+    key: 'health',
+    kind: 'text',
+    message: 'Health route the probe asks, or tcp to check the port only',
+    valueHint: '</path>|tcp',
+    defaultHelp: 'a health route found in the code, else tcp',
+    default: ({ destination }) => findingsFor(destination).health?.path ?? 'tcp',
+    parse(raw, label = flagLabel('health')) {
+      const value = String(raw).trim();
+      if (value === 'tcp' || /^\/[\w\-./~%]*$/.test(value)) return value;
+      throw new UsageError(`${label} ${show(raw)} is not allowed: give a path starting with / (e.g. /health), or tcp.`);
+    },
+  },
+  {
+    key: 'secrets',
+    kind: 'text',
+    message: 'Variables kept in the secret file, comma-separated, or none',
+    valueHint: '<NAME,…>|none',
+    defaultHelp: 'the variables named like *_PASSWORD, *_SECRET, *_TOKEN, *_KEY, DATABASE_URL',
+    default: ({ destination }) =>
+      findingsFor(destination)
+        .env.filter((v) => v.secret)
+        .map((v) => v.name),
+    parse(raw, label = flagLabel('secrets')) {
+      if (Array.isArray(raw)) return raw.map(String);
+      const text = String(raw).trim();
+      if (text === 'none' || text === '') return [];
+      const names = text.split(',').map((name) => name.trim());
+      const bad = names.find((name) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name));
+      if (bad !== undefined)
+        throw new UsageError(`${label} ${show(bad)} is not a variable name: use letters, digits and _, comma-separated.`);
+      return names;
+    },
+  },
+  {
+    key: 'volume',
+    kind: 'text',
+    message: 'Folder the app writes to, kept on a volume, or none',
+    valueHint: '<folder>|none',
+    defaultHelp: 'a folder the code writes to, else none',
+    default: ({ destination }) => findingsFor(destination).behaviour.dataDirs[0] ?? 'none',
+    parse(raw, label = flagLabel('volume')) {
+      const value = String(raw).trim().replace(/\/$/, '');
+      if (value === 'none' || /^\/?[\w.\-/]+$/.test(value)) return value;
+      throw new UsageError(`${label} ${show(raw)} is not allowed: give a folder (relative to the app, or absolute), or none.`);
+    },
+  },
+  {
+    key: 'tools',
+    kind: 'toggle',
+    message: 'Install python3, make and g++ in the build stages (native addons)',
+    defaultHelp: 'on when a dependency compiles (sqlite3, bcrypt < 6, …)',
+    default: ({ destination }) => findingsFor(destination).native.compiling.length > 0,
+    parse: toggle('tools'),
+  },
+  {
+    key: 'workspace',
+    kind: 'text',
+    message: 'Workspace package to containerize, in a monorepo',
+    valueHint: '<folder>',
+    defaultHelp: 'none',
+    default: () => '',
+    parse(raw) {
+      return String(raw).trim();
+    },
+  },
+];
+
+export function parseExistingFlags(given: ExistingFlags): Partial<ExistingAnswers> {
+  return parseAnswers<ExistingAnswers>(EXISTING_QUESTIONS, given);
+}
+
+export { isSecretName };

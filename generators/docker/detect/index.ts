@@ -1,0 +1,99 @@
+/**
+ * Detection: what an existing project is, read from its files and never from running it.
+ * Each finding is only a default: the question of the same name (a flag) overrides it.
+ */
+import { detectEnvironment, type EnvVariable } from './environment.js';
+import { detectHealthRoute, type HealthFinding } from './health.js';
+import { detectLanguage, detectModuleType, type Language, type ModuleType } from './language.js';
+import { detectLifecycle, type LifecycleFinding } from './lifecycle.js';
+import { detectNative, type NativeFinding } from './native.js';
+import { detectNodeLine, type NodeLineFinding } from './node-line.js';
+import { detectPackageManager, type PackageManagerFinding } from './package-manager.js';
+import { detectPort, type PortFinding } from './port.js';
+import { ProjectFiles } from './project-files.js';
+import { type BehaviourFinding, detectBehaviour } from './runtime-behaviour.js';
+import { type BuildFinding, StartDetector, type StartFinding } from './start.js';
+import { detectTestRunner, type TestRunner } from './test-runner.js';
+import { detectWorkspaces, type WorkspaceFinding } from './workspaces.js';
+
+export { ProjectFiles };
+export type { EnvVariable, TestRunner };
+
+export interface Findings {
+  root: string;
+  name: string;
+  language: Language;
+  moduleType: ModuleType;
+  packageManager: PackageManagerFinding;
+  node: NodeLineFinding;
+  build: BuildFinding | undefined;
+  start: StartFinding | undefined;
+  port: PortFinding;
+  health: HealthFinding | undefined;
+  native: NativeFinding;
+  lifecycle: LifecycleFinding[];
+  exampleFile: string | undefined;
+  env: EnvVariable[];
+  behaviour: BehaviourFinding;
+  workspaces: WorkspaceFinding | undefined;
+  testRunner: TestRunner;
+  /** Docker files the project has already: never overwritten without --force. */
+  dockerFiles: string[];
+}
+
+const DOCKER_FILES = ['Dockerfile', '.dockerignore', 'compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml'];
+
+export function detect(root: string): Findings {
+  const project = new ProjectFiles(root);
+  const environment = detectEnvironment(project);
+  const start = new StartDetector(project);
+  return {
+    root,
+    name: project.pkg.name ?? 'app',
+    language: detectLanguage(project),
+    moduleType: detectModuleType(project),
+    packageManager: detectPackageManager(project),
+    node: detectNodeLine(project),
+    build: start.build,
+    start: start.detect(),
+    port: detectPort(project, environment.example),
+    health: detectHealthRoute(project),
+    native: detectNative(project),
+    lifecycle: detectLifecycle(project),
+    exampleFile: environment.exampleFile,
+    env: environment.variables,
+    behaviour: detectBehaviour(project),
+    workspaces: detectWorkspaces(project),
+    testRunner: detectTestRunner(project),
+    dockerFiles: DOCKER_FILES.filter((file) => project.has(file)),
+  };
+}
+
+/** The findings as the user reads them before anything is written: one line each. */
+export function summarize(f: Findings): string[] {
+  const pm = f.packageManager;
+  const lines = [
+    `Found ${f.name} in ${f.root}:`,
+    `  language        ${f.language === 'typescript' ? 'TypeScript' : 'JavaScript'}, ${f.moduleType === 'esm' ? 'ESM' : 'CommonJS'}`,
+    `  package manager ${pm.name}${pm.version ? ` ${pm.version}` : ''} (${pm.source})${pm.lockfile ? '' : ': the install after writing creates one, which the image installs from'}`,
+    `  Node.js         ${f.node.line} (${f.node.source})`,
+    `  build           ${f.build ? `script "${f.build.script}" → ${f.build.outputDir}/` : 'none: the sources run as they are'}`,
+    `  start           ${f.start ? `node ${[...f.start.nodeArgs, f.start.file].join(' ')} (${f.start.source})` : 'not found: pass --start <file>'}`,
+    ...(f.start?.note ? [`                  ${f.start.note}`] : []),
+    `  port            ${f.port.port} (${f.port.source}${f.port.fromEnv ? ', read from PORT' : ''})`,
+    `  health check    ${f.health ? `GET ${f.health.path} (${f.health.source})` : 'no health route found: a TCP check of the port'}`,
+    `  native deps     ${f.native.compiling.length > 0 ? `${f.native.compiling.join(', ')}: python3, make and g++ in the build stages` : 'none that compile'}${f.native.prebuilt.length > 0 ? ` (prebuilt from npm: ${f.native.prebuilt.join(', ')})` : ''}`,
+    `  install scripts ${f.lifecycle.length > 0 ? f.lifecycle.map((l) => `"${l.script}": ${l.command}`).join('; ') + ' (left out of the image installs)' : 'none that break a production install'}`,
+    `  environment     ${f.env.length > 0 ? f.env.map((v) => (v.secret ? `${v.name} (secret)` : v.name)).join(', ') : 'no variables found'}${f.exampleFile ? ` (from ${f.exampleFile} and the code)` : ''}`,
+    `  writes to       ${f.behaviour.dataDirs.length > 0 ? `${f.behaviour.dataDirs.join(', ')}: a volume` : 'nothing found: no volume'}`,
+    `  SIGTERM         ${f.behaviour.handlesSigterm ? 'handled by the app' : 'not handled in the code: compose runs an init (init: true); see README.Docker.md'}`,
+    `  tests           ${f.testRunner === 'node' ? 'no runner found' : f.testRunner}; the container test runs with node --test`,
+  ];
+  if (f.behaviour.loopbackHost)
+    lines.push(
+      `  warning         the app listens on ${f.behaviour.loopbackHost} only: nothing outside the container can reach it; make it listen on HOST (0.0.0.0)`,
+    );
+  if (f.dockerFiles.length > 0)
+    lines.push(`  already here    ${f.dockerFiles.join(', ')}: kept unless --force (or you say so file by file)`);
+  return lines;
+}

@@ -1,0 +1,28 @@
+/** The port: the default next to `process.env.PORT`, a literal `listen(…)`, or .env.example. */
+import type { ProjectFiles } from './project-files.js';
+
+export interface PortFinding {
+  port: number;
+  /** Whether the app reads PORT from its environment (then the image's ENV PORT sets it). */
+  fromEnv: boolean;
+  source: string;
+}
+
+const DEFAULT_PORT = 3000;
+const READS_PORT = /process\.env(?:\.PORT\b|\[\s*['"]PORT['"]\s*\])|\benv\.PORT\b|\bPORT\s*:\s*(?:port|num|str|Type\.Number|z\.)/;
+/** `process.env.PORT || 8080`, `?? '8080'`, `PORT: port({ default: 8080 })`, `PORT: Type.Number({ default: 8080 })`. */
+const PORT_DEFAULT = /\b[A-Z_]*PORT\b[^\n;]{0,60}?(?:\|\||\?\?|default:)\s*['"]?(\d{2,5})\b/;
+const LITERAL_LISTEN = /\.listen\(\s*(?:\{\s*port:\s*)?(\d{2,5})\b/;
+
+export function detectPort(project: ProjectFiles, envExample: ReadonlyMap<string, string>): PortFinding {
+  const fromEnv = project.sources().some(({ text }) => READS_PORT.test(text));
+  for (const pattern of [PORT_DEFAULT, LITERAL_LISTEN]) {
+    for (const { file, text } of project.sources()) {
+      const port = Number(pattern.exec(text)?.[1]);
+      if (port > 0 && port < 65536) return { port, fromEnv, source: file };
+    }
+  }
+  const example = envExample.get('PORT') ?? [...envExample].find(([name]) => /^[A-Z_]*_PORT$/.test(name))?.[1];
+  if (example && /^\d+$/.test(example)) return { port: Number(example), fromEnv: true, source: 'PORT in the example env file' };
+  return { port: DEFAULT_PORT, fromEnv, source: fromEnv ? 'process.env.PORT without a default in the code' : 'nothing found' };
+}

@@ -1,0 +1,146 @@
+// Container test for <%- name %>, written by container-api:docker. It builds the image from
+// the Dockerfile and runs it the way compose.yaml does (read-only root, no capabilities, an
+// init), then proves what the image promises. Run: <%- install.run('test:container') %>
+//
+// node --test, with no runner configuration: it runs the same whichever test runner the
+// project uses for its own tests. Needs Docker Engine 25 or later.
+import { execFileSync } from 'node:child_process';
+<%_ if (!healthCheck.path) { _%>
+import net from 'node:net';
+<%_ } _%>
+<%_ if (secrets.length > 0) { _%>
+import { existsSync, readFileSync } from 'node:fs';
+<%_ } _%>
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { GenericContainer, Wait } from 'testcontainers';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const IMAGE = process.env.TEST_IMAGE ?? '<%- slug %>:container-test';
+const PORT = <%- port %>;
+<%_ if (healthCheck.path) { _%>
+const HEALTH_PATH = '<%- healthCheck.path %>';
+<%_ } _%>
+/** The app user of the runtime image: <%- distroless ? 'nonroot of the distroless image' : 'node of the base image' %>. */
+const APP_UID = '<%- appUid %>';
+<%_ if (secrets.length > 0) { _%>
+const SECRET_FILE = path.join(ROOT, '<%- secretEnv.file %>');
+<%_ } _%>
+
+/** testcontainers has no init option: this sets the one field compose's `init: true` sets. */
+class ComposeLikeContainer extends GenericContainer {
+  constructor(image) {
+    super(image);
+    this.hostConfig.Init = true;
+    this.hostConfig.ReadonlyRootfs = true;
+  }
+}
+
+const docker = (...args) => execFileSync('docker', args, { encoding: 'utf8' }).trim();
+let container;
+
+before(async () => {
+  // The buildx CLI rather than the Docker API: its BuildKit session is the reliable one, and
+  // a failed build shows the build's own output here.
+  execFileSync('docker', ['buildx', 'build', '--load', '-t', IMAGE, ROOT], { stdio: ['ignore', 'inherit', 'inherit'] });
+  let candidate = new ComposeLikeContainer(IMAGE)
+    .withExposedPorts(PORT)
+    .withTmpFs({ '/tmp': 'rw,size=16m,mode=1777' })
+    .withDroppedCapabilities('ALL')
+    .withSecurityOpt('no-new-privileges:true')
+<%_ if (environment.length > 0) { _%>
+    // compose.yaml's environment entries.
+    .withEnvironment({
+<%_ for (const [key, value] of environment) { _%>
+      <%- key %>: <%- value %>,
+<%_ } _%>
+    })
+<%_ } _%>
+    // HEALTHCHECK decides: the container is ready when the image says it is.
+    .withWaitStrategy(Wait.forHealthCheck())
+    .withStartupTimeout(60_000);
+<%_ if (secrets.length > 0) { _%>
+  // The secret file, where compose mounts it. Without it node starts without those variables.
+  if (existsSync(SECRET_FILE)) {
+    candidate = candidate.withBindMounts([{ source: SECRET_FILE, target: '<%- secretEnv.target %>', mode: 'ro' }]);
+  }
+<%_ } _%>
+  try {
+    container = await candidate.start();
+  } catch (error) {
+    const logs = docker('ps', '-a', '--filter', `ancestor=${IMAGE}`, '--format', '{{.ID}}')
+      .split('\n')
+      .filter(Boolean)
+      .map((id) => execFileSync('docker', ['logs', id], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }))
+      .join('\n');
+    throw new Error(`The container did not turn healthy. Its output:\n${logs}\nA variable missing? See README.Docker.md.`, { cause: error });
+  }
+});
+
+after(async () => {
+  if (container) docker('rm', '-f', container.getId());
+});
+
+test('runs as the unprivileged app user, not root', async () => {
+  const { output, exitCode } = await container.exec(['<%- nodeBin %>', '-e', 'process.stdout.write(String(process.getuid()))']);
+  assert.equal(exitCode, 0);
+  assert.equal(output.trim(), APP_UID);
+  assert.equal(docker('image', 'inspect', '--format', '{{.Config.User}}', IMAGE), APP_UID);
+});
+
+test('turns healthy by its own HEALTHCHECK', () => {
+  assert.equal(docker('inspect', '--format', '{{.State.Health.Status}}', container.getId()), 'healthy');
+});
+
+<%_ if (healthCheck.path) { _%>
+test(`answers GET ${HEALTH_PATH} on the mapped port`, async () => {
+  const response = await fetch(`http://${container.getHost()}:${container.getMappedPort(PORT)}${HEALTH_PATH}`);
+  assert.ok(response.ok, `GET ${HEALTH_PATH} answered ${response.status}`);
+});
+<%_ } else { _%>
+test('accepts connections on the mapped port (no health route: TCP only)', async () => {
+  await new Promise((resolve, reject) => {
+    const socket = net.connect(container.getMappedPort(PORT), container.getHost());
+    socket.on('connect', () => socket.end(resolve)).on('error', reject);
+  });
+});
+<%_ } _%>
+<%_ if (secrets.length > 0) { _%>
+
+test('keeps the secrets out of the image and its configuration', () => {
+  const names = [<%- answers.secrets.map((s) => `'${s}'`).join(', ') %>];
+  const config = docker('inspect', '--format', '{{json .Config.Env}}', container.getId());
+  const history = docker('history', '--no-trunc', '--format', '{{.CreatedBy}}', IMAGE);
+  for (const name of names) {
+    assert.ok(!config.includes(`${name}=`), `${name} is in the container's environment`);
+    assert.ok(!history.includes(`${name}=`), `${name} is in the image history`);
+  }
+  if (existsSync(SECRET_FILE)) {
+    for (const line of readFileSync(SECRET_FILE, 'utf8').split('\n')) {
+      const value = line.split('=').slice(1).join('=');
+      if (!line.startsWith('#') && value.length >= 4) assert.ok(!history.includes(value), 'a secret value is in the image history');
+    }
+  }
+});
+<%_ } _%>
+
+<%_ if (findings.behaviour.handlesSigterm) { _%>
+test('stops on docker stop before the grace period ends, exit code 0', () => {
+  docker('stop', '--time', '10', container.getId());
+  // 137 would mean SIGKILL: the app did not exit within the grace period.
+  assert.equal(docker('inspect', '--format', '{{.State.ExitCode}}', container.getId()), '0');
+});
+<%_ } else { _%>
+// The app installs no SIGTERM handler. Under the init (compose's `init: true`) SIGTERM ends
+// node at once with exit code 143: in-flight requests are cut off. Handle SIGTERM in the app
+// to finish them and exit 0 (README.Docker.md shows how); then this test expects 0.
+test('stops on docker stop before the grace period ends (exit 143: the app does not handle SIGTERM)', (t) => {
+  docker('stop', '--time', '10', container.getId());
+  const code = docker('inspect', '--format', '{{.State.ExitCode}}', container.getId());
+  // 137 would mean SIGKILL: nothing ended the app within the grace period.
+  assert.ok(code === '0' || code === '143', `exit code ${code}`);
+  if (code === '143') t.diagnostic('The app does not handle SIGTERM: in-flight requests are cut off on stop. See README.Docker.md, "Stopping cleanly".');
+});
+<%_ } _%>

@@ -1,0 +1,222 @@
+/**
+ * Containerizing a project we did not write: what detection finds in the fixture projects
+ * under test/fixtures/existing, and what the generator writes (and refuses) from it. No
+ * Docker here; test/e2e/existing.test.ts runs the results on the engine.
+ */
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { detect } from '../../generators/docker/detect/index.js';
+import { parseDotenv } from '../../generators/docker/detect/environment.js';
+import { lineFor } from '../../generators/docker/detect/node-line.js';
+import { ProjectFiles } from '../../generators/docker/detect/project-files.js';
+import { StartDetector } from '../../generators/docker/detect/start.js';
+import { REPO_ROOT } from '../support/paths.js';
+import { generate } from '../support/generate.js';
+
+const FIXTURES = path.join(REPO_ROOT, 'test/fixtures/existing');
+const fixture = (name: string) => detect(path.join(FIXTURES, name));
+
+let work = '';
+beforeAll(() => (work = mkdtempSync(path.join(os.tmpdir(), 'existing-gen-'))));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** A project made of the given files, in a folder of its own. */
+function write(files: Record<string, string>): string {
+  const dir = mkdtempSync(path.join(work, 'p-'));
+  for (const [file, text] of Object.entries(files)) writeFileSync(path.join(dir, file), text);
+  return dir;
+}
+
+describe('detection on the fixtures', () => {
+  it('JavaScript, CommonJS, npm: the start script made exec-form, the mounted health route, husky, the secret', () => {
+    const f = fixture('js-cjs-npm');
+    expect([f.language, f.moduleType, f.packageManager.name, f.packageManager.lockfile]).toEqual([
+      'javascript',
+      'commonjs',
+      'npm',
+      'package-lock.json',
+    ]);
+    expect(f.start?.file).toBe('src/server.js');
+    expect(f.build).toBeUndefined();
+    expect(f.port).toMatchObject({ port: 8080, fromEnv: true });
+    expect(f.health?.path).toBe('/api/health');
+    expect(f.lifecycle.map((l) => l.script)).toEqual(['prepare']);
+    expect(f.env).toEqual([
+      { name: 'API_TOKEN', value: 'change-me-locally', secret: true },
+      { name: 'GREETING', value: 'hello', secret: false },
+    ]);
+    expect(f.behaviour.handlesSigterm).toBe(true);
+  });
+
+  it('TypeScript, ESM, pnpm: packageManager pins the version; tsx replaced by the file tsc writes to outDir', () => {
+    const f = fixture('ts-esm-pnpm');
+    expect([f.language, f.moduleType]).toEqual(['typescript', 'esm']);
+    expect(f.packageManager).toMatchObject({ name: 'pnpm', version: '10.18.3', lockfile: 'pnpm-lock.yaml' });
+    expect(f.build).toEqual({ script: 'build', outputDir: 'build' });
+    expect(f.start).toMatchObject({ file: 'build/server.js' });
+    expect(f.start?.note).toContain('tsx is a development tool');
+    expect(f.port.port).toBe(5050);
+    expect(f.health?.path).toBe('/readyz');
+    expect(f.node.line).toBe('24');
+  });
+
+  it('Yarn classic: the v1 lockfile header; pm2 replaced by node and the script its ecosystem file names', () => {
+    const f = fixture('yarn-classic');
+    expect(f.packageManager).toMatchObject({ name: 'yarn', version: '1.22.22', lockfile: 'yarn.lock' });
+    expect(f.start).toMatchObject({ file: 'src/index.js' });
+    expect(f.start?.note).toContain('process manager');
+  });
+
+  it('native dependency: bcrypt 6 installs prebuilt (no compiler); the folder it writes becomes the volume', () => {
+    const f = fixture('native');
+    expect(f.native).toEqual({ compiling: [], prebuilt: ['bcrypt'] });
+    expect(f.behaviour.dataDirs).toEqual(['data']);
+    expect(f.start?.source).toBe('package.json "main"');
+  });
+
+  it('no health route: a TCP check, the literal listen port, and no lockfile said plainly', () => {
+    const f = fixture('no-health');
+    expect(f.health).toBeUndefined();
+    expect(f.port).toMatchObject({ port: 4000, fromEnv: false });
+    expect(f.packageManager.lockfile).toBeUndefined();
+  });
+
+  it('ignores SIGTERM: found so', () => {
+    expect(fixture('ignores-sigterm').behaviour.handlesSigterm).toBe(false);
+    expect(fixture('ignores-sigterm').health?.path).toBe('/ping');
+  });
+
+  it('monorepo: the workspaces and their packages', () => {
+    expect(fixture('monorepo').workspaces).toEqual({ source: 'package.json "workspaces"', packages: ['packages/api'] });
+  });
+});
+
+describe('detection rules', () => {
+  it.each([
+    ['22', '22'],
+    ['v24.3.0', '24'],
+    ['20', '22'],
+    ['>=16', '24'],
+    ['^22 || ^24', '24'],
+    ['>=25', '26'],
+    ['lts/*', '24'],
+  ])('Node %s runs on line %s', (spec, line) => {
+    expect(lineFor(spec)).toBe(line);
+  });
+
+  it('reads dotenv values: quotes, comments, export', () => {
+    expect([...parseDotenv('A=1\nexport B="two words"  # note\nC=\'x\'\n# D=no\nE=plain # comment\n')]).toEqual([
+      ['A', '1'],
+      ['B', 'two words'],
+      ['C', 'x'],
+      ['E', 'plain'],
+    ]);
+  });
+
+  it.each([
+    [{ start: 'node --enable-source-maps dist/main.js', build: 'tsc' }, 'dist/main.js'],
+    [{ start: 'cross-env NODE_ENV=production node ./server.js' }, 'server.js'],
+    [{ start: 'npm run serve', serve: 'node app.js' }, 'app.js'],
+    [{ 'start:prod': 'node dist/index.js', start: 'nest start', build: 'tsc' }, 'dist/index.js'],
+    [{ start: 'ts-node src/index.ts', build: 'tsc' }, 'dist/index.js'],
+    [{ start: 'forever start server.js' }, 'server.js'],
+    [{ start: 'node build', build: 'esbuild src/index.ts --bundle --outdir=build' }, 'build/index.js'],
+  ])('start scripts %j run node %s', (scripts, file) => {
+    const dir = write({ 'package.json': JSON.stringify({ name: 'x', scripts }), 'server.js': '', 'app.js': '' });
+    expect(new StartDetector(new ProjectFiles(dir)).detect()?.file).toBe(file);
+  });
+});
+
+describe('container-api:docker in an existing project (create-container-api --existing)', () => {
+  function copy(name: string): string {
+    const dir = path.join(mkdtempSync(path.join(work, 'gen-')), name);
+    cpSync(path.join(FIXTURES, name), dir, { recursive: true });
+    return dir;
+  }
+
+  it('prints the findings, writes the layer, the secret file and the container test, and adds only a script and a dev dependency', () => {
+    const dir = copy('js-cjs-npm');
+    const before = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'));
+    const { output } = generate(dir, ['--existing', '--yes', '--skip-install']);
+    expect(output).toContain('health check    GET /api/health');
+    for (const file of [
+      'Dockerfile',
+      '.dockerignore',
+      'compose.yaml',
+      'README.Docker.md',
+      'test/container/container.test.mjs',
+      'secrets/app.env',
+    ]) {
+      expect(existsSync(path.join(dir, file))).toBe(true);
+    }
+    expect(existsSync(path.join(dir, 'compose.swarm.yaml'))).toBe(false);
+    const after = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'));
+    expect(after).toEqual({
+      ...before,
+      scripts: { ...before.scripts, 'test:container': 'node --test test/container/container.test.mjs' },
+      devDependencies: { ...before.devDependencies, testcontainers: expect.any(String) },
+    });
+    const dockerfile = readFileSync(path.join(dir, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toContain('CMD ["node", "--env-file-if-exists=/run/secrets/app_env", "src/server.js"]');
+    expect(dockerfile).toContain('npm pkg delete scripts.prepare && \\\n    npm ci --omit=dev');
+    expect(dockerfile).not.toMatch(/API_TOKEN|change-me/);
+    const compose = readFileSync(path.join(dir, 'compose.yaml'), 'utf8');
+    expect(compose).toContain('GREETING: "hello"');
+    expect(compose).not.toMatch(/^\s+API_TOKEN:/m);
+    expect(readFileSync(path.join(dir, 'secrets/app.env'), 'utf8')).toContain('API_TOKEN=change-me-locally');
+    expect(readFileSync(path.join(dir, '.gitignore'), 'utf8')).toContain('secrets/');
+  });
+
+  it('a flag overrides a finding', () => {
+    const dir = copy('no-health');
+    writeFileSync(path.join(dir, 'package-lock.json'), '{"lockfileVersion":3,"packages":{}}');
+    generate(dir, ['--existing', '--yes', '--skip-install', '--health', '/status', '--port', '4001', '--runtime', 'distroless']);
+    const dockerfile = readFileSync(path.join(dir, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toContain("fetch('http://127.0.0.1:4001/status')");
+    expect(dockerfile).toContain('CMD ["server.js"]');
+  });
+
+  it('no health route: the probe is a TCP connect through node', () => {
+    const dir = copy('no-health');
+    writeFileSync(path.join(dir, 'package-lock.json'), '{"lockfileVersion":3,"packages":{}}');
+    generate(dir, ['--existing', '--yes', '--skip-install']);
+    expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toContain("require('node:net').connect(4000, '127.0.0.1')");
+  });
+
+  it('compiling native addons get a toolchain stage the runtime never sees', () => {
+    const dir = copy('native');
+    generate(dir, ['--existing', '--yes', '--skip-install', '--tools']);
+    const dockerfile = readFileSync(path.join(dir, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toContain('FROM ${BUILD_IMAGE} AS toolchain');
+    expect(dockerfile).toContain('FROM toolchain AS prod-deps');
+    expect(dockerfile).toMatch(/FROM \$\{RUNTIME_IMAGE\} AS runtime/);
+  });
+
+  it('refuses a monorepo root cleanly, writing nothing', () => {
+    const dir = copy('monorepo');
+    const result = generate(dir, ['--existing', '--yes', '--skip-install'], { allowFail: true });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('is a monorepo with workspaces (packages/api)');
+    expect(existsSync(path.join(dir, 'Dockerfile'))).toBe(false);
+  });
+
+  it('never overwrites a Dockerfile of the project without --force', () => {
+    const dir = copy('ignores-sigterm');
+    writeFileSync(path.join(dir, 'Dockerfile'), 'FROM scratch\n');
+    const result = generate(dir, ['--existing', '--yes', '--skip-install'], { allowFail: true });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('differ from what the generator would write: Dockerfile');
+    expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toBe('FROM scratch\n');
+  });
+
+  it('a plain create in a foreign project says what it found and that --existing containerizes it, even with --force', () => {
+    const dir = copy('js-cjs-npm');
+    const result = generate(dir, ['--yes', '--skip-install', '--force'], { allowFail: true });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('package.json of "fixture-js-cjs-npm"');
+    expect(result.stderr).toContain('create-container-api --existing');
+    expect(existsSync(path.join(dir, 'Dockerfile'))).toBe(false);
+    expect(existsSync(path.join(dir, 'src/app.ts'))).toBe(false);
+  });
+});
