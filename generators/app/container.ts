@@ -29,6 +29,7 @@ export function toContainerModel(project: ProjectModel): ContainerModel {
       outputDir: 'dist',
     },
     copyContext: false,
+    productionDependencies: true,
     buildTools: false,
     dropScripts: [],
     environment: [['LOG_LEVEL', 'info']],

@@ -2,7 +2,7 @@
  * An existing project in the container model's terms: what detection found, corrected by
  * the answers. The shared layer (templates/docker) renders the result like any other app.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildImageFor, runtimeImageFor, slugFor } from '../app/project.js';
 import type { ExistingAnswers } from './command.js';
@@ -55,6 +55,7 @@ export function existingContainerModel(findings: Findings, answers: ExistingAnsw
     install,
     build,
     copyContext: true,
+    productionDependencies: hasDependencies(findings.root),
     buildTools: answers.tools,
     dropScripts: findings.lifecycle.map((l) => l.script),
     environment: findings.env.filter((v) => !secrets.has(v.name) && v.value !== '').map((v) => [v.name, yamlScalar(v.value)] as const),
@@ -71,6 +72,12 @@ export function existingContainerModel(findings: Findings, answers: ExistingAnsw
     metricsPort: undefined,
     dev: undefined,
   };
+}
+
+/** An app that needs nothing but node (node:http and friends) installs no node_modules at all. */
+function hasDependencies(root: string): boolean {
+  const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+  return Object.keys(pkg.dependencies ?? {}).length > 0;
 }
 
 /** GET the route with node's own fetch; any answer but 2xx, or none, fails the check. */

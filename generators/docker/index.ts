@@ -81,8 +81,7 @@ export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, 
     this.#container = existingContainerModel(this.#findings!, this.answers);
     this.config.set({ ...this.answers });
     // The install after writing (testcontainers is added) uses the project's own manager.
-    const envOptions = (this.env as unknown as { options: { nodePackageManager?: string } }).options;
-    envOptions.nodePackageManager = this.answers.manager;
+    this.installWith(this.answers.manager);
   }
 
   /**

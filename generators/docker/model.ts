@@ -68,6 +68,8 @@ export interface ContainerModel {
    * run time that no build step names.
    */
   copyContext: boolean;
+  /** Whether the app has runtime dependencies at all: with none, there is no node_modules to copy. */
+  productionDependencies: boolean;
   /** python3, make and g++ in the install stages, for native addons that compile (never in the runtime). */
   buildTools: boolean;
   /** Lifecycle scripts of the app's package.json left out of the image's installs (husky in `prepare`). */

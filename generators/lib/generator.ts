@@ -73,7 +73,10 @@ export abstract class QuestionGenerator<A extends object, O extends RunOptions =
       // The environment installs dependencies where package.json lands: its cwd.
       this.env.cwd = this.destinationRoot();
     }
-    this.installWith('npm');
+    // npm until an answer says otherwise. Only when unset: a composed generator is constructed
+    // after its parent has already chosen (container-api:app's --package-manager).
+    const envOptions = (this.env as unknown as { options: { nodePackageManager?: string } }).options;
+    envOptions.nodePackageManager ??= 'npm';
   }
 
   /**

@@ -20,6 +20,7 @@ const install = installFor({ name: 'yarn', version: YARN_CLASSIC_VERSION });
 const model: ContainerModel = {
   existing: false,
   copyContext: false,
+  productionDependencies: true,
   buildTools: false,
   dropScripts: [],
   environment: [['LOG_LEVEL', 'info']],
