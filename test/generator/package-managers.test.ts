@@ -14,6 +14,8 @@ import {
 } from '../../generators/docker/package-managers.js';
 import { PNPM_VERSION, YARN_CLASSIC_VERSION, YARN_VERSION } from '../../generators/docker/package-manager-versions.js';
 import { managerFromUserAgent } from '../../generators/app/command.js';
+import { GENERATOR_PATH } from '../support/paths.js';
+import helpers from '../support/yeoman.js';
 
 describe('installFor', () => {
   // JSON leaves out run() and exec(): each test calls them.
@@ -123,5 +125,16 @@ describe('the default package manager', () => {
     ['', 'npm'],
   ] as const)('is the one that runs the generator: %j → %s', (agent, manager) => {
     expect(managerFromUserAgent(agent)).toBe(manager);
+  });
+});
+
+describe('the install after writing', () => {
+  // The environment installs with the manager the answers chose, even though the container
+  // layer it composes is a generator of its own, constructed after the choice was made.
+  it.each(PACKAGE_MANAGERS)('runs %s when the project is for %s', async (manager) => {
+    const result = await helpers
+      .run(GENERATOR_PATH)
+      .withOptions({ yes: true, interactive: false, skipInstall: true, force: false, 'package-manager': manager });
+    expect((result.env as unknown as { options: { nodePackageManager?: string } }).options.nodePackageManager).toBe(manager);
   });
 });
