@@ -5,7 +5,17 @@
  */
 import path from 'node:path';
 import validateNpmName from 'validate-npm-package-name';
-import { choice, flagLabel, parseAnswers, show, toggle, UsageError, type DefaultContext, type QuestionOf } from '../lib/questions.js';
+import {
+  choice,
+  flagLabel,
+  portNumber,
+  parseAnswers,
+  show,
+  toggle,
+  UsageError,
+  type DefaultContext,
+  type QuestionOf,
+} from '../lib/questions.js';
 import {
   AUTH,
   CI_PROVIDERS,
@@ -96,14 +106,7 @@ export const QUESTIONS: readonly Question[] = [
     message: 'Port the API listens on',
     valueHint: '<1-65535>',
     default: () => DEFAULT_PORT,
-    parse(raw, label = flagLabel('port')) {
-      const text = String(raw).trim();
-      const port = Number(text);
-      if (!/^\d+$/.test(text) || !Number.isInteger(port) || port < 1 || port > 65535) {
-        throw new UsageError(`${label} ${show(raw)} is not allowed: use a whole number from 1 to 65535.`);
-      }
-      return port;
-    },
+    parse: portNumber('port'),
   },
   {
     key: 'node',

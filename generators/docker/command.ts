@@ -4,7 +4,7 @@
  * `--yes` takes the findings and a flag corrects one of them.
  */
 import { NODE_LINES, type NodeLine, RUNTIMES, type Runtime } from '../app/project.js';
-import { choice, flagLabel, parseAnswers, type QuestionOf, show, toggle, UsageError } from '../lib/questions.js';
+import { choice, flagLabel, portNumber, parseAnswers, type QuestionOf, show, toggle, UsageError } from '../lib/questions.js';
 import { detect, type Findings } from './detect/index.js';
 import { isSecretName } from './detect/environment.js';
 import { PACKAGE_MANAGERS, type PackageManagerName } from './package-managers.js';
@@ -96,13 +96,7 @@ export const EXISTING_QUESTIONS: readonly ExistingQuestion[] = [
     valueHint: '<1-65535>',
     defaultHelp: 'from the code (PORT default, listen(…)), else 3000',
     default: ({ destination }) => findingsFor(destination).port.port,
-    parse(raw, label = flagLabel('port')) {
-      const text = String(raw).trim();
-      const port = Number(text);
-      if (!/^\d+$/.test(text) || port < 1 || port > 65535)
-        throw new UsageError(`${label} ${show(raw)} is not allowed: use a whole number from 1 to 65535.`);
-      return port;
-    },
+    parse: portNumber('port'),
   },
   {
     key: 'node',

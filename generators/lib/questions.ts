@@ -63,6 +63,18 @@ export function choice<T extends string>(key: string, choices: readonly T[]) {
   };
 }
 
+/** A parser for a TCP port: a whole number from 1 to 65535. */
+export function portNumber(key: string) {
+  return (raw: unknown, label = flagLabel(key)): number => {
+    const text = String(raw).trim();
+    const port = Number(text);
+    if (!/^\d+$/.test(text) || port < 1 || port > 65535) {
+      throw new UsageError(`${label} ${show(raw)} is not allowed: use a whole number from 1 to 65535.`);
+    }
+    return port;
+  };
+}
+
 /** A parser for an on/off flag (`--x`, `--no-x`). */
 export function toggle(key: string) {
   return (raw: unknown, label = flagLabel(key)): boolean => {

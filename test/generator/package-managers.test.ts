@@ -14,6 +14,7 @@ import {
 } from '../../generators/docker/package-managers.js';
 import { PNPM_VERSION, YARN_CLASSIC_VERSION, YARN_VERSION } from '../../generators/docker/package-manager-versions.js';
 import { managerFromUserAgent } from '../../generators/app/command.js';
+import type ContainerApiGenerator from '../../generators/app/index.js';
 import { GENERATOR_PATH } from '../support/paths.js';
 import helpers from '../support/yeoman.js';
 
@@ -133,7 +134,7 @@ describe('the install after writing', () => {
   // layer it composes is a generator of its own, constructed after the choice was made.
   it.each(PACKAGE_MANAGERS)('runs %s when the project is for %s', async (manager) => {
     const result = await helpers
-      .run(GENERATOR_PATH)
+      .run<ContainerApiGenerator>(GENERATOR_PATH)
       .withOptions({ yes: true, interactive: false, skipInstall: true, force: false, 'package-manager': manager });
     expect((result.env as unknown as { options: { nodePackageManager?: string } }).options.nodePackageManager).toBe(manager);
   });
