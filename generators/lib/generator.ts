@@ -87,6 +87,9 @@ export abstract class QuestionGenerator<A extends object, O extends RunOptions =
   protected installWith(manager: 'npm' | 'pnpm' | 'yarn'): void {
     const envOptions = (this.env as unknown as { options: { nodePackageManager?: string } }).options;
     envOptions.nodePackageManager = manager;
+    // Under CI=true Yarn makes every install immutable, and refuses to write the lockfile this
+    // first install exists to create. The project's own CI keeps the immutable default.
+    if (manager === 'yarn') process.env.YARN_ENABLE_IMMUTABLE_INSTALLS ??= 'false';
   }
 
   protected interactive(): boolean {

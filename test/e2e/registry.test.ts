@@ -268,7 +268,8 @@ describe.each([
 
   /** The user's shell with this manager on PATH, every one of its settings in the test's own home. */
   function pmEnv(): NodeJS.ProcessEnv {
-    const env = userEnv(home());
+    // A user at a terminal: the test runner's CI=true would make Yarn's installs immutable.
+    const { CI: _ci, ...env } = userEnv(home());
     return {
       ...env,
       PATH: `${path.join(tools(), 'bin')}:${process.env.PATH}`,

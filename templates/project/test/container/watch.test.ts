@@ -13,7 +13,8 @@ import { freePort } from './support/ports.ts';
 import { DEV_TEST_IMAGE, ROOT, WATCH_PROJECT } from './support/project.ts';
 
 /** Calls `probe` until it returns a value, or fails at the deadline with the last problem. */
-async function waitFor<T>(what: string, seconds: number, probe: () => Promise<T | undefined>): Promise<T> {
+/** `what` may be a function: evidence (compose's output) is read when the wait fails, not before. */
+async function waitFor<T>(what: string | (() => string), seconds: number, probe: () => Promise<T | undefined>): Promise<T> {
   const deadline = Date.now() + seconds * 1000;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -25,7 +26,8 @@ async function waitFor<T>(what: string, seconds: number, probe: () => Promise<T 
     }
     await new Promise((resolve) => setTimeout(resolve, 250)); // the poll interval
   }
-  throw new Error(`${what}: not within ${seconds} s${last ? ` (last: ${String(last)})` : ''}`);
+  const said = typeof what === 'function' ? what() : what;
+  throw new Error(`${said}: not within ${seconds} s${last ? ` (last: ${String(last)})` : ''}`);
 }
 
 describe('docker compose watch (compose.dev.yaml)', () => {
@@ -50,7 +52,7 @@ describe('docker compose watch (compose.dev.yaml)', () => {
     watch.stdout?.on('data', (chunk: Buffer) => (output += chunk));
     watch.stderr?.on('data', (chunk: Buffer) => (output += chunk));
     // The first run builds the dev stage (its dependencies come from the build cache).
-    await waitFor(`GET /health/live from the dev service\n${output}`, 240, async () =>
+    await waitFor(() => `GET /health/live from the dev service; compose said:\n${output.slice(-4000)}`, 240, async () =>
       (await request(url, 'GET', '/health/live')).status === 200 ? true : undefined,
     );
   }, 300_000);
@@ -72,7 +74,7 @@ describe('docker compose watch (compose.dev.yaml)', () => {
     expect(source).toContain("res.json({ status: 'ok' });");
     writeFileSync(file, source.replace("res.json({ status: 'ok' });", `res.json({ status: 'ok', marker: '${marker}' });`));
 
-    const body = await waitFor(`the edit answered over HTTP\n${output}`, 90, async () => {
+    const body = await waitFor(() => `the edit answered over HTTP; compose said:\n${output.slice(-4000)}`, 90, async () => {
       const reply = await request(url, 'GET', '/health/live');
       return reply.body.includes(marker) ? reply.body : undefined;
     });
