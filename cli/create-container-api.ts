@@ -19,23 +19,20 @@ const GENERATOR = fileURLToPath(new URL('../generators/app/index.js', import.met
 const EXISTING_NAMESPACE = 'container-api:docker';
 const EXISTING_GENERATOR = fileURLToPath(new URL('../generators/docker/index.js', import.meta.url));
 
-const OPTIONS = {
-  ...Object.fromEntries(QUESTIONS.map((q) => [q.key, { type: q.kind === 'toggle' ? ('boolean' as const) : ('string' as const) }])),
-  yes: { type: 'boolean', short: 'y' },
-  force: { type: 'boolean' },
-  'skip-install': { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-  existing: { type: 'boolean' },
-} satisfies ParseArgsConfig['options'];
+/** A flag per question (a toggle is a boolean, anything else a string), and the run flags. */
+function optionsFor(questions: readonly { key: string | number | symbol; kind: string }[]) {
+  return {
+    ...Object.fromEntries(questions.map((q) => [q.key, { type: q.kind === 'toggle' ? ('boolean' as const) : ('string' as const) }])),
+    yes: { type: 'boolean', short: 'y' },
+    force: { type: 'boolean' },
+    'skip-install': { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+    existing: { type: 'boolean' },
+  } satisfies ParseArgsConfig['options'];
+}
 
-const EXISTING_OPTIONS = {
-  ...Object.fromEntries(EXISTING_QUESTIONS.map((q) => [q.key, { type: q.kind === 'toggle' ? ('boolean' as const) : ('string' as const) }])),
-  yes: { type: 'boolean', short: 'y' },
-  force: { type: 'boolean' },
-  'skip-install': { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-  existing: { type: 'boolean' },
-} satisfies ParseArgsConfig['options'];
+const OPTIONS = optionsFor(QUESTIONS);
+const EXISTING_OPTIONS = optionsFor(EXISTING_QUESTIONS);
 
 function usage(): string {
   const lines = [`Usage: ${COMMAND} [directory] [options]`, '', 'Questions (each asked when not given; --yes takes the defaults):'];
