@@ -2,7 +2,7 @@
  * Which templates of a set a model gets. Every file under the set's folder is rendered with
  * ejs, except those a rule leaves out for the chosen options.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 export interface FileRule<M> {
@@ -32,9 +32,11 @@ function isWanted<M>(template: string, rules: readonly FileRule<M>[], model: M):
 
 /** Template paths (posix, relative to `templateRoot`) that `model` gets, sorted. */
 export function selectTemplates<M>(templateRoot: string, rules: readonly FileRule<M>[], model: M): string[] {
-  return readdirSync(templateRoot, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => path.relative(templateRoot, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'))
+  // Names relative to the root, not Dirent.parentPath: Yarn's Plug'n'Play runs `yarn create`
+  // from a zip archive, whose file system sets parentPath wrongly for recursive listings.
+  return readdirSync(templateRoot, { recursive: true, encoding: 'utf8' })
+    .filter((name) => statSync(path.join(templateRoot, name)).isFile())
+    .map((name) => name.split(path.sep).join('/'))
     .filter((template) => isWanted(template, rules, model))
     .sort();
 }
