@@ -32,7 +32,7 @@ const YO_INSTALL = /`(npm install -g yo generator-container-api)`/.exec(README)?
 const YO_RUN = /`(yo container-api my-api)`/.exec(README)?.[1];
 /** The pnpm and Yarn create commands, as the README gives them. */
 const PNPM_CREATE = /`(pnpm create container-api my-api --yes)`/.exec(README)?.[1];
-const YARN_CREATE = /`(YARN_NODE_LINKER=node-modules yarn create container-api my-api --yes)`/.exec(README)?.[1];
+const YARN_CREATE = /`(yarn create container-api my-api --yes)`/.exec(README)?.[1];
 
 /** Lines a clean first run must not print. */
 const NOISE = /Error|npm warn/;
