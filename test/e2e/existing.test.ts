@@ -67,3 +67,39 @@ describe.each(['ts-esm-pnpm', 'yarn-classic'])('%s, containerized with --yes', (
     12 * MINUTES,
   );
 });
+
+describe('monorepo, one workspace package containerized with --existing . --yes --workspace packages/api', () => {
+  const image = 'existing-e2e-monorepo-api:container-test';
+  afterAll(() => run('docker', ['image', 'rm', '-f', image], { allowFail: true }));
+
+  it(
+    'passes the container test run from the root, and the image holds only what packages/api needs',
+    () => {
+      const dir = copy('monorepo');
+      generate('.', ['--existing', '--yes', '--workspace', 'packages/api'], { cwd: dir, timeout: 5 * MINUTES });
+      const result = run('npm', ['run', 'test:container', '--workspace', 'packages/api'], {
+        cwd: dir,
+        env: { ...process.env, TEST_IMAGE: image },
+        timeout: 8 * MINUTES,
+        allowFail: true,
+      });
+      expect(result.output).toContain('answers GET /health');
+      expect(result.output).toMatch(/ℹ fail 0/);
+      expect(result.ok).toBe(true);
+
+      // What the image ships, read by its own node: the packages, and the installed dependencies.
+      const list = (folder: string) => `require('node:fs').readdirSync('${folder}').filter((e) => !e.startsWith('.')).join(' ')`;
+      const inside = (script: string) =>
+        run('docker', ['run', '--rm', '--entrypoint', 'node', image, '-e', `console.log(${script})`])
+          .stdout.trim()
+          .split(' ');
+      expect(inside(list('/app/packages'))).toEqual(['api', 'shared']);
+      expect(inside(list('/app/packages/shared/dist'))).toEqual(['index.js']);
+      const modules = inside(list('/app/node_modules'));
+      expect(modules).toEqual(expect.arrayContaining(['@fixture', 'express']));
+      // packages/other's dependency, packages/shared's dev dependency, packages/api's test dependency.
+      for (const absent of ['left-pad', 'typescript', 'testcontainers']) expect(modules).not.toContain(absent);
+    },
+    15 * MINUTES,
+  );
+});
