@@ -103,3 +103,33 @@ describe('monorepo, one workspace package containerized with --existing . --yes 
     15 * MINUTES,
   );
 });
+
+describe('pnpm monorepo, one workspace package containerized with --yes --workspace packages/api', () => {
+  const image = 'existing-check-monorepo-pnpm:latest';
+  afterAll(() => run('docker', ['image', 'rm', '-f', image], { allowFail: true }));
+
+  it(
+    'builds, turns healthy and stops with exit code 0 (scripts/existing-check.mjs), with none of packages/other’s dependencies',
+    () => {
+      const dir = copy('monorepo-pnpm');
+      const result = run(process.execPath, [CHECK, dir, '--workspace', 'packages/api'], { timeout: 10 * MINUTES, allowFail: true });
+      const verdict = JSON.parse(result.stdout.split('\n').at(-1) ?? '{}');
+      expect({ verdict, log: verdict.builds ? '' : result.stderr.slice(-3000) }).toMatchObject({
+        verdict: { builds: true, healthy: true, stopExit: 0 },
+      });
+      // pnpm's store in the image: every installed package is a folder named name@version.
+      const store = run('docker', [
+        'run',
+        '--rm',
+        '--entrypoint',
+        'node',
+        image,
+        '-e',
+        "console.log(require('node:fs').readdirSync('/app/node_modules/.pnpm').join(' '))",
+      ]).stdout.split(/\s+/);
+      expect(store.some((entry) => entry.startsWith('express@'))).toBe(true);
+      for (const absent of ['left-pad@', 'typescript@']) expect(store.some((entry) => entry.startsWith(absent))).toBe(false);
+    },
+    12 * MINUTES,
+  );
+});

@@ -148,3 +148,21 @@ describe('--existing --yes --workspace packages/api', () => {
     expect(JSON.parse(read('package-lock.json')).packages['packages/api'].devDependencies.testcontainers).toBeDefined();
   });
 });
+
+describe('a pnpm monorepo: --workspace @fixture-pnpm/api', () => {
+  it('installs with --filter <name>..., builds with pnpm --filter, copies every importer’s manifest', () => {
+    const dir = path.join(mkdtempSync(path.join(work, 'gen-')), 'monorepo-pnpm');
+    cpSync(path.join(REPO_ROOT, 'test/fixtures/existing/monorepo-pnpm'), dir, { recursive: true });
+    generate(dir, ['--existing', '--yes', '--skip-install', '--workspace', '@fixture-pnpm/api']);
+    const dockerfile = readFileSync(path.join(dir, 'packages/api/Dockerfile'), 'utf8');
+    expect(dockerfile).toContain('COPY package.json pnpm-lock.yaml pnpm-workspace.yaml ./');
+    for (const pkg of ['api', 'other', 'shared'])
+      expect(dockerfile).toContain(`COPY packages/${pkg}/package.json ./packages/${pkg}/package.json`);
+    expect(dockerfile).toContain('pnpm install --frozen-lockfile --filter @fixture-pnpm/api...');
+    expect(dockerfile).toContain('pnpm install --frozen-lockfile --prod --filter @fixture-pnpm/api...');
+    expect(dockerfile).toContain('RUN pnpm --filter @fixture-pnpm/shared run build\n');
+    expect(readFileSync(path.join(dir, 'packages/api/README.Docker.md'), 'utf8')).toContain(
+      'pnpm --filter @fixture-pnpm/api run test:container',
+    );
+  });
+});
