@@ -104,31 +104,32 @@ describe('monorepo, one workspace package containerized with --existing . --yes 
   );
 });
 
-describe('pnpm monorepo, one workspace package containerized with --yes --workspace packages/api', () => {
-  const image = 'existing-check-monorepo-pnpm:latest';
+describe.each(['monorepo-pnpm', 'monorepo-yarn'])('%s (pnpm, Yarn 4), packages/api containerized with --yes --workspace', (name) => {
+  const image = `existing-check-${name}:latest`;
   afterAll(() => run('docker', ['image', 'rm', '-f', image], { allowFail: true }));
 
   it(
     'builds, turns healthy and stops with exit code 0 (scripts/existing-check.mjs), with none of packages/other’s dependencies',
     () => {
-      const dir = copy('monorepo-pnpm');
+      const dir = copy(name);
       const result = run(process.execPath, [CHECK, dir, '--workspace', 'packages/api'], { timeout: 10 * MINUTES, allowFail: true });
       const verdict = JSON.parse(result.stdout.split('\n').at(-1) ?? '{}');
       expect({ verdict, log: verdict.builds ? '' : result.stderr.slice(-3000) }).toMatchObject({
         verdict: { builds: true, healthy: true, stopExit: 0 },
       });
-      // pnpm's store in the image: every installed package is a folder named name@version.
-      const store = run('docker', [
-        'run',
-        '--rm',
-        '--entrypoint',
-        'node',
-        image,
-        '-e',
-        "console.log(require('node:fs').readdirSync('/app/node_modules/.pnpm').join(' '))",
-      ]).stdout.split(/\s+/);
-      expect(store.some((entry) => entry.startsWith('express@'))).toBe(true);
-      for (const absent of ['left-pad@', 'typescript@']) expect(store.some((entry) => entry.startsWith(absent))).toBe(false);
+      // Node's own resolution inside the image, from every package folder there: express is
+      // installed; packages/other's dependency and packages/shared's dev dependency are not.
+      const resolves = (pkg: string) =>
+        run('docker', [
+          'run',
+          '--rm',
+          '--entrypoint',
+          'node',
+          image,
+          '-e',
+          `try { require.resolve('${pkg}', { paths: ['/app/packages/api', '/app/packages/shared', '/app/packages/other', '/app'] }); console.log('yes') } catch { console.log('no') }`,
+        ]).stdout.trim();
+      expect(['express', 'left-pad', 'typescript'].map(resolves)).toEqual(['yes', 'no', 'no']);
     },
     12 * MINUTES,
   );

@@ -166,3 +166,16 @@ describe('a pnpm monorepo: --workspace @fixture-pnpm/api', () => {
     );
   });
 });
+
+describe('a Yarn 4 monorepo: --workspace packages/api', () => {
+  it('installs with yarn workspaces focus, dev dependencies included, then --production', () => {
+    const dir = path.join(mkdtempSync(path.join(work, 'gen-')), 'monorepo-yarn');
+    cpSync(path.join(REPO_ROOT, 'test/fixtures/existing/monorepo-yarn'), dir, { recursive: true });
+    generate(dir, ['--existing', '--yes', '--skip-install', '--workspace', 'packages/api']);
+    const dockerfile = readFileSync(path.join(dir, 'packages/api/Dockerfile'), 'utf8');
+    expect(dockerfile).toContain('COPY package.json yarn.lock .yarnrc.yml ./');
+    expect(dockerfile).toMatch(/\n {4}yarn workspaces focus @fixture-yarn\/api\n/);
+    expect(dockerfile).toContain('yarn workspaces focus @fixture-yarn/api --production');
+    expect(dockerfile).toContain('RUN yarn workspace @fixture-yarn/shared run build\n');
+  });
+});
