@@ -4,7 +4,9 @@
  * shape would give), and proven by what the generator wrote for it. npm fixtures run their
  * own container test (`npm run test:container`: build, non-root, healthy, the health route or
  * port, docker stop); the pnpm and Yarn ones, whose managers this machine's host may lack, go
- * through scripts/existing-check.mjs, which needs only Docker. Run under the engine lock.
+ * through scripts/existing-check.mjs, which needs only Docker. The monorepo fixtures have one
+ * package containerized with --workspace, and the image is shown to hold none of the other
+ * packages' dependencies. Run under the engine lock.
  */
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
