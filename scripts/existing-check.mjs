@@ -13,6 +13,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { detect } from '../dist/generators/docker/detect/index.js';
 
 const CLI = fileURLToPath(new URL('../dist/cli/create-container-api.js', import.meta.url));
 const [dir, ...flags] = process.argv.slice(2);
@@ -46,7 +47,15 @@ function finish() {
 
 // The check needs the image, not the container test: package.json and its lockfile are put
 // back as they were, so the build installs exactly what the project pinned.
-const manifests = ['package.json', 'package-lock.json', 'yarn.lock', 'pnpm-lock.yaml'].filter((f) => existsSync(path.join(root, f)));
+// In a monorepo, every workspace package's package.json too (--workspace adds to one of them).
+const workspaces = detect(root).workspaces?.packages ?? [];
+const manifests = [
+  'package.json',
+  'package-lock.json',
+  'yarn.lock',
+  'pnpm-lock.yaml',
+  ...workspaces.map((dir) => `${dir}/package.json`),
+].filter((f) => existsSync(path.join(root, f)));
 const saved = manifests.map((f) => [f, readFileSync(path.join(root, f))]);
 const gen = spawnSync(process.execPath, [CLI, '--existing', root, '--yes', '--skip-install', ...flags], { encoding: 'utf8' });
 process.stderr.write(gen.stdout + gen.stderr);
@@ -57,7 +66,10 @@ if (gen.status !== 0) {
 result.generated = true;
 for (const [file, text] of saved) writeFileSync(path.join(root, file), text);
 
-const build = spawnSync('docker', ['buildx', 'build', '--load', '-t', tag, root], { encoding: 'utf8' });
+// One package of a monorepo (--workspace): its Docker files are in its folder, the context is the root.
+const workspace = JSON.parse(readFileSync(path.join(root, '.yo-rc.json'), 'utf8'))['generator-container-api']?.workspace;
+const at = workspace && workspace !== 'none' ? path.join(root, workspace) : root;
+const build = spawnSync('docker', ['buildx', 'build', '--load', '-t', tag, '-f', path.join(at, 'Dockerfile'), root], { encoding: 'utf8' });
 if (build.status !== 0) {
   result.why = `build: ${build.stderr
     .split('\n')
@@ -70,7 +82,7 @@ if (build.status !== 0) {
 result.builds = true;
 result.sizeMB = Math.round(Number(docker('image', 'inspect', '--format', '{{.Size}}', tag)) / 1e5) / 10;
 
-const secret = path.join(root, 'secrets/app.env');
+const secret = path.join(at, 'secrets/app.env');
 const run = [
   'run',
   '-d',
@@ -87,7 +99,7 @@ const run = [
 ];
 if (existsSync(secret)) run.push('-v', `${secret}:/run/secrets/app_env:ro`);
 // compose.yaml's plain environment entries.
-const compose = readFileSync(path.join(root, 'compose.yaml'), 'utf8');
+const compose = readFileSync(path.join(at, 'compose.yaml'), 'utf8');
 const envBlock = /\n {4}environment:\n((?: {6}.*\n)+)/.exec(compose)?.[1] ?? '';
 for (const m of envBlock.matchAll(/^ {6}([A-Za-z_][A-Za-z0-9_]*): (.*)$/gm)) run.push('-e', `${m[1]}=${JSON.parse(m[2])}`);
 docker(...run, tag);

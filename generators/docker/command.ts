@@ -183,11 +183,13 @@ export const EXISTING_QUESTIONS: readonly ExistingQuestion[] = [
     key: 'workspace',
     kind: 'text',
     message: 'Workspace package to containerize, in a monorepo',
-    valueHint: '<folder>',
-    defaultHelp: 'none',
-    default: () => '',
-    parse(raw) {
-      return String(raw).trim();
+    valueHint: '<folder>|<name>',
+    defaultHelp: 'asked in a monorepo (refused with --yes); none elsewhere',
+    default: () => 'none',
+    parse(raw, label = flagLabel('workspace')) {
+      const value = String(raw).trim().replace(/^\.\//, '').replace(/\/$/, '');
+      if (value === 'none' || /^(?!\/)(?!.*\.\.)[\w@.\-/]+$/.test(value)) return value;
+      throw new UsageError(`${label} ${show(raw)} is not allowed: give a workspace package's folder (packages/api) or name (@acme/api).`);
     },
   },
 ];

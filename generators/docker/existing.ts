@@ -7,7 +7,8 @@ import path from 'node:path';
 import { buildImageFor, runtimeImageFor, slugFor } from '../app/project.js';
 import type { ExistingAnswers } from './command.js';
 import type { Findings } from './detect/index.js';
-import { type ContainerModel, execForm } from './model.js';
+import type { WorkspacePackage } from './detect/workspaces.js';
+import { type ContainerModel, execForm, type Install, type WorkspaceImage } from './model.js';
 import { installFor } from './package-managers.js';
 
 /** Where compose mounts the env file of secrets; node reads it with --env-file-if-exists. */
@@ -16,7 +17,7 @@ export const SECRET_ENV = { name: 'app_env', file: 'secrets/app.env', target: '/
 /** A value as a YAML scalar: quoted, so `yes`, `0123` or `a: b` stay strings. */
 const yamlScalar = (value: string) => JSON.stringify(value);
 
-export function existingContainerModel(findings: Findings, answers: ExistingAnswers): ContainerModel {
+export function existingContainerModel(findings: Findings, answers: ExistingAnswers, workspace?: WorkspacePackage): ContainerModel {
   const distroless = answers.runtime === 'distroless';
   const buildImage = buildImageFor(answers.node);
   const runtimeImage = runtimeImageFor(answers.node, answers.runtime);
@@ -25,13 +26,32 @@ export function existingContainerModel(findings: Findings, answers: ExistingAnsw
   const nodeBin = distroless ? '/nodejs/bin/node' : 'node';
   const spec = { name: answers.manager, version: answers.manager === findings.packageManager.name ? findings.packageManager.version : '' };
   const pinned = installFor(spec);
+  const lockRoot = findings.workspaceRoot ?? findings.root;
   // Only the manager's config files the project has (a new project's pnpm-workspace.yaml is not one).
-  const install = { ...pinned, configFiles: pinned.configFiles.filter((file) => existsSync(path.join(findings.root, file))) };
+  const own = { ...pinned, configFiles: pinned.configFiles.filter((file) => existsSync(path.join(lockRoot, file))) };
+  const install = workspace ? workspaceInstall(own, workspace) : own;
   const secrets = new Set(answers.secrets);
+  // In a monorepo, the workspace packages it depends on are built first, each with its own build script.
+  const builds = [
+    ...(workspace?.internal ?? []).flatMap((dep) => (dep.buildScript ? [runIn(own, dep, dep.buildScript)] : [])),
+    ...(answers.build === 'none' ? [] : [install.run(answers.build)]),
+  ];
   const build =
-    answers.build === 'none'
+    builds.length === 0
       ? undefined
-      : { files: ['.'], dirs: [], script: answers.build, command: install.run(answers.build), outputDir: answers.outdir };
+      : { files: ['.'], dirs: [], script: answers.build, command: builds.join(' \\\n    && '), outputDir: answers.outdir };
+  const image: WorkspaceImage | undefined = workspace && {
+    dir: workspace.dir,
+    // npm installs one workspace from the root manifest, the lockfile and the manifests of
+    // the packages it needs; pnpm and Yarn check every importer the lockfile lists.
+    manifests: (own.packageManager === 'npm' ? [...workspace.internal, workspace] : workspace.all).map((p) => `${p.dir}/package.json`),
+    dirs: [...workspace.internal.map((dep) => dep.dir), workspace.dir],
+    outputs: [
+      ...workspace.internal.filter((dep) => dep.buildScript).map((dep) => `${dep.dir}/${dep.outputDir}`),
+      ...(answers.build === 'none' ? [] : [`${workspace.dir}/${answers.outdir}`]),
+    ],
+    installsEveryWorkspace: install.all === own.all,
+  };
 
   const nodeArgs = [...(findings.start?.file === answers.start ? findings.start.nodeArgs : [])];
   if (secrets.size > 0) nodeArgs.push(`--env-file-if-exists=${SECRET_ENV.target}`);
@@ -40,7 +60,7 @@ export function existingContainerModel(findings: Findings, answers: ExistingAnsw
   const probe = answers.health === 'tcp' ? tcpProbe(answers.port) : httpProbe(answers.port, answers.health);
   const probeArgs = [distroless ? nodeBin : 'node', '-e', probe];
 
-  const volume = answers.volume === 'none' ? undefined : path.posix.resolve('/app', answers.volume);
+  const volume = answers.volume === 'none' ? undefined : path.posix.resolve(workspace ? `/app/${workspace.dir}` : '/app', answers.volume);
   return {
     existing: true,
     name: findings.name,
@@ -57,7 +77,8 @@ export function existingContainerModel(findings: Findings, answers: ExistingAnsw
     copyContext: true,
     productionDependencies: hasDependencies(findings.root),
     buildTools: answers.tools,
-    dropScripts: findings.lifecycle.map((l) => l.script),
+    // `npm pkg delete` edits the root's package.json, not a workspace package's.
+    dropScripts: workspace ? [] : findings.lifecycle.map((l) => l.script),
     environment: findings.env.filter((v) => !secrets.has(v.name) && v.value !== '').map((v) => [v.name, yamlScalar(v.value)] as const),
     start: execForm(distroless ? startArgs : ['node', ...startArgs]),
     healthCheck: {
@@ -71,7 +92,43 @@ export function existingContainerModel(findings: Findings, answers: ExistingAnsw
     contextIgnores: [],
     metricsPort: undefined,
     dev: undefined,
+    workspace: image,
   };
+}
+
+/** A script of one workspace package, run from the monorepo root. */
+function runIn(install: Install, pkg: { dir: string; name: string }, script: string): string {
+  if (install.packageManager === 'npm') return `npm run ${script} --workspace ${pkg.dir}`;
+  if (install.packageManager === 'pnpm') return `pnpm --filter ${pkg.name} run ${script}`;
+  return `yarn workspace ${pkg.name} run ${script}`;
+}
+
+/**
+ * Installs for one workspace package: its dependencies and those of the workspace packages
+ * it needs, none of the other packages'. Yarn 1 has no such filter (no `workspaces focus`):
+ * it installs every workspace, and the image then ships the other packages' dependencies too.
+ */
+function workspaceInstall(install: Install, pkg: WorkspacePackage): Install {
+  const run = (script: string) => runIn(install, pkg, script);
+  switch (install.packageManager) {
+    case 'npm': {
+      const only = `--workspace ${pkg.dir} --include-workspace-root=false`;
+      return { ...install, run, all: `npm ci ${only} --no-audit --no-fund`, production: `npm ci ${only} --omit=dev --no-audit --no-fund` };
+    }
+    case 'pnpm':
+      // `name...`: the package and everything it depends on, workspace packages included.
+      return {
+        ...install,
+        run,
+        all: `pnpm install --frozen-lockfile --filter ${pkg.name}...`,
+        production: `pnpm install --frozen-lockfile --prod --filter ${pkg.name}...`,
+      };
+    default:
+      if (install.all.startsWith('yarn install --immutable')) {
+        return { ...install, run, all: `yarn workspaces focus ${pkg.name}`, production: `yarn workspaces focus ${pkg.name} --production` };
+      }
+      return { ...install, run };
+  }
 }
 
 /** An app that needs nothing but node (node:http and friends) installs no node_modules at all. */

@@ -14,4 +14,8 @@ export const FILE_RULES: readonly FileRule<ContainerModel>[] = [
   { template: 'test/container/support/', when: generated },
   { template: 'test/container/container.test.mjs', when: existing },
   { template: 'README.Docker.md', when: existing },
+  // One package of a monorepo is built with the monorepo root as its context: BuildKit reads
+  // the ignore file named after the Dockerfile, next to it, instead of the root's .dockerignore.
+  { template: '_dockerignore', when: (m) => !m.workspace },
+  { template: 'Dockerfile.dockerignore', when: (m) => m.workspace !== undefined },
 ];

@@ -16,10 +16,11 @@ import type { BaseOptions } from 'yeoman-generator';
 import { destinationPath, selectTemplates } from '../lib/files.js';
 import { QuestionGenerator, type RunOptions } from '../lib/generator.js';
 import { templateRoot } from '../lib/paths.js';
-import { UsageError } from '../lib/questions.js';
+import { type DefaultContext, UsageError } from '../lib/questions.js';
 import { EXISTING_QUESTIONS, type ExistingAnswers, type ExistingFlags, findingsFor } from './command.js';
 import { parseDotenv } from './detect/environment.js';
 import { type Findings, summarize } from './detect/index.js';
+import { type WorkspacePackage, workspacePackage } from './detect/workspaces.js';
 import { existingContainerModel, SECRET_ENV } from './existing.js';
 import { FILE_RULES } from './files.js';
 import type { ContainerModel } from './model.js';
@@ -35,6 +36,7 @@ export type DockerOptions = BaseOptions & RunOptions & ExistingFlags & { contain
 export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, DockerOptions> {
   #container: ContainerModel | undefined;
   #findings: Findings | undefined;
+  #workspace: WorkspacePackage | undefined;
   /** Composed with a model: nothing to detect or ask. */
   readonly #composed: boolean;
 
@@ -46,23 +48,77 @@ export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, 
     this.sourceRoot(TEMPLATES);
   }
 
-  initializing(): void {
+  async initializing(): Promise<void> {
     if (this.#composed) return;
     this.readAnswers();
-    this.#findings = findingsFor(this.destinationRoot());
-    this.#refuseWorkspaces(this.#findings);
+    const found = findingsFor(this.destinationRoot());
+    this.#workspace = await this.#chooseWorkspace(found);
+    this.#findings = this.#workspace ? findingsFor(this.#packageRoot()) : found;
     for (const line of summarize(this.#findings)) this.log(line);
+    if (this.#workspace)
+      this.log(`  workspace       ${this.#workspace.dir} (${this.#workspace.name}) of ${found.root}${this.#describeInternal()}`);
     this.log('');
   }
 
-  #refuseWorkspaces(findings: Findings): void {
-    const parent = enclosingWorkspaceRoot(findings.root);
-    const where = findings.workspaces ? findings.root : parent;
-    if (!where) return;
-    const packages = findings.workspaces?.packages.join(', ') ?? path.relative(parent!, findings.root);
-    throw new UsageError(
-      `${where} is a monorepo with workspaces (${packages}). Containerizing one workspace package (--workspace) is not supported yet: nothing was written. Containerize a package that installs on its own, with its own lockfile.`,
-    );
+  /**
+   * In a monorepo, the one workspace package to containerize: --workspace (a folder or a
+   * package name), else a question; with --yes and no --workspace, a refusal that lists them.
+   */
+  async #chooseWorkspace(found: Findings): Promise<WorkspacePackage | undefined> {
+    const given = this.answers.workspace === 'none' ? '' : (this.answers.workspace ?? '');
+    if (found.workspaceRoot) {
+      const here = path.relative(found.workspaceRoot, found.root);
+      throw new UsageError(
+        `${found.root} is the workspace package ${here} of the monorepo at ${found.workspaceRoot}: its lockfile is there. Run at the monorepo root with --workspace ${here}. Nothing was written.`,
+      );
+    }
+    if (!found.workspaces) {
+      if (given)
+        throw new UsageError(
+          `--workspace ${given}: ${found.root} declares no workspaces. Leave --workspace out to containerize it as it is.`,
+        );
+      this.answers.workspace = 'none';
+      return undefined;
+    }
+    const { packages } = found.workspaces;
+    let wanted = given;
+    if (!wanted) {
+      if (this.options.yes || !this.interactive())
+        throw new UsageError(
+          `${found.root} is a monorepo (${found.workspaces.source}: ${packages.join(', ')}). Choose the package to containerize with --workspace, e.g. --workspace ${packages[0]}. Nothing was written.`,
+        );
+      const reply = await this.prompt([
+        { type: 'select', name: 'workspace', message: 'Workspace package to containerize', choices: packages },
+      ]);
+      wanted = String(reply.workspace);
+    }
+    const chosen = workspacePackage(found.root, found.workspaces, wanted);
+    if (!chosen)
+      throw new UsageError(
+        `--workspace ${wanted} is none of the workspace packages: ${packages.join(', ')}. Give a folder or a package name. Nothing was written.`,
+      );
+    this.answers.workspace = chosen.dir;
+    return chosen;
+  }
+
+  #describeInternal(): string {
+    const internal = this.#workspace?.internal ?? [];
+    if (internal.length === 0) return '';
+    return `; needs ${internal.map((dep) => `${dep.dir}${dep.buildScript ? ` (built with "${dep.buildScript}")` : ''}`).join(', ')}`;
+  }
+
+  /** The folder of the package containerized: the target, or the chosen workspace package in it. */
+  #packageRoot(): string {
+    return this.#workspace ? this.destinationPath(this.#workspace.dir) : this.destinationRoot();
+  }
+
+  /** A file of the package containerized (where the Docker files go). */
+  #at(file: string): string {
+    return path.join(this.#packageRoot(), file);
+  }
+
+  protected override defaultContext(): DefaultContext {
+    return { destination: this.#packageRoot() };
   }
 
   async prompting(): Promise<void> {
@@ -78,7 +134,7 @@ export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, 
 
   configuring(): void {
     if (this.#composed) return;
-    this.#container = existingContainerModel(this.#findings!, this.answers);
+    this.#container = existingContainerModel(this.#findings!, this.answers, this.#workspace);
     this.config.set({ ...this.answers });
     // The install after writing (testcontainers is added) uses the project's own manager.
     this.installWith(this.answers.manager);
@@ -89,13 +145,38 @@ export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, 
    * testcontainers, npm resolves it now (no install, no scripts run).
    */
   install(): void {
-    if (this.#composed || this.answers.manager !== 'npm') return;
+    if (this.#composed) return;
+    if (this.#workspace) {
+      this.#installWorkspaces();
+      return;
+    }
+    if (this.answers.manager !== 'npm') return;
     // With --skip-install, the lockfile must still list testcontainers, or `npm ci` refuses it.
     if (this.#findings!.packageManager.lockfile && !this.options.skipInstall) return;
     this.log('Updating package-lock.json (npm install --package-lock-only --ignore-scripts).');
     this.spawnSync('npm', ['install', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund'], {
       cwd: this.destinationRoot(),
     });
+  }
+
+  /**
+   * A workspace package's package.json gained testcontainers, and the lockfile at the root
+   * must list it (the image installs exactly the lockfile). Yeoman installs only when the
+   * root's package.json changes, so the monorepo's install runs here, at the root.
+   */
+  #installWorkspaces(): void {
+    const manager = this.answers.manager;
+    const args = this.options.skipInstall
+      ? manager === 'npm'
+        ? ['install', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund']
+        : undefined
+      : ['install', ...(manager === 'npm' ? ['--no-audit', '--no-fund'] : [])];
+    if (!args) {
+      this.log(`Run ${manager} install at the monorepo root before building: the lockfile must list testcontainers.`);
+      return;
+    }
+    this.log(`Updating ${this.#container!.install.lockfile} at the monorepo root (${manager} ${args.join(' ')}).`);
+    this.spawnSync(manager, args, { cwd: this.destinationRoot() });
   }
 
   writing(): void {
@@ -105,7 +186,7 @@ export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, 
     const unsetVariables = this.#findings?.env.filter((v) => v.value === '' && !secrets.has(v.name)) ?? [];
     const model = { ...container, findings: this.#findings, answers: this.answers, secretEnv: SECRET_ENV, unsetVariables };
     for (const template of selectTemplates(TEMPLATES, FILE_RULES, container)) {
-      this.fs.copyTpl(this.templatePath(template), this.destinationPath(destinationPath(template)), model);
+      this.fs.copyTpl(this.templatePath(template), this.#at(destinationPath(template)), model);
     }
     if (this.#composed) return;
     this.#writeSecrets();
@@ -115,9 +196,10 @@ export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, 
 
   conflicts(): void {
     if (this.#composed) return;
-    this.refuseConflicts(ADDITIONS);
+    const additions = [...ADDITIONS].map((file) => path.relative(this.destinationRoot(), this.#at(file)));
+    this.refuseConflicts(new Set(additions));
     // Added to, never rewritten: no question to ask about them.
-    for (const file of ADDITIONS) {
+    for (const file of additions) {
       const pending = this.fs.store.get(this.destinationPath(file)) as { conflicter?: string };
       if (this.fs.exists(this.destinationPath(file))) pending.conflicter = 'force';
     }
@@ -125,17 +207,21 @@ export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, 
 
   end(): void {
     if (this.#composed) return;
-    const secrets = this.destinationPath('secrets');
+    const secrets = this.#at('secrets');
     if (existsSync(secrets)) chmodSync(secrets, 0o700);
     const run = this.#container!.install.run;
-    this.log('\nWritten: Dockerfile, .dockerignore, compose.yaml, README.Docker.md, test/container/container.test.mjs. Next:');
+    const where = this.#workspace ? `${this.#workspace.dir}/` : '';
+    const ignore = this.#workspace ? 'Dockerfile.dockerignore' : '.dockerignore';
+    this.log(
+      `\nWritten in ${where || './'}: Dockerfile, ${ignore}, compose.yaml, README.Docker.md, test/container/container.test.mjs. Next:`,
+    );
     if (this.options.skipInstall) this.log(`  ${this.answers.manager} install        # adds testcontainers`);
     this.log(`  ${run('test:container')}   # builds the image, proves it healthy, non-root, stopping cleanly`);
-    this.log(`  docker compose up --build  # serves on http://127.0.0.1:${this.answers.port}`);
+    this.log(`  docker compose ${where ? `-f ${where}compose.yaml ` : ''}up --build  # serves on http://127.0.0.1:${this.answers.port}`);
   }
 
   #readPackage(): { scripts?: Record<string, string>; devDependencies?: Record<string, string> } {
-    return JSON.parse(readFileSync(this.destinationPath('package.json'), 'utf8'));
+    return JSON.parse(readFileSync(this.#at('package.json'), 'utf8'));
   }
 
   /**
@@ -145,11 +231,9 @@ export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, 
    */
   #writeSecrets(): void {
     if (this.answers.secrets.length === 0) return;
-    const target = this.destinationPath(SECRET_ENV.file);
+    const target = this.#at(SECRET_ENV.file);
     if (existsSync(target)) return;
-    const example = this.#findings!.exampleFile
-      ? parseDotenv(readFileSync(this.destinationPath(this.#findings!.exampleFile), 'utf8'))
-      : new Map();
+    const example = this.#findings!.exampleFile ? parseDotenv(readFileSync(this.#at(this.#findings!.exampleFile), 'utf8')) : new Map();
     const lines = this.answers.secrets.map((name) => `${name}=${example.get(name) ?? ''}`);
     this.fs.write(
       target,
@@ -163,13 +247,13 @@ export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, 
     const additions: Record<string, unknown> = {};
     if (!pkg.scripts?.['test:container']) additions.scripts = { 'test:container': 'node --test test/container/container.test.mjs' };
     if (!pkg.devDependencies?.testcontainers) additions.devDependencies = { testcontainers: TESTCONTAINERS };
-    if (Object.keys(additions).length > 0) this.fs.extendJSON(this.destinationPath('package.json'), additions);
+    if (Object.keys(additions).length > 0) this.fs.extendJSON(this.#at('package.json'), additions);
   }
 
   /** secrets/ must never reach git: added to .gitignore when it is not there yet. */
   #ignoreSecrets(): void {
     if (this.answers.secrets.length === 0) return;
-    const file = this.destinationPath('.gitignore');
+    const file = this.#at('.gitignore');
     const current = existsSync(file) ? readFileSync(file, 'utf8') : '';
     if (current.split(/\r?\n/).some((line) => /^\/?secrets\/?(\*\*?)?$/.test(line.trim()))) return;
     this.fs.write(
@@ -177,19 +261,4 @@ export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, 
       `${current}${current === '' || current.endsWith('\n') ? '' : '\n'}# Written by container-api:docker: the container's secrets.\nsecrets/\n`,
     );
   }
-}
-
-/** The nearest folder above `root` whose package.json declares workspaces, if any. */
-function enclosingWorkspaceRoot(root: string): string | undefined {
-  for (let dir = path.dirname(root); dir !== path.dirname(dir); dir = path.dirname(dir)) {
-    const manifest = path.join(dir, 'package.json');
-    if (!existsSync(manifest)) continue;
-    try {
-      const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as { workspaces?: unknown };
-      if (pkg.workspaces || existsSync(path.join(dir, 'pnpm-workspace.yaml'))) return dir;
-    } catch {
-      return undefined;
-    }
-  }
-  return undefined;
 }

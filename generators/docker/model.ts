@@ -92,8 +92,27 @@ export interface ContainerModel {
   contextIgnores: readonly string[];
   /** A port the app serves metrics on, exposed but not published; undefined when none. */
   metricsPort: number | undefined;
+  /**
+   * One package of a monorepo: the build context is the monorepo root (the lockfile is
+   * there) and the image gets only this package and the workspace packages it depends on.
+   * Undefined for a project that installs on its own.
+   */
+  workspace: WorkspaceImage | undefined;
   /** The development stage (`--target dev`): exec-form command and inspector port; or none. */
   dev: { command: string; inspectPort: number } | undefined;
+}
+
+export interface WorkspaceImage {
+  /** The package folder, relative to the monorepo root: the image's working directory under /app. */
+  dir: string;
+  /** Workspace package.json files the install reads, besides the root's. */
+  manifests: readonly string[];
+  /** Package folders the image ships: the internal dependencies first, then the package. */
+  dirs: readonly string[];
+  /** Folders the build stage writes, relative to the root, that the image ships. */
+  outputs: readonly string[];
+  /** Whether the install takes every workspace anyway (Yarn 1 has no `workspaces focus`). */
+  installsEveryWorkspace: boolean;
 }
 
 /** `["node", "dist/server.js"]`: the exec form Dockerfile and compose both accept. */

@@ -162,8 +162,13 @@ export abstract class QuestionGenerator<A extends object, O extends RunOptions =
   }
 
   /** Takes defaults (--yes), asks in a terminal, or names the flag a question needs. */
+  /** What the questions' defaults are read from: the target directory, unless a generator says otherwise. */
+  protected defaultContext(): DefaultContext {
+    return { destination: this.destinationRoot() };
+  }
+
   protected async askRemaining(): Promise<void> {
-    const context: DefaultContext = { destination: this.destinationRoot() };
+    const context = this.defaultContext();
     const answers = this.answers as Record<keyof A, unknown>;
     const pending = this.#questions.filter((q) => answers[q.key] === undefined);
     for (const question of pending) {

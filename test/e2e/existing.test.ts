@@ -4,7 +4,9 @@
  * shape would give), and proven by what the generator wrote for it. npm fixtures run their
  * own container test (`npm run test:container`: build, non-root, healthy, the health route or
  * port, docker stop); the pnpm and Yarn ones, whose managers this machine's host may lack, go
- * through scripts/existing-check.mjs, which needs only Docker. Run under the engine lock.
+ * through scripts/existing-check.mjs, which needs only Docker. The monorepo fixtures have one
+ * package containerized with --workspace, and the image is shown to hold none of the other
+ * packages' dependencies. Run under the engine lock.
  */
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -63,6 +65,73 @@ describe.each(['ts-esm-pnpm', 'yarn-classic'])('%s, containerized with --yes', (
         verdict: { builds: true, healthy: true, stopExit: 0 },
       });
       run('docker', ['image', 'rm', '-f', `existing-check-${name}:latest`], { allowFail: true });
+    },
+    12 * MINUTES,
+  );
+});
+
+describe('monorepo, one workspace package containerized with --existing . --yes --workspace packages/api', () => {
+  const image = 'existing-e2e-monorepo-api:container-test';
+  afterAll(() => run('docker', ['image', 'rm', '-f', image], { allowFail: true }));
+
+  it(
+    'passes the container test run from the root, and the image holds only what packages/api needs',
+    () => {
+      const dir = copy('monorepo');
+      generate('.', ['--existing', '--yes', '--workspace', 'packages/api'], { cwd: dir, timeout: 5 * MINUTES });
+      const result = run('npm', ['run', 'test:container', '--workspace', 'packages/api'], {
+        cwd: dir,
+        env: { ...process.env, TEST_IMAGE: image },
+        timeout: 8 * MINUTES,
+        allowFail: true,
+      });
+      expect(result.output).toContain('answers GET /health');
+      expect(result.output).toMatch(/ℹ fail 0/);
+      expect(result.ok).toBe(true);
+
+      // What the image ships, read by its own node: the packages, and the installed dependencies.
+      const list = (folder: string) => `require('node:fs').readdirSync('${folder}').filter((e) => !e.startsWith('.')).join(' ')`;
+      const inside = (script: string) =>
+        run('docker', ['run', '--rm', '--entrypoint', 'node', image, '-e', `console.log(${script})`])
+          .stdout.trim()
+          .split(' ');
+      expect(inside(list('/app/packages'))).toEqual(['api', 'shared']);
+      expect(inside(list('/app/packages/shared/dist'))).toEqual(['index.js']);
+      const modules = inside(list('/app/node_modules'));
+      expect(modules).toEqual(expect.arrayContaining(['@fixture', 'express']));
+      // packages/other's dependency, packages/shared's dev dependency, packages/api's test dependency.
+      for (const absent of ['left-pad', 'typescript', 'testcontainers']) expect(modules).not.toContain(absent);
+    },
+    15 * MINUTES,
+  );
+});
+
+describe.each(['monorepo-pnpm', 'monorepo-yarn'])('%s (pnpm, Yarn 4), packages/api containerized with --yes --workspace', (name) => {
+  const image = `existing-check-${name}:latest`;
+  afterAll(() => run('docker', ['image', 'rm', '-f', image], { allowFail: true }));
+
+  it(
+    'builds, turns healthy and stops with exit code 0 (scripts/existing-check.mjs), with none of packages/other’s dependencies',
+    () => {
+      const dir = copy(name);
+      const result = run(process.execPath, [CHECK, dir, '--workspace', 'packages/api'], { timeout: 10 * MINUTES, allowFail: true });
+      const verdict = JSON.parse(result.stdout.split('\n').at(-1) ?? '{}');
+      expect({ verdict, log: verdict.builds ? '' : result.stderr.slice(-3000) }).toMatchObject({
+        verdict: { builds: true, healthy: true, stopExit: 0 },
+      });
+      // Node's own resolution inside the image, from every package folder there: express is
+      // installed; packages/other's dependency and packages/shared's dev dependency are not.
+      const resolves = (pkg: string) =>
+        run('docker', [
+          'run',
+          '--rm',
+          '--entrypoint',
+          'node',
+          image,
+          '-e',
+          `try { require.resolve('${pkg}', { paths: ['/app/packages/api', '/app/packages/shared', '/app/packages/other', '/app'] }); console.log('yes') } catch { console.log('no') }`,
+        ]).stdout.trim();
+      expect(['express', 'left-pad', 'typescript'].map(resolves)).toEqual(['yes', 'no', 'no']);
     },
     12 * MINUTES,
   );

@@ -43,6 +43,7 @@ const model: ContainerModel = {
   contextIgnores: [],
   metricsPort: undefined,
   dev: undefined,
+  workspace: undefined,
 };
 
 function render(template: string): string {

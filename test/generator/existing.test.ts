@@ -88,7 +88,10 @@ describe('detection on the fixtures', () => {
   });
 
   it('monorepo: the workspaces and their packages', () => {
-    expect(fixture('monorepo').workspaces).toEqual({ source: 'package.json "workspaces"', packages: ['packages/api'] });
+    expect(fixture('monorepo').workspaces).toEqual({
+      source: 'package.json "workspaces"',
+      packages: ['packages/api', 'packages/other', 'packages/shared'],
+    });
   });
 });
 
@@ -193,12 +196,14 @@ describe('container-api:docker in an existing project (create-container-api --ex
     expect(dockerfile).toMatch(/FROM \$\{RUNTIME_IMAGE\} AS runtime/);
   });
 
-  it('refuses a monorepo root cleanly, writing nothing', () => {
+  it('refuses a monorepo root under --yes without --workspace, naming the packages and the flag, writing nothing', () => {
     const dir = copy('monorepo');
     const result = generate(dir, ['--existing', '--yes', '--skip-install'], { allowFail: true });
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain('is a monorepo with workspaces (packages/api)');
+    expect(result.stderr).toContain('is a monorepo (package.json "workspaces": packages/api, packages/other, packages/shared)');
+    expect(result.stderr).toContain('--workspace packages/api');
     expect(existsSync(path.join(dir, 'Dockerfile'))).toBe(false);
+    expect(existsSync(path.join(dir, 'packages/api/Dockerfile'))).toBe(false);
   });
 
   it('never overwrites a Dockerfile of the project without --force', () => {

@@ -7,14 +7,14 @@ import { detectHealthRoute, type HealthFinding } from './health.js';
 import { detectLanguage, detectModuleType, type Language, type ModuleType } from './language.js';
 import { detectLifecycle, type LifecycleFinding } from './lifecycle.js';
 import { detectNative, type NativeFinding } from './native.js';
-import { detectNodeLine, type NodeLineFinding } from './node-line.js';
+import { DEFAULT_SOURCE, detectNodeLine, type NodeLineFinding } from './node-line.js';
 import { detectPackageManager, type PackageManagerFinding } from './package-manager.js';
 import { detectPort, type PortFinding } from './port.js';
 import { ProjectFiles } from './project-files.js';
 import { type BehaviourFinding, detectBehaviour } from './runtime-behaviour.js';
 import { type BuildFinding, StartDetector, type StartFinding } from './start.js';
 import { detectTestRunner, type TestRunner } from './test-runner.js';
-import { detectWorkspaces, type WorkspaceFinding } from './workspaces.js';
+import { detectWorkspaces, enclosingWorkspaceRoot, type WorkspaceFinding } from './workspaces.js';
 
 export { ProjectFiles };
 export type { EnvVariable, TestRunner };
@@ -36,6 +36,8 @@ export interface Findings {
   env: EnvVariable[];
   behaviour: BehaviourFinding;
   workspaces: WorkspaceFinding | undefined;
+  /** The monorepo root, when the project is one of its workspace packages: the lockfile and manager are there. */
+  workspaceRoot: string | undefined;
   testRunner: TestRunner;
   /** Docker files the project has already: never overwritten without --force. */
   dockerFiles: string[];
@@ -47,13 +49,17 @@ export function detect(root: string): Findings {
   const project = new ProjectFiles(root);
   const environment = detectEnvironment(project);
   const start = new StartDetector(project);
+  const workspaceRoot = enclosingWorkspaceRoot(root);
+  const monorepo = workspaceRoot ? new ProjectFiles(workspaceRoot) : project;
+  const node = detectNodeLine(project);
   return {
     root,
     name: project.pkg.name ?? 'app',
     language: detectLanguage(project),
     moduleType: detectModuleType(project),
-    packageManager: detectPackageManager(project),
-    node: detectNodeLine(project),
+    packageManager: detectPackageManager(monorepo),
+    // A package that says nothing of its Node line follows the monorepo's.
+    node: node.source === DEFAULT_SOURCE && workspaceRoot ? detectNodeLine(monorepo) : node,
     build: start.build,
     start: start.detect(),
     port: detectPort(project, environment.example),
@@ -64,6 +70,7 @@ export function detect(root: string): Findings {
     env: environment.variables,
     behaviour: detectBehaviour(project),
     workspaces: detectWorkspaces(project),
+    workspaceRoot,
     testRunner: detectTestRunner(project),
     dockerFiles: DOCKER_FILES.filter((file) => project.has(file)),
   };

@@ -51,6 +51,9 @@ function admits(range: string, major: number): boolean {
   });
 }
 
+/** The source a finding names when nothing in the project pins the line. */
+export const DEFAULT_SOURCE = 'nothing pins it: the default';
+
 export function detectNodeLine(project: ProjectFiles): NodeLineFinding {
   const candidates: [string, string | undefined][] = [
     ['.nvmrc', project.read('.nvmrc')?.split('\n')[0]],
@@ -64,5 +67,5 @@ export function detectNodeLine(project: ProjectFiles): NodeLineFinding {
     if (line) return { line, source: `${source} "${spec.trim()}"` };
     return { line: DEFAULT_LINE, source: `${source} "${spec.trim()}" names no line we build (${NODE_LINES.join(', ')}): the default` };
   }
-  return { line: DEFAULT_LINE, source: 'nothing pins it: the default' };
+  return { line: DEFAULT_LINE, source: DEFAULT_SOURCE };
 }

@@ -1,7 +1,11 @@
-/** npm, Yarn and pnpm workspaces: the packages a monorepo root declares. */
-import { readdirSync } from 'node:fs';
+/**
+ * npm, Yarn and pnpm workspaces: the packages a monorepo root declares, the monorepo a
+ * package belongs to, and what one package needs of the others (internal dependencies).
+ */
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import type { ProjectFiles } from './project-files.js';
+import { ProjectFiles } from './project-files.js';
+import { StartDetector } from './start.js';
 
 export interface WorkspaceFinding {
   /** Where the workspaces are declared. */
@@ -16,18 +20,87 @@ export function detectWorkspaces(project: ProjectFiles): WorkspaceFinding | unde
   let source = 'package.json "workspaces"';
   const pnpm = project.read('pnpm-workspace.yaml');
   if (!patterns && pnpm) {
-    patterns = [...pnpm.matchAll(/^\s*-\s*['"]?([^'"\n]+?)['"]?\s*$/gm)].map((m) => m[1]!);
+    // Only the `packages:` list: pnpm 10 keeps other settings (onlyBuiltDependencies…) here too.
+    const list = /^packages:\s*\n((?:\s+-.*\n?)*)/m.exec(pnpm)?.[1] ?? '';
+    patterns = [...list.matchAll(/^\s*-\s*['"]?([^'"\n]+?)['"]?\s*$/gm)].map((m) => m[1]!);
     source = 'pnpm-workspace.yaml';
   }
   if (!patterns || patterns.length === 0) return undefined;
   const packages: string[] = [];
   for (const pattern of patterns) {
     if (pattern.startsWith('!')) continue;
-    const [base, ...rest] = pattern.split('/*');
+    const [base, ...rest] = pattern.replace(/\/$/, '').split('/*');
     const dirs = rest.length > 0 ? list(project.root, base!).map((d) => `${base}/${d}`) : [pattern];
     packages.push(...dirs.filter((dir) => project.has(`${dir}/package.json`)));
   }
   return { source, packages: packages.sort() };
+}
+
+/** The nearest folder above `root` whose package.json (or pnpm-workspace.yaml) declares workspaces. */
+export function enclosingWorkspaceRoot(root: string): string | undefined {
+  for (let dir = path.dirname(root); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    if (!existsSync(path.join(dir, 'package.json'))) continue;
+    try {
+      const workspaces = detectWorkspaces(new ProjectFiles(dir));
+      return workspaces?.packages.includes(path.relative(dir, root).split(path.sep).join('/')) ? dir : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+/** A workspace package the chosen one depends on, and how it is built. */
+export interface InternalDependency {
+  dir: string;
+  name: string;
+  /** Its build script, when it has one: the image runs it before the chosen package's build. */
+  buildScript: string | undefined;
+  /** The folder that build writes (tsconfig outDir, the tool's output), relative to the package. */
+  outputDir: string;
+}
+
+/** The chosen package of a monorepo, and the other workspace packages it needs. */
+export interface WorkspacePackage {
+  /** The package folder, relative to the monorepo root. */
+  dir: string;
+  name: string;
+  /** Every workspace package, folder and name: the lockfile lists them all. */
+  all: { dir: string; name: string }[];
+  /** Workspace packages it depends on, directly or not, dependencies first. */
+  internal: InternalDependency[];
+}
+
+/**
+ * The workspace package `wanted` names (its folder, or its package name) among the root's
+ * workspaces, or undefined when none matches.
+ */
+export function workspacePackage(root: string, workspaces: WorkspaceFinding, wanted: string): WorkspacePackage | undefined {
+  const all = workspaces.packages.map((dir) => ({ dir, project: new ProjectFiles(path.join(root, dir)) }));
+  const byName = new Map(all.map((p) => [p.project.pkg.name ?? p.dir, p]));
+  const folder = wanted.replace(/^\.\//, '').replace(/\/$/, '');
+  const chosen = all.find((p) => p.dir === folder || p.project.pkg.name === wanted);
+  if (!chosen) return undefined;
+  const internal: InternalDependency[] = [];
+  const seen = new Set<string>([chosen.dir]);
+  // Depth first, dependencies before their dependents: the order the builds must run in.
+  const visit = (project: ProjectFiles) => {
+    for (const name of Object.keys({ ...project.dependencies, ...project.devDependencies })) {
+      const dep = byName.get(name);
+      if (!dep || seen.has(dep.dir)) continue;
+      seen.add(dep.dir);
+      visit(dep.project);
+      const build = dep.project.scripts.build ? new StartDetector(dep.project).build : undefined;
+      internal.push({ dir: dep.dir, name, buildScript: build?.script, outputDir: build?.outputDir ?? 'dist' });
+    }
+  };
+  visit(chosen.project);
+  return {
+    dir: chosen.dir,
+    name: chosen.project.pkg.name ?? chosen.dir,
+    all: all.map((p) => ({ dir: p.dir, name: p.project.pkg.name ?? p.dir })),
+    internal,
+  };
 }
 
 function list(root: string, dir: string): string[] {

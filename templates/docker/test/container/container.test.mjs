@@ -44,7 +44,15 @@ let container;
 before(async () => {
   // The buildx CLI rather than the Docker API: its BuildKit session is the reliable one, and
   // a failed build shows the build's own output here.
+<%_ if (workspace) { _%>
+  // The monorepo root is the context, as in compose.yaml: the lockfile is there.
+  const context = path.resolve(ROOT, '<%- workspace.dir.split('/').map(() => '..').join('/') %>');
+  execFileSync('docker', ['buildx', 'build', '--load', '-t', IMAGE, '-f', path.join(ROOT, 'Dockerfile'), context], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+<%_ } else { _%>
   execFileSync('docker', ['buildx', 'build', '--load', '-t', IMAGE, ROOT], { stdio: ['ignore', 'inherit', 'inherit'] });
+<%_ } _%>
   let candidate = new ComposeLikeContainer(IMAGE)
     .withExposedPorts(PORT)
     .withTmpFs({ '/tmp': 'rw,size=16m,mode=1777' })
