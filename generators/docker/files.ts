@@ -11,7 +11,7 @@ const existing = (m: LayerModel) => m.existing;
 
 export const FILE_RULES: readonly FileRule<LayerModel>[] = [
   // The generated API's container tests are TypeScript on its own Jest setup, and it is
-  // deployed to swarm; an existing app gets one self-contained node --test file instead.
+  // deployed to swarm; an existing app gets one self-contained file in its own runner instead.
   { template: 'compose.swarm.yaml', when: generated },
   { template: 'test/container/global-setup.ts', when: generated },
   { template: 'test/container/global-teardown.ts', when: generated },
