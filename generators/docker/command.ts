@@ -8,6 +8,7 @@ import { choice, flagLabel, portNumber, parseAnswers, type QuestionOf, show, tog
 import { detect, type Findings } from './detect/index.js';
 import { isSecretName } from './detect/environment.js';
 import { PACKAGE_MANAGERS, type PackageManagerName } from './package-managers.js';
+import { TEST_RUNNERS, type TestRunner } from './test-runners.js';
 
 export interface ExistingAnswers {
   start: string;
@@ -21,6 +22,7 @@ export interface ExistingAnswers {
   secrets: string[];
   volume: string;
   tools: boolean;
+  'test-runner': TestRunner;
   workspace: string;
 }
 
@@ -178,6 +180,15 @@ export const EXISTING_QUESTIONS: readonly ExistingQuestion[] = [
     defaultHelp: 'on when a dependency compiles (sqlite3, bcrypt < 6, …)',
     default: ({ destination }) => findingsFor(destination).native.compiling.length > 0,
     parse: toggle('tools'),
+  },
+  {
+    key: 'test-runner',
+    kind: 'choice',
+    message: 'Test runner the container test is written for',
+    choices: TEST_RUNNERS,
+    defaultHelp: 'the one the test script or the dev dependencies name, else node',
+    default: ({ destination }) => findingsFor(destination).testRunner,
+    parse: choice('test-runner', TEST_RUNNERS),
   },
   {
     key: 'workspace',

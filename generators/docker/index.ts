@@ -24,6 +24,7 @@ import { type WorkspacePackage, workspacePackage } from './detect/workspaces.js'
 import { existingContainerModel, SECRET_ENV } from './existing.js';
 import { FILE_RULES } from './files.js';
 import type { ContainerModel } from './model.js';
+import { CONTAINER_TEST_TEMPLATE, CONTAINER_TESTS, type ContainerTest } from './test-runners.js';
 
 const TEMPLATES = templateRoot('docker');
 /** The testcontainers release the container test is written against. */
@@ -130,6 +131,13 @@ export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, 
         `--build ${answers.build}: package.json has no script of that name. Name one of its scripts, or pass --build none.`,
       );
     }
+    const runner = answers['test-runner'];
+    const pkg = this.#readPackage();
+    if (runner !== 'node' && !(runner in { ...pkg.dependencies, ...pkg.devDependencies })) {
+      throw new UsageError(
+        `--test-runner ${runner}: ${runner} is not among package.json's dependencies. Install it first, or pass --test-runner node.`,
+      );
+    }
   }
 
   configuring(): void {
@@ -184,9 +192,12 @@ export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, 
     // What only an existing project's own files (README.Docker.md, the container test) say.
     const secrets = new Set(this.answers.secrets ?? []);
     const unsetVariables = this.#findings?.env.filter((v) => v.value === '' && !secrets.has(v.name)) ?? [];
-    const model = { ...container, findings: this.#findings, answers: this.answers, secretEnv: SECRET_ENV, unsetVariables };
-    for (const template of selectTemplates(TEMPLATES, FILE_RULES, container)) {
-      this.fs.copyTpl(this.templatePath(template), this.#at(destinationPath(template)), model);
+    const testRunner = this.#composed ? undefined : this.answers['test-runner'];
+    const containerTest = testRunner ? CONTAINER_TESTS[testRunner] : undefined;
+    const model = { ...container, findings: this.#findings, answers: this.answers, secretEnv: SECRET_ENV, unsetVariables, containerTest };
+    for (const template of selectTemplates(TEMPLATES, FILE_RULES, { ...container, testRunner })) {
+      const target = template === CONTAINER_TEST_TEMPLATE && containerTest ? containerTest.file : destinationPath(template);
+      this.fs.copyTpl(this.templatePath(template), this.#at(target), model);
     }
     if (this.#composed) return;
     this.#writeSecrets();
@@ -213,14 +224,22 @@ export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, 
     const where = this.#workspace ? `${this.#workspace.dir}/` : '';
     const ignore = this.#workspace ? 'Dockerfile.dockerignore' : '.dockerignore';
     this.log(
-      `\nWritten in ${where || './'}: Dockerfile, ${ignore}, compose.yaml, README.Docker.md, test/container/container.test.mjs. Next:`,
+      `\nWritten in ${where || './'}: Dockerfile, ${ignore}, compose.yaml, README.Docker.md, ${this.#containerTest().file}. Next:`,
     );
     if (this.options.skipInstall) this.log(`  ${this.answers.manager} install        # adds testcontainers`);
     this.log(`  ${run('test:container')}   # builds the image, proves it healthy, non-root, stopping cleanly`);
     this.log(`  docker compose ${where ? `-f ${where}compose.yaml ` : ''}up --build  # serves on http://127.0.0.1:${this.answers.port}`);
   }
 
-  #readPackage(): { scripts?: Record<string, string>; devDependencies?: Record<string, string> } {
+  #containerTest(): ContainerTest {
+    return CONTAINER_TESTS[this.answers['test-runner']];
+  }
+
+  #readPackage(): {
+    scripts?: Record<string, string>;
+    dependencies?: Record<string, string>;
+    devDependencies?: Record<string, string>;
+  } {
     return JSON.parse(readFileSync(this.#at('package.json'), 'utf8'));
   }
 
@@ -241,11 +260,14 @@ export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, 
     );
   }
 
-  /** The container test's one dependency and its script; nothing of the app's own is changed. */
+  /**
+   * The container test's one dependency and its script, which runs it with the project's own
+   * runner (already a dev dependency); nothing of the app's own is changed.
+   */
   #extendPackage(): void {
     const pkg = this.#readPackage();
     const additions: Record<string, unknown> = {};
-    if (!pkg.scripts?.['test:container']) additions.scripts = { 'test:container': 'node --test test/container/container.test.mjs' };
+    if (!pkg.scripts?.['test:container']) additions.scripts = { 'test:container': this.#containerTest().script };
     if (!pkg.devDependencies?.testcontainers) additions.devDependencies = { testcontainers: TESTCONTAINERS };
     if (Object.keys(additions).length > 0) this.fs.extendJSON(this.#at('package.json'), additions);
   }

@@ -3,14 +3,16 @@
  * containerized with `create-container-api --existing --yes` (plus the flags a user of that
  * shape would give), and proven by what the generator wrote for it. npm fixtures run their
  * own container test (`npm run test:container`: build, non-root, healthy, the health route or
- * port, docker stop); the pnpm and Yarn ones, whose managers this machine's host may lack, go
- * through scripts/existing-check.mjs, which needs only Docker. The monorepo fixtures have one
+ * port, docker stop), in the project's own runner where it has one (Jest, Vitest, Mocha);
+ * the pnpm and Yarn ones, whose managers this machine's host may lack, go through
+ * scripts/existing-check.mjs, which needs only Docker. The monorepo fixtures have one
  * package containerized with --workspace, and the image is shown to hold none of the other
  * packages' dependencies. Run under the engine lock.
  */
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { generate } from '../support/generate.js';
 import { REPO_ROOT } from '../support/paths.js';
 import { MINUTES, run } from '../support/run.js';
@@ -49,6 +51,36 @@ describe.each([
       expect(result.output).toContain(proof);
       expect(result.output).toMatch(/ℹ fail 0/);
       expect(result.ok).toBe(true);
+    },
+    15 * MINUTES,
+  );
+});
+
+/** Without the runners' colours, which some turn on for CI without a terminal. */
+const plain = stripVTControlCharacters;
+
+// A project that tests with Jest, Vitest or Mocha gets its container test in that runner,
+// apart from the project's own runner config: the container run reports the runner's own
+// summary, and the project's `npm test` still runs its one unit test and nothing else.
+describe.each([
+  ['jest-esm', ['--health', '/health'], /Tests:\s+4 passed, 4 total/, /Tests:\s+1 passed, 1 total/],
+  ['vitest-cjs', [], /Tests\s+4 passed \(4\)/, /Tests\s+1 passed \(1\)/],
+  ['mocha-esm', [], /^\s*4 passing/m, /^\s*1 passing/m],
+] as const)('%s, containerized with --yes %j', (name, flags, containerSummary, ownSummary) => {
+  it(
+    "passes the container test written for the project's runner, which its own tests leave out",
+    () => {
+      const dir = copy(name);
+      generate(dir, ['--existing', '--yes', ...flags], { timeout: 5 * MINUTES });
+      const result = run('npm', ['run', 'test:container'], { cwd: dir, timeout: 8 * MINUTES, allowFail: true });
+      removeImage(`fixture-${name}`);
+      const own = run('npm', ['test'], { cwd: dir, allowFail: true });
+      expect(plain(result.output)).toMatch(containerSummary);
+      expect(plain(result.output)).toContain('stops on docker stop before the grace period ends, exit code 0');
+      expect(result.ok).toBe(true);
+      expect(plain(own.output)).toMatch(ownSummary);
+      expect(own.output).not.toContain('runs as the unprivileged app user');
+      expect(own.ok).toBe(true);
     },
     15 * MINUTES,
   );

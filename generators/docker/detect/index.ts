@@ -94,7 +94,7 @@ export function summarize(f: Findings): string[] {
     `  environment     ${f.env.length > 0 ? f.env.map((v) => (v.secret ? `${v.name} (secret)` : v.name)).join(', ') : 'no variables found'}${f.exampleFile ? ` (from ${f.exampleFile} and the code)` : ''}`,
     `  writes to       ${f.behaviour.dataDirs.length > 0 ? `${f.behaviour.dataDirs.join(', ')}: a volume` : 'nothing found: no volume'}`,
     `  SIGTERM         ${f.behaviour.handlesSigterm ? 'handled by the app' : 'not handled in the code: compose runs an init (init: true); see README.Docker.md'}`,
-    `  tests           ${f.testRunner === 'node' ? 'no runner found' : f.testRunner}; the container test runs with node --test`,
+    `  tests           ${f.testRunner === 'node' ? 'node --test, or no runner found' : f.testRunner}: the container test is written for it`,
   ];
   if (f.behaviour.loopbackHost)
     lines.push(

@@ -1,23 +1,47 @@
+<%_
+  // The tests below are in node:test's words for every runner; only this header differs.
+  const runner = containerTest.is;
+  const cjs = runner.jest;
+  const use = (names, from) => (cjs ? `const ${names} = require('${from}');` : `import ${names} from '${from}';`);
+_%>
 // Container test for <%- name %>, written by container-api:docker. It builds the image from
 // the Dockerfile and runs it the way compose.yaml does (read-only root, no capabilities, an
 // init), then proves what the image promises. Run: <%- install.run('test:container') %>
 //
+<%_ if (runner.node) { _%>
 // node --test, with no runner configuration: it runs the same whichever test runner the
 // project uses for its own tests. Needs Docker Engine 25 or later.
-import { execFileSync } from 'node:child_process';
+<%_ } else { _%>
+// <%- containerTest.label %>, the project's own runner, with none of the project's runner configuration
+// (see the test:container script). Not named *.test.*: that keeps it out of the unit tests'
+// run, since building an image takes minutes. Needs Docker Engine 25 or later.
+<%_ } _%>
+<%- use('{ execFileSync }', 'node:child_process') %>
 <%_ if (!healthCheck.path) { _%>
-import net from 'node:net';
+<%- use('net', 'node:net') %>
 <%_ } _%>
 <%_ if (secrets.length > 0) { _%>
-import { existsSync, readFileSync } from 'node:fs';
+<%- use('{ existsSync, readFileSync }', 'node:fs') %>
 <%_ } _%>
-import path from 'node:path';
+<%- use('path', 'node:path') %>
+<%_ if (runner.node) { _%>
 import { after, before, test } from 'node:test';
-import assert from 'node:assert/strict';
+<%_ } else if (runner.vitest) { _%>
+import { afterAll, beforeAll, test as vitestTest } from 'vitest';
+<%_ } else if (runner.mocha) { _%>
+import { after, before as mochaBefore, it } from 'mocha';
+<%_ } _%>
+<%- use('assert', 'node:assert/strict') %>
+<%_ if (!cjs) { _%>
 import { fileURLToPath } from 'node:url';
-import { GenericContainer, Wait } from 'testcontainers';
+<%_ } _%>
+<%- use('{ GenericContainer, Wait }', 'testcontainers') %>
 
+<%_ if (cjs) { _%>
+const ROOT = path.resolve(__dirname, '../..');
+<%_ } else { _%>
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+<%_ } _%>
 const IMAGE = process.env.TEST_IMAGE ?? '<%- slug %>:container-test';
 const PORT = <%- port %>;
 <%_ if (healthCheck.path) { _%>
@@ -27,6 +51,34 @@ const HEALTH_PATH = '<%- healthCheck.path %>';
 const APP_UID = '<%- appUid %>';
 <%_ if (secrets.length > 0) { _%>
 const SECRET_FILE = path.join(ROOT, '<%- secretEnv.file %>');
+<%_ } _%>
+<%_ if (!runner.node) { _%>
+
+// node:test's before, after and test(name, (t) => …), in <%- containerTest.label %>'s terms. Its default
+// timeouts are for unit tests: the first build of the image takes minutes, and docker stop
+// waits up to its grace period.
+const BUILD_TIMEOUT = 10 * 60_000;
+const TEST_TIMEOUT = 60_000;
+/** What the tests use of node:test's context: a note printed with the result. */
+const context = { diagnostic: (message) => console.log(message) };
+<%_ if (runner.jest) { _%>
+// beforeAll, afterAll and it are Jest's globals.
+const before = (fn) => beforeAll(fn, BUILD_TIMEOUT);
+const after = (fn) => afterAll(fn);
+const test = (name, fn) => it(name, () => fn(context), TEST_TIMEOUT);
+<%_ } else if (runner.vitest) { _%>
+const before = (fn) => beforeAll(fn, BUILD_TIMEOUT);
+const after = (fn) => afterAll(fn);
+const test = (name, fn) => vitestTest(name, () => fn(context), TEST_TIMEOUT);
+<%_ } else { _%>
+// An arrow function has no `this`, on which Mocha sets a hook's timeout.
+const before = (fn) =>
+  mochaBefore(function () {
+    this.timeout(BUILD_TIMEOUT);
+    return fn();
+  });
+const test = (name, fn) => it(name, () => fn(context)).timeout(TEST_TIMEOUT);
+<%_ } _%>
 <%_ } _%>
 
 /** testcontainers has no init option: this sets the one field compose's `init: true` sets. */
