@@ -223,9 +223,7 @@ export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, 
     const run = this.#container!.install.run;
     const where = this.#workspace ? `${this.#workspace.dir}/` : '';
     const ignore = this.#workspace ? 'Dockerfile.dockerignore' : '.dockerignore';
-    this.log(
-      `\nWritten in ${where || './'}: Dockerfile, ${ignore}, compose.yaml, README.Docker.md, ${this.#containerTest().file}. Next:`,
-    );
+    this.log(`\nWritten in ${where || './'}: Dockerfile, ${ignore}, compose.yaml, README.Docker.md, ${this.#containerTest().file}. Next:`);
     if (this.options.skipInstall) this.log(`  ${this.answers.manager} install        # adds testcontainers`);
     this.log(`  ${run('test:container')}   # builds the image, proves it healthy, non-root, stopping cleanly`);
     this.log(`  docker compose ${where ? `-f ${where}compose.yaml ` : ''}up --build  # serves on http://127.0.0.1:${this.answers.port}`);
