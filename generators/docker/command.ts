@@ -21,6 +21,7 @@ export interface ExistingAnswers {
   secrets: string[];
   volume: string;
   tools: boolean;
+  graceful: boolean;
   workspace: string;
 }
 
@@ -178,6 +179,17 @@ export const EXISTING_QUESTIONS: readonly ExistingQuestion[] = [
     defaultHelp: 'on when a dependency compiles (sqlite3, bcrypt < 6, …)',
     default: ({ destination }) => findingsFor(destination).native.compiling.length > 0,
     parse: toggle('tools'),
+  },
+  {
+    key: 'graceful',
+    kind: 'toggle',
+    message: 'Load docker/graceful-stop.mjs: on docker stop, finish requests in flight and exit 0',
+    defaultHelp: 'on when the app does not handle SIGTERM, or its handler ends nothing',
+    default: ({ destination }) => {
+      const { behaviour } = findingsFor(destination);
+      return !behaviour.handlesSigterm || behaviour.sigtermKeepsRunning;
+    },
+    parse: toggle('graceful'),
   },
   {
     key: 'workspace',

@@ -14,4 +14,5 @@ export const FILE_RULES: readonly FileRule<ContainerModel>[] = [
   { template: 'test/container/support/', when: generated },
   { template: 'test/container/container.test.mjs', when: existing },
   { template: 'README.Docker.md', when: existing },
+  { template: 'docker/graceful-stop.mjs', when: (m) => m.existing && m.gracefulStop !== undefined },
 ];

@@ -103,7 +103,15 @@ export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, 
     // What only an existing project's own files (README.Docker.md, the container test) say.
     const secrets = new Set(this.answers.secrets ?? []);
     const unsetVariables = this.#findings?.env.filter((v) => v.value === '' && !secrets.has(v.name)) ?? [];
-    const model = { ...container, findings: this.#findings, answers: this.answers, secretEnv: SECRET_ENV, unsetVariables };
+    // gracefulStop spelled out: a composed model (a new project) leaves it out, and ejs needs every name.
+    const model = {
+      ...container,
+      gracefulStop: container.gracefulStop,
+      findings: this.#findings,
+      answers: this.answers,
+      secretEnv: SECRET_ENV,
+      unsetVariables,
+    };
     for (const template of selectTemplates(TEMPLATES, FILE_RULES, container)) {
       this.fs.copyTpl(this.templatePath(template), this.destinationPath(destinationPath(template)), model);
     }
@@ -128,7 +136,8 @@ export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, 
     const secrets = this.destinationPath('secrets');
     if (existsSync(secrets)) chmodSync(secrets, 0o700);
     const run = this.#container!.install.run;
-    this.log('\nWritten: Dockerfile, .dockerignore, compose.yaml, README.Docker.md, test/container/container.test.mjs. Next:');
+    const preload = this.#container!.gracefulStop ? ', docker/graceful-stop.mjs' : '';
+    this.log(`\nWritten: Dockerfile, .dockerignore, compose.yaml, README.Docker.md, test/container/container.test.mjs${preload}. Next:`);
     if (this.options.skipInstall) this.log(`  ${this.answers.manager} install        # adds testcontainers`);
     this.log(`  ${run('test:container')}   # builds the image, proves it healthy, non-root, stopping cleanly`);
     this.log(`  docker compose up --build  # serves on http://127.0.0.1:${this.answers.port}`);
