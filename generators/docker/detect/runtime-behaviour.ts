@@ -70,7 +70,8 @@ function keepsRunning(texts: string[]): boolean {
       const from = m.index + m[0].length;
       // A block body up to its closing brace; an expression body (`() => log('bye')`) to the line's end.
       const code = text[from] === '{' ? body(text, from + 1) : text.slice(from).split('\n', 1)[0]!;
-      if (ENDS.test(code)) return false;
+      // Comments do not count: "clean up resources on shutdown" above a log line ends nothing.
+      if (ENDS.test(code.replace(/\/\*[^]*?\*\/|\/\/.*$/gm, ''))) return false;
       handlers++;
     }
   }
