@@ -134,6 +134,6 @@ setInterval(() => {}, 1000); // a timer that would keep the process alive on its
     const app = await start('logs-only.cjs', logsOnly, { GRACEFUL_STOP: 'after-app' });
     app.child.kill('SIGTERM');
     expect(await app.exited).toBe(0);
-    expect(app.output()).toMatch(/own handler\n[^]*graceful-stop: SIGTERM: closing 1 server/);
+    expect(app.output()).toMatch(/own handler\n[\s\S]*graceful-stop: SIGTERM: closing 1 server/);
   });
 });

@@ -71,7 +71,7 @@ function keepsRunning(texts: string[]): boolean {
       // A block body up to its closing brace; an expression body (`() => log('bye')`) to the line's end.
       const code = text[from] === '{' ? body(text, from + 1) : text.slice(from).split('\n', 1)[0]!;
       // Comments do not count: "clean up resources on shutdown" above a log line ends nothing.
-      if (ENDS.test(code.replace(/\/\*[^]*?\*\/|\/\/.*$/gm, ''))) return false;
+      if (ENDS.test(code.replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, ''))) return false;
       handlers++;
     }
   }
