@@ -23,6 +23,7 @@ export interface ExistingAnswers {
   volume: string;
   tools: boolean;
   'test-runner': TestRunner;
+  graceful: boolean;
   workspace: string;
 }
 
@@ -189,6 +190,17 @@ export const EXISTING_QUESTIONS: readonly ExistingQuestion[] = [
     defaultHelp: 'the one the test script or the dev dependencies name, else node',
     default: ({ destination }) => findingsFor(destination).testRunner,
     parse: choice('test-runner', TEST_RUNNERS),
+  },
+  {
+    key: 'graceful',
+    kind: 'toggle',
+    message: 'Load docker/graceful-stop.mjs: on docker stop, finish requests in flight and exit 0',
+    defaultHelp: 'on when the app does not handle SIGTERM, or its handler ends nothing',
+    default: ({ destination }) => {
+      const { behaviour } = findingsFor(destination);
+      return !behaviour.handlesSigterm || behaviour.sigtermKeepsRunning;
+    },
+    parse: toggle('graceful'),
   },
   {
     key: 'workspace',

@@ -14,6 +14,9 @@ import { installFor } from './package-managers.js';
 /** Where compose mounts the env file of secrets; node reads it with --env-file-if-exists. */
 export const SECRET_ENV = { name: 'app_env', file: 'secrets/app.env', target: '/run/secrets/app_env' } as const;
 
+/** The preload that gives an app without a SIGTERM handler a clean stop, as the CMD loads it. */
+export const GRACEFUL_STOP = './docker/graceful-stop.mjs';
+
 /** A value as a YAML scalar: quoted, so `yes`, `0123` or `a: b` stay strings. */
 const yamlScalar = (value: string) => JSON.stringify(value);
 
@@ -55,6 +58,9 @@ export function existingContainerModel(findings: Findings, answers: ExistingAnsw
 
   const nodeArgs = [...(findings.start?.file === answers.start ? findings.start.nodeArgs : [])];
   if (secrets.size > 0) nodeArgs.push(`--env-file-if-exists=${SECRET_ENV.target}`);
+  // With a handler of the app's own, the preload only acts after it (and only if it ended nothing).
+  const gracefulStop = answers.graceful ? { afterApp: findings.behaviour.handlesSigterm } : undefined;
+  if (gracefulStop) nodeArgs.push('--import', GRACEFUL_STOP);
   const startArgs = [...nodeArgs, answers.start];
 
   const probe = answers.health === 'tcp' ? tcpProbe(answers.port) : httpProbe(answers.port, answers.health);
@@ -80,6 +86,7 @@ export function existingContainerModel(findings: Findings, answers: ExistingAnsw
     // `npm pkg delete` edits the root's package.json, not a workspace package's.
     dropScripts: workspace ? [] : findings.lifecycle.map((l) => l.script),
     environment: findings.env.filter((v) => !secrets.has(v.name) && v.value !== '').map((v) => [v.name, yamlScalar(v.value)] as const),
+    gracefulStop,
     start: execForm(distroless ? startArgs : ['node', ...startArgs]),
     healthCheck: {
       path: answers.health === 'tcp' ? undefined : answers.health,

@@ -24,4 +24,5 @@ export const FILE_RULES: readonly FileRule<LayerModel>[] = [
   // the ignore file named after the Dockerfile, next to it, instead of the root's .dockerignore.
   { template: '_dockerignore', when: (m) => !m.workspace },
   { template: 'Dockerfile.dockerignore', when: (m) => m.workspace !== undefined },
+  { template: 'docker/graceful-stop.mjs', when: (m) => m.existing && m.gracefulStop !== undefined },
 ];

@@ -194,7 +194,16 @@ export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, 
     const unsetVariables = this.#findings?.env.filter((v) => v.value === '' && !secrets.has(v.name)) ?? [];
     const testRunner = this.#composed ? undefined : this.answers['test-runner'];
     const containerTest = testRunner ? CONTAINER_TESTS[testRunner] : undefined;
-    const model = { ...container, findings: this.#findings, answers: this.answers, secretEnv: SECRET_ENV, unsetVariables, containerTest };
+    // gracefulStop spelled out: a composed model (a new project) leaves it out, and ejs needs every name.
+    const model = {
+      ...container,
+      gracefulStop: container.gracefulStop,
+      findings: this.#findings,
+      answers: this.answers,
+      secretEnv: SECRET_ENV,
+      unsetVariables,
+      containerTest,
+    };
     for (const template of selectTemplates(TEMPLATES, FILE_RULES, { ...container, testRunner })) {
       const target = template === CONTAINER_TEST_TEMPLATE && containerTest ? containerTest.file : destinationPath(template);
       this.fs.copyTpl(this.templatePath(template), this.#at(target), model);
@@ -223,7 +232,10 @@ export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, 
     const run = this.#container!.install.run;
     const where = this.#workspace ? `${this.#workspace.dir}/` : '';
     const ignore = this.#workspace ? 'Dockerfile.dockerignore' : '.dockerignore';
-    this.log(`\nWritten in ${where || './'}: Dockerfile, ${ignore}, compose.yaml, README.Docker.md, ${this.#containerTest().file}. Next:`);
+    const preload = this.#container!.gracefulStop ? ', docker/graceful-stop.mjs' : '';
+    this.log(
+      `\nWritten in ${where || './'}: Dockerfile, ${ignore}, compose.yaml, README.Docker.md, ${this.#containerTest().file}${preload}. Next:`,
+    );
     if (this.options.skipInstall) this.log(`  ${this.answers.manager} install        # adds testcontainers`);
     this.log(`  ${run('test:container')}   # builds the image, proves it healthy, non-root, stopping cleanly`);
     this.log(`  docker compose ${where ? `-f ${where}compose.yaml ` : ''}up --build  # serves on http://127.0.0.1:${this.answers.port}`);

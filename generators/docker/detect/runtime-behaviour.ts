@@ -8,6 +8,11 @@ import type { ProjectFiles } from './project-files.js';
 
 export interface BehaviourFinding {
   handlesSigterm: boolean;
+  /**
+   * The app's own SIGTERM handlers are all inline functions that neither exit nor close or
+   * stop anything (log and flush only): the process lives on until SIGKILL.
+   */
+  sigtermKeepsRunning: boolean;
   /** Folders, relative to the app's working directory or absolute, the app writes to. */
   dataDirs: string[];
   /** A literal loopback host the app listens on, or undefined. */
@@ -15,6 +20,12 @@ export interface BehaviourFinding {
 }
 
 const SIGTERM = /['"]SIGTERM['"]|close-with-grace|@godaddy\/terminus|http-terminator|lightship|stoppable|fastify-graceful-shutdown/;
+/** An inline SIGTERM handler, `process.on('SIGTERM', () =>` or `function () {`, up to where its body starts. */
+const INLINE_HANDLER =
+  /process\.(?:on|once|addListener)\(\s*['"]SIGTERM['"]\s*,\s*(?:async\s*)?(?:\([^)]*\)\s*=>|\w+\s*=>|function\s*\w*\s*\([^)]*\))\s*/g;
+/** What a handler that ends the process calls: exit, close or stop something, or kill itself. */
+const ENDS =
+  /\bexit\b|\.close\(|\bclose\w*\(|shutdown|terminate|\.stop\(|\bstop\w*\(|\.kill\(|\.destroy\(|\.disconnect\(|\.end\(|\.quit\(/i;
 const WRITES = /(?:mkdirSync|mkdir|writeFileSync|createWriteStream|new\s+(?:sqlite3\.)?Database|Database\()\s*\(?\s*['"`]([^'"`]+)['"`]/g;
 
 export function detectBehaviour(project: ProjectFiles): BehaviourFinding {
@@ -36,5 +47,43 @@ export function detectBehaviour(project: ProjectFiles): BehaviourFinding {
   const loopback = sources
     .map(({ text }) => /\.listen\([^)]*?['"](localhost|127\.0\.0\.1)['"]|host:\s*['"](localhost|127\.0\.0\.1)['"]/.exec(text))
     .find(Boolean);
-  return { handlesSigterm, dataDirs: [...dirs].sort(), loopbackHost: loopback ? (loopback[1] ?? loopback[2]) : undefined };
+  return {
+    handlesSigterm,
+    sigtermKeepsRunning: handlesSigterm && keepsRunning(sources.map(({ text }) => text)),
+    dataDirs: [...dirs].sort(),
+    loopbackHost: loopback ? (loopback[1] ?? loopback[2]) : undefined,
+  };
+}
+
+/**
+ * Whether every sign of SIGTERM handling is an inline handler whose body ends nothing. A
+ * named handler (`process.on('SIGTERM', shutdown)`) or a shutdown library counts as stopping:
+ * only what can be read in place is judged.
+ */
+function keepsRunning(texts: string[]): boolean {
+  let handlers = 0;
+  for (const text of texts) {
+    const mentions = text.match(new RegExp(SIGTERM.source, 'g'))?.length ?? 0;
+    const inline = [...text.matchAll(INLINE_HANDLER)];
+    if (inline.length < mentions) return false;
+    for (const m of inline) {
+      const from = m.index + m[0].length;
+      // A block body up to its closing brace; an expression body (`() => log('bye')`) to the line's end.
+      const code = text[from] === '{' ? body(text, from + 1) : text.slice(from).split('\n', 1)[0]!;
+      // Comments do not count: "clean up resources on shutdown" above a log line ends nothing.
+      if (ENDS.test(code.replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, ''))) return false;
+      handlers++;
+    }
+  }
+  return handlers > 0;
+}
+
+/** The text of a block from just after its opening brace to the matching closing one. */
+function body(text: string, from: number): string {
+  let depth = 1;
+  for (let i = from; i < text.length; i++) {
+    if (text[i] === '{') depth++;
+    else if (text[i] === '}' && --depth === 0) return text.slice(from, i);
+  }
+  return text.slice(from);
 }

@@ -186,7 +186,19 @@ test('keeps the secrets out of the image and its configuration', () => {
 });
 <%_ } _%>
 
-<%_ if (findings.behaviour.handlesSigterm) { _%>
+<%_ if (gracefulStop) { _%>
+// docker/graceful-stop.mjs, loaded before the app, handles SIGTERM<%- gracefulStop.afterApp ? " after the app's own handler" : '' %>: it closes the servers,
+// lets requests in flight finish and exits 0.
+test('stops on docker stop before the grace period ends, exit code 0 (docker/graceful-stop.mjs)', () => {
+  docker('stop', '--time', '10', container.getId());
+  const logs = execFileSync('docker', ['logs', container.getId()], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  // 137 would mean SIGKILL: the app did not exit within the grace period; 1, requests still running.
+  assert.equal(docker('inspect', '--format', '{{.State.ExitCode}}', container.getId()), '0', logs);
+<%_ if (!gracefulStop.afterApp) { _%>
+  assert.match(logs, /graceful-stop: SIGTERM: closing [1-9]\d* server/, 'the preload did not see the server close');
+<%_ } _%>
+});
+<%_ } else if (findings.behaviour.handlesSigterm && !findings.behaviour.sigtermKeepsRunning) { _%>
 test('stops on docker stop before the grace period ends, exit code 0', () => {
   docker('stop', '--time', '10', container.getId());
   // 137 would mean SIGKILL: the app did not exit within the grace period.
