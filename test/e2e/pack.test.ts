@@ -148,9 +148,12 @@ describe('npm create container-api', () => {
     writeFileSync(path.join(project, 'server.js'), "require('node:http').createServer((_, res) => res.end('ok')).listen(3000);\n");
     const run = npmCreate(['--existing', project, '--yes', '--skip-install']);
     expect({ code: run.status, errors: run.stderr.match(FAILURE) }).toEqual({ code: 0, errors: null });
-    for (const file of ['Dockerfile', '.dockerignore', 'compose.yaml', '.yo-rc.json'])
+    for (const file of ['Dockerfile', '.dockerignore', 'compose.yaml', '.yo-rc.json', 'docker/graceful-stop.mjs'])
       expect(existsSync(path.join(project, file))).toBe(true);
-    expect(readFileSync(path.join(project, 'Dockerfile'), 'utf8')).toMatch(/CMD \["node", "server\.js"\]/);
+    // The server has no SIGTERM handler: the preload gives it a clean docker stop.
+    expect(readFileSync(path.join(project, 'Dockerfile'), 'utf8')).toMatch(
+      /CMD \["node", "--import", "\.\/docker\/graceful-stop\.mjs", "server\.js"\]/,
+    );
   });
 
   it('exits 2 with one line naming the bad flag and what to do', () => {

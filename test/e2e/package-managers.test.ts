@@ -88,7 +88,7 @@ describe('Yarn classic in the shared Dockerfile', () => {
     expect(readFileSync(path.join(app, 'yarn.lock'), 'utf8')).toMatch(/^# yarn lockfile v1/m);
     expect(buildLog).toContain(`npm install --global --no-audit --no-fund yarn@${YARN_CLASSIC_VERSION}`);
     expect(buildLog).toMatch(
-      /\[deps \d+\/\d+\] RUN --mount=type=cache,target=\/usr\/local\/share\/\.cache\/yarn\s+--mount=type=secret,id=npmrc/,
+      /\[deps \d+\/\d+\] RUN --mount=type=cache,target=\/usr\/local\/share\/\.cache\/yarn,sharing=locked\s+--mount=type=secret,id=npmrc/,
     );
     expect(buildLog).toMatch(/\[prod-deps \d+\/\d+\] RUN .*yarn install --frozen-lockfile --non-interactive --production/);
   });
