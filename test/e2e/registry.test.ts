@@ -17,6 +17,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -59,11 +60,33 @@ function freePort(): Promise<number> {
   });
 }
 
+/**
+ * One request on a connection of its own, closed after it. Not fetch: its keep-alive pool
+ * would hand the next request a connection Verdaccio closed while this process sat in a
+ * synchronous run (the publish, a create), and that request fails with "other side closed".
+ */
+function request(url: string, init: { method?: string; json?: unknown } = {}): Promise<{ status: number; body: string }> {
+  const body = init.json === undefined ? undefined : JSON.stringify(init.json);
+  const headers = { connection: 'close', ...(body ? { 'content-type': 'application/json' } : {}) };
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method: init.method ?? 'GET', agent: false, headers }, (res) => {
+      let text = '';
+      res
+        .setEncoding('utf8')
+        .on('data', (chunk: string) => (text += chunk))
+        .on('end', () => resolve({ status: res.statusCode ?? 0, body: text }))
+        .on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 /** Polls until the registry answers its ping, or fails with its own log. */
 async function waitForRegistry(deadline: number): Promise<void> {
   for (;;) {
     try {
-      if ((await fetch(`${registry}-/ping`)).ok) return;
+      if ((await request(`${registry}-/ping`)).status === 200) return;
     } catch {
       // not listening yet
     }
@@ -150,13 +173,12 @@ beforeAll(async () => {
   await waitForRegistry(Date.now() + 60 * SECONDS);
 
   // A publisher account, made the way `npm adduser` makes one.
-  const user = await fetch(`${registry}-/user/org.couchdb.user:release`, {
+  const user = await request(`${registry}-/user/org.couchdb.user:release`, {
     method: 'PUT',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'release', password: 'rehearsal-only' }),
+    json: { name: 'release', password: 'rehearsal-only' },
   });
   expect(user.status).toBe(201);
-  const { token } = (await user.json()) as { token: string };
+  const { token } = JSON.parse(user.body) as { token: string };
   const publisher = path.join(work, 'publisher');
   mkdirSync(publisher);
   writeFileSync(path.join(publisher, '.npmrc'), `registry=${registry}\n//${HOST}:${port}/:_authToken=${token}\n`);
@@ -175,7 +197,7 @@ describe('the registry rehearsal', () => {
   it('serves both names at the version in package.json', async () => {
     const { version } = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
     for (const name of ['generator-container-api', 'create-container-api']) {
-      const manifest = (await (await fetch(`${registry}${name}`)).json()) as { 'dist-tags': Record<string, string> };
+      const manifest = JSON.parse((await request(`${registry}${name}`)).body) as { 'dist-tags': Record<string, string> };
       expect(manifest['dist-tags'].latest).toBe(version);
     }
   });
