@@ -193,7 +193,7 @@ export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, 
     const secrets = new Set(this.answers.secrets ?? []);
     const unsetVariables = this.#findings?.env.filter((v) => v.value === '' && !secrets.has(v.name)) ?? [];
     const testRunner = this.#composed ? undefined : this.answers['test-runner'];
-    const containerTest = testRunner ? CONTAINER_TESTS[testRunner] : undefined;
+    const containerTest = testRunner ? this.#containerTest() : undefined;
     // gracefulStop spelled out: a composed model (a new project) leaves it out, and ejs needs every name.
     const model = {
       ...container,

@@ -20,6 +20,8 @@ export interface BehaviourFinding {
 }
 
 const SIGTERM = /['"]SIGTERM['"]|close-with-grace|@godaddy\/terminus|http-terminator|lightship|stoppable|fastify-graceful-shutdown/;
+/** SIGTERM, every mention in a file counted. */
+const SIGTERM_ALL = new RegExp(SIGTERM.source, 'g');
 /** An inline SIGTERM handler, `process.on('SIGTERM', () =>` or `function () {`, up to where its body starts. */
 const INLINE_HANDLER =
   /process\.(?:on|once|addListener)\(\s*['"]SIGTERM['"]\s*,\s*(?:async\s*)?(?:\([^)]*\)\s*=>|\w+\s*=>|function\s*\w*\s*\([^)]*\))\s*/g;
@@ -63,7 +65,7 @@ export function detectBehaviour(project: ProjectFiles): BehaviourFinding {
 function keepsRunning(texts: string[]): boolean {
   let handlers = 0;
   for (const text of texts) {
-    const mentions = text.match(new RegExp(SIGTERM.source, 'g'))?.length ?? 0;
+    const mentions = text.match(SIGTERM_ALL)?.length ?? 0;
     const inline = [...text.matchAll(INLINE_HANDLER)];
     if (inline.length < mentions) return false;
     for (const m of inline) {
