@@ -48,5 +48,6 @@ export function toContainerModel(project: ProjectModel): ContainerModel {
     dev: { command: execForm(['node', '--inspect=0.0.0.0:9229', 'src/server.ts']), inspectPort: 9229 },
     contextIgnores: [...(project.k8s ? ['kustomization.yaml', 'k8s/'] : []), ...(project.workshop ? ['workshop/'] : [])],
     workspace: undefined,
+    imageEnv: [],
   };
 }

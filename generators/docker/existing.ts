@@ -32,7 +32,7 @@ export function existingContainerModel(findings: Findings, answers: ExistingAnsw
   const lockRoot = findings.workspaceRoot ?? findings.root;
   // Only the manager's config files the project has (a new project's pnpm-workspace.yaml is not one).
   const own = { ...pinned, configFiles: pinned.configFiles.filter((file) => existsSync(path.join(lockRoot, file))) };
-  const install = workspace ? workspaceInstall(own, workspace) : own;
+  const install = workspace ? workspaceInstall(own, workspace, lockRoot) : own;
   const secrets = new Set(answers.secrets);
   // In a monorepo, the workspace packages it depends on are built first, each with its own build script.
   const builds = [
@@ -46,22 +46,27 @@ export function existingContainerModel(findings: Findings, answers: ExistingAnsw
   const image: WorkspaceImage | undefined = workspace && {
     dir: workspace.dir,
     // npm installs one workspace from the root manifest, the lockfile and the manifests of
-    // the packages it needs; pnpm and Yarn check every importer the lockfile lists.
-    manifests: (own.packageManager === 'npm' ? [...workspace.internal, workspace] : workspace.all).map((p) => `${p.dir}/package.json`),
+    // the packages it needs (Yarn 1 too, once its workspaces are narrowed to them); pnpm and
+    // Yarn 2+ check every importer the lockfile lists.
+    manifests: (own.packageManager === 'npm' || isYarnClassic(own) ? [...workspace.internal, workspace] : workspace.all).map(
+      (p) => `${p.dir}/package.json`,
+    ),
     dirs: [...workspace.internal.map((dep) => dep.dir), workspace.dir],
     outputs: [
       ...workspace.internal.filter((dep) => dep.buildScript).map((dep) => `${dep.dir}/${dep.outputDir}`),
       ...(answers.build === 'none' ? [] : [`${workspace.dir}/${answers.outdir}`]),
     ],
-    installsEveryWorkspace: install.all === own.all,
+    narrowsWorkspaces: isYarnClassic(own),
   };
 
-  const nodeArgs = [...(findings.start?.file === answers.start ? findings.start.nodeArgs : [])];
+  // What the start command found says beyond its file holds only while that file is the one run.
+  const found = findings.start?.file === answers.start ? findings.start : undefined;
+  const nodeArgs = [...(found?.nodeArgs ?? [])];
   if (secrets.size > 0) nodeArgs.push(`--env-file-if-exists=${SECRET_ENV.target}`);
   // With a handler of the app's own, the preload only acts after it (and only if it ended nothing).
   const gracefulStop = answers.graceful ? { afterApp: findings.behaviour.handlesSigterm } : undefined;
   if (gracefulStop) nodeArgs.push('--import', GRACEFUL_STOP);
-  const startArgs = [...nodeArgs, answers.start];
+  const startArgs = [...nodeArgs, answers.start, ...(found?.args ?? [])];
 
   const probe = answers.health === 'tcp' ? tcpProbe(answers.port) : httpProbe(answers.port, answers.health);
   const probeArgs = [distroless ? nodeBin : 'node', '-e', probe];
@@ -87,6 +92,7 @@ export function existingContainerModel(findings: Findings, answers: ExistingAnsw
     dropScripts: workspace ? [] : findings.lifecycle.map((l) => l.script),
     environment: findings.env.filter((v) => !secrets.has(v.name) && v.value !== '').map((v) => [v.name, yamlScalar(v.value)] as const),
     gracefulStop,
+    imageEnv: Object.entries(found?.env ?? {}),
     start: execForm(distroless ? startArgs : ['node', ...startArgs]),
     healthCheck: {
       path: answers.health === 'tcp' ? undefined : answers.health,
@@ -110,12 +116,16 @@ function runIn(install: Install, pkg: { dir: string; name: string }, script: str
   return `yarn workspace ${pkg.name} run ${script}`;
 }
 
+const isYarnClassic = (install: Install) => install.packageManager === 'yarn' && !install.all.startsWith('yarn install --immutable');
+
 /**
  * Installs for one workspace package: its dependencies and those of the workspace packages
  * it needs, none of the other packages'. Yarn 1 has no such filter (no `workspaces focus`):
- * it installs every workspace, and the image then ships the other packages' dependencies too.
+ * the stage's copy of the root package.json lists only those workspaces instead, and Yarn 1's
+ * --frozen-lockfile accepts a lockfile with entries left over, so it still installs exactly
+ * the locked versions.
  */
-function workspaceInstall(install: Install, pkg: WorkspacePackage): Install {
+function workspaceInstall(install: Install, pkg: WorkspacePackage, root: string): Install {
   const run = (script: string) => runIn(install, pkg, script);
   switch (install.packageManager) {
     case 'npm': {
@@ -130,11 +140,26 @@ function workspaceInstall(install: Install, pkg: WorkspacePackage): Install {
         all: `pnpm install --frozen-lockfile --filter ${pkg.name}...`,
         production: `pnpm install --frozen-lockfile --prod --filter ${pkg.name}...`,
       };
-    default:
-      if (install.all.startsWith('yarn install --immutable')) {
+    default: {
+      if (!isYarnClassic(install)) {
         return { ...install, run, all: `yarn workspaces focus ${pkg.name}`, production: `yarn workspaces focus ${pkg.name} --production` };
       }
-      return { ...install, run };
+      const field = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { workspaces?: unknown }).workspaces;
+      const key = Array.isArray(field) ? 'workspaces' : 'workspaces.packages';
+      const dirs = JSON.stringify([...pkg.internal.map((dep) => dep.dir), pkg.dir]);
+      const narrow = `npm pkg set --json '${key}=${dirs}' && `;
+      return {
+        ...install,
+        run,
+        all: narrow + install.all,
+        production: narrow + install.production,
+        notes: [
+          ...(install.notes ?? []),
+          `Yarn 1 has no \`workspaces focus\`: \`npm pkg set\` narrows this stage's copy of the root package.json to`,
+          `the workspaces ${pkg.dir} needs, so the install takes none of the others' dependencies.`,
+        ],
+      };
+    }
   }
 }
 

@@ -81,6 +81,11 @@ export interface ContainerModel {
    * has a SIGTERM handler of its own, and the preload acts only after it. Undefined: not loaded.
    */
   gracefulStop?: { afterApp: boolean } | undefined;
+  /**
+   * Variables the runtime image sets beyond NODE_ENV, HOST and PORT, for a start command
+   * whose defaults would not serve outside the container (fastify-cli's FASTIFY_ADDRESS).
+   */
+  imageEnv: readonly (readonly [string, string])[];
   /** Exec-form CMD that starts the app in the runtime image. */
   start: string;
   healthCheck: HealthCheck | undefined;
@@ -116,8 +121,8 @@ export interface WorkspaceImage {
   dirs: readonly string[];
   /** Folders the build stage writes, relative to the root, that the image ships. */
   outputs: readonly string[];
-  /** Whether the install takes every workspace anyway (Yarn 1 has no `workspaces focus`). */
-  installsEveryWorkspace: boolean;
+  /** Yarn 1 (no `workspaces focus`): the install stages narrow their copy of the root package.json's workspaces. */
+  narrowsWorkspaces: boolean;
 }
 
 /** `["node", "dist/server.js"]`: the exec form Dockerfile and compose both accept. */

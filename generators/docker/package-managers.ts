@@ -38,6 +38,8 @@ export interface Install {
   /** Installs exactly the lockfile and fails if it would change: dev dependencies included / runtime ones only. */
   all: string;
   production: string;
+  /** Comment lines the Dockerfile gives above the installs: why a flag is there. */
+  notes?: readonly string[] | undefined;
   /** Where the manager keeps downloads (a BuildKit cache mount target), never in a layer. */
   cache: string;
   /** `locked`: the manager's cache is unsafe to share between installs running at once. */
@@ -146,8 +148,13 @@ export function yarnClassicInstall(version: string): Install {
     contextIgnores: [],
     globalPackage: `yarn@${version}`,
     setup: [globalInstall(`yarn@${version}`)],
-    all: 'yarn install --frozen-lockfile --non-interactive',
-    production: 'yarn install --frozen-lockfile --non-interactive --production',
+    all: 'yarn install --frozen-lockfile --non-interactive --ignore-engines',
+    production: 'yarn install --frozen-lockfile --non-interactive --ignore-engines --production',
+    notes: [
+      '--ignore-engines: Yarn 1 alone refuses a dependency whose "engines" leaves this Node.js line',
+      'out, where npm, pnpm and Yarn 2+ only warn (old projects pin such packages). The image runs',
+      'the Node.js line the app itself asks for.',
+    ],
     cache: '/usr/local/share/.cache/yarn',
     // Yarn 1 corrupts a cache that two installs write at once ("Extracting tar content ...
     // failed"), and BuildKit runs the deps and prod-deps stages in parallel.

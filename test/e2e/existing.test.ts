@@ -41,6 +41,8 @@ describe.each([
   ['no-health', [], 'accepts connections on the mapped port (no health route: TCP only)'],
   ['ignores-sigterm', [], 'exit code 0 (docker/graceful-stop.mjs)'],
   ['sigterm-logs-only', [], 'exit code 0 (docker/graceful-stop.mjs)'],
+  // fastify start app.js: node runs fastify-cli's bin, which listens on FASTIFY_ADDRESS.
+  ['fastify-cli', [], 'answers GET /health'],
 ] as const)('%s, containerized with --yes %j', (name, flags, proof) => {
   it(
     'passes the container test written for it',
@@ -139,33 +141,36 @@ describe('monorepo, one workspace package containerized with --existing . --yes 
   );
 });
 
-describe.each(['monorepo-pnpm', 'monorepo-yarn'])('%s (pnpm, Yarn 4), packages/api containerized with --yes --workspace', (name) => {
-  const image = `existing-check-${name}:latest`;
-  afterAll(() => run('docker', ['image', 'rm', '-f', image], { allowFail: true }));
+describe.each(['monorepo-pnpm', 'monorepo-yarn', 'monorepo-yarn-classic'])(
+  '%s, packages/api containerized with --yes --workspace',
+  (name) => {
+    const image = `existing-check-${name}:latest`;
+    afterAll(() => run('docker', ['image', 'rm', '-f', image], { allowFail: true }));
 
-  it(
-    'builds, turns healthy and stops with exit code 0 (scripts/existing-check.mjs), with none of packages/other’s dependencies',
-    () => {
-      const dir = copy(name);
-      const result = run(process.execPath, [CHECK, dir, '--workspace', 'packages/api'], { timeout: 10 * MINUTES, allowFail: true });
-      const verdict = JSON.parse(result.stdout.split('\n').at(-1) ?? '{}');
-      expect({ verdict, log: verdict.builds ? '' : result.stderr.slice(-3000) }).toMatchObject({
-        verdict: { builds: true, healthy: true, stopExit: 0 },
-      });
-      // Node's own resolution inside the image, from every package folder there: express is
-      // installed; packages/other's dependency and packages/shared's dev dependency are not.
-      const resolves = (pkg: string) =>
-        run('docker', [
-          'run',
-          '--rm',
-          '--entrypoint',
-          'node',
-          image,
-          '-e',
-          `try { require.resolve('${pkg}', { paths: ['/app/packages/api', '/app/packages/shared', '/app/packages/other', '/app'] }); console.log('yes') } catch { console.log('no') }`,
-        ]).stdout.trim();
-      expect(['express', 'left-pad', 'typescript'].map(resolves)).toEqual(['yes', 'no', 'no']);
-    },
-    12 * MINUTES,
-  );
-});
+    it(
+      'builds, turns healthy and stops with exit code 0 (scripts/existing-check.mjs), with none of packages/other’s dependencies',
+      () => {
+        const dir = copy(name);
+        const result = run(process.execPath, [CHECK, dir, '--workspace', 'packages/api'], { timeout: 10 * MINUTES, allowFail: true });
+        const verdict = JSON.parse(result.stdout.split('\n').at(-1) ?? '{}');
+        expect({ verdict, log: verdict.builds ? '' : result.stderr.slice(-3000) }).toMatchObject({
+          verdict: { builds: true, healthy: true, stopExit: 0 },
+        });
+        // Node's own resolution inside the image, from every package folder there: express is
+        // installed; packages/other's dependency and packages/shared's dev dependency are not.
+        const resolves = (pkg: string) =>
+          run('docker', [
+            'run',
+            '--rm',
+            '--entrypoint',
+            'node',
+            image,
+            '-e',
+            `try { require.resolve('${pkg}', { paths: ['/app/packages/api', '/app/packages/shared', '/app/packages/other', '/app'] }); console.log('yes') } catch { console.log('no') }`,
+          ]).stdout.trim();
+        expect(['express', 'left-pad', 'typescript'].map(resolves)).toEqual(['yes', 'no', 'no']);
+      },
+      12 * MINUTES,
+    );
+  },
+);

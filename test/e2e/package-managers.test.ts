@@ -44,6 +44,7 @@ const model: ContainerModel = {
   metricsPort: undefined,
   dev: undefined,
   workspace: undefined,
+  imageEnv: [],
 };
 
 function render(template: string): string {
@@ -64,6 +65,9 @@ beforeAll(() => {
     type: 'module',
     packageManager: `yarn@${YARN_CLASSIC_VERSION}`,
     scripts: { build: 'node build.mjs' },
+    // A range that leaves the image's Node.js 24 out, as old projects carry: Yarn 1 refuses to
+    // install under it (npm, pnpm and Yarn 2+ warn), so the image builds only with --ignore-engines.
+    engines: { node: '>=12 <15' },
     dependencies: { ms: '2.1.3' },
     devDependencies: { 'is-number': '7.0.0' },
   };
@@ -73,7 +77,9 @@ beforeAll(() => {
   writeFileSync(path.join(app, 'Dockerfile'), render('Dockerfile'));
   writeFileSync(path.join(app, '.dockerignore'), render('_dockerignore'));
   // The lockfile, as Yarn 1 itself writes it.
-  run('npm', ['exec', '--yes', `yarn@${YARN_CLASSIC_VERSION}`, '--', 'install', '--non-interactive', '--no-progress'], { cwd: app });
+  run('npm', ['exec', '--yes', `yarn@${YARN_CLASSIC_VERSION}`, '--', 'install', '--non-interactive', '--no-progress', '--ignore-engines'], {
+    cwd: app,
+  });
   rmSync(path.join(app, 'node_modules'), { recursive: true, force: true });
   buildLog = run('docker', ['buildx', 'build', '--progress=plain', '--load', '-t', IMAGE, '.'], { cwd: app, timeout: 10 * MINUTES }).output;
 }, 15 * MINUTES);
@@ -84,13 +90,13 @@ afterAll(() => {
 });
 
 describe('Yarn classic in the shared Dockerfile', () => {
-  it('brings Yarn 1 in from npm and installs with --frozen-lockfile, then --production', () => {
+  it('brings Yarn 1 in from npm and installs with --frozen-lockfile and --ignore-engines, then --production', () => {
     expect(readFileSync(path.join(app, 'yarn.lock'), 'utf8')).toMatch(/^# yarn lockfile v1/m);
     expect(buildLog).toContain(`npm install --global --no-audit --no-fund yarn@${YARN_CLASSIC_VERSION}`);
     expect(buildLog).toMatch(
       /\[deps \d+\/\d+\] RUN --mount=type=cache,target=\/usr\/local\/share\/\.cache\/yarn,sharing=locked\s+--mount=type=secret,id=npmrc/,
     );
-    expect(buildLog).toMatch(/\[prod-deps \d+\/\d+\] RUN .*yarn install --frozen-lockfile --non-interactive --production/);
+    expect(buildLog).toMatch(/\[prod-deps \d+\/\d+\] RUN .*yarn install --frozen-lockfile --non-interactive --ignore-engines --production/);
   });
 
   it('ships an image that runs the app with its runtime dependency only, and no Yarn or its cache', () => {

@@ -3,10 +3,10 @@
  * under test/fixtures/existing, and what the generator writes (and refuses) from it. No
  * Docker here; test/e2e/existing.test.ts runs the results on the engine.
  */
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { detect } from '../../generators/docker/detect/index.js';
+import { detect, summarize } from '../../generators/docker/detect/index.js';
 import { parseDotenv } from '../../generators/docker/detect/environment.js';
 import { lineFor } from '../../generators/docker/detect/node-line.js';
 import { ProjectFiles } from '../../generators/docker/detect/project-files.js';
@@ -141,9 +141,124 @@ describe('detection rules', () => {
     [{ start: 'ts-node src/index.ts', build: 'tsc' }, 'dist/index.js'],
     [{ start: 'forever start server.js' }, 'server.js'],
     [{ start: 'node build', build: 'esbuild src/index.ts --bundle --outdir=build' }, 'build/index.js'],
+    [{ start: 'npm run build && node dist/server.js', build: 'tsc' }, 'dist/server.js'],
+    [{ start: 'node migrate.js && node server.js' }, 'server.js'],
+    [{ start: 'node app.js | pino-pretty' }, 'app.js'],
+    [{ start: 'npx tsx src/main.ts', build: 'tsc' }, 'dist/main.js'],
+    [{ 'start:prod': 'node dist/main', build: 'nest build' }, 'dist/main.js'],
+    [{ start: 'dotenv -e .env -- node server.js' }, 'server.js'],
+    [{ start: 'env-cmd -f .env node app.js' }, 'app.js'],
   ])('start scripts %j run node %s', (scripts, file) => {
     const dir = write({ 'package.json': JSON.stringify({ name: 'x', scripts }), 'server.js': '', 'app.js': '' });
+    // Nest's layout: src/main.ts compiles to dist/main.js.
+    mkdirSync(path.join(dir, 'src'));
+    writeFileSync(path.join(dir, 'src/main.ts'), '');
     expect(new StartDetector(new ProjectFiles(dir)).detect()?.file).toBe(file);
+  });
+});
+
+describe("a runtime dependency's command-line tool as the start (fastify start app.js)", () => {
+  const scripts = { start: 'fastify start -l info app.js' };
+  const dependencies = { fastify: '^5.12.8', 'fastify-cli': '^8.0.2' };
+  const startOf = (files: Record<string, string>) => new StartDetector(new ProjectFiles(write(files))).detect();
+
+  it('runs the bin file package-lock.json records, with the arguments, and sets what fastify-cli needs to serve outside', () => {
+    expect(fixture('fastify-cli').start).toMatchObject({
+      file: 'node_modules/fastify-cli/cli.js',
+      args: ['start', '-l', 'info', 'app.js'],
+      env: { FASTIFY_ADDRESS: '0.0.0.0' },
+      note: expect.stringContaining('the dependency fastify-cli'),
+    });
+  });
+
+  it('with no lockfile, the link npm and Yarn make in node_modules/.bin, of the package named after the tool', () => {
+    const pkg = JSON.stringify({ name: 'x', main: 'app.js', scripts, dependencies });
+    expect(startOf({ 'package.json': pkg, 'app.js': '' })).toMatchObject({
+      file: 'node_modules/.bin/fastify',
+      env: { FASTIFY_ADDRESS: '0.0.0.0' },
+    });
+  });
+
+  it('with pnpm (a shell script in .bin) and nothing installed: "main", and the script it could not read said plainly', () => {
+    const pkg = JSON.stringify({ name: 'x', main: 'app.js', scripts, dependencies });
+    expect(startOf({ 'package.json': pkg, 'pnpm-lock.yaml': "lockfileVersion: '9.0'\n", 'app.js': '' })).toMatchObject({
+      file: 'app.js',
+      args: [],
+      note: expect.stringContaining('names no file node can run'),
+    });
+  });
+
+  it('a port the command gives the tool is the port', () => {
+    const pkg = JSON.stringify({ name: 'x', main: 'app.js', scripts: { start: 'fastify start -p 8081 app.js' }, dependencies });
+    expect(detect(write({ 'package.json': pkg, 'app.js': '' })).port).toMatchObject({ port: 8081, fromEnv: false });
+  });
+
+  it('a tool among the dev dependencies is no start: it is not in the image', () => {
+    const pkg = JSON.stringify({ name: 'x', main: 'app.js', scripts, devDependencies: dependencies });
+    expect(startOf({ 'package.json': pkg, 'app.js': '' })).toMatchObject({ file: 'app.js', args: [] });
+  });
+
+  it('the Dockerfile runs node on the bin file with the arguments, and sets FASTIFY_ADDRESS', () => {
+    const dir = path.join(work, 'fastify-cli');
+    cpSync(path.join(FIXTURES, 'fastify-cli'), dir, { recursive: true });
+    generate(dir, ['--existing', '--yes', '--skip-install']);
+    const dockerfile = readFileSync(path.join(dir, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toContain(
+      'CMD ["node", "--import", "./docker/graceful-stop.mjs", "node_modules/fastify-cli/cli.js", "start", "-l", "info", "app.js"]',
+    );
+    expect(dockerfile).toMatch(/^ENV FASTIFY_ADDRESS=0\.0\.0\.0$/m);
+  });
+});
+
+describe('what a build writes, from the bundler config', () => {
+  it.each([
+    ['rollup -c', 'rollup.config.js', "export default { input: 'ui/main.js', output: { format: 'esm', dir: 'public/build' } };", 'public'],
+    ['rollup -c', 'rollup.config.mjs', "export default { output: { file: 'lib/bundle.js' } };", 'lib'],
+    ['rollup -c', 'rollup.config.js', "export default { output: { file: 'bundle.js' } };", 'dist'],
+    ['webpack --mode production', 'webpack.config.js', "module.exports = { output: { path: path.resolve(__dirname, 'build') } };", 'build'],
+    ['vite build', 'vite.config.ts', "export default { build: { outDir: 'out/web' } };", 'out'],
+    ['vite build', 'vite.config.ts', 'export default {};', 'dist'],
+  ])('%s with %s %j writes %s/', (build, file, config, outputDir) => {
+    const dir = write({
+      'package.json': JSON.stringify({ name: 'x', scripts: { build, start: 'node server.js' } }),
+      [file]: config,
+      'server.js': '',
+    });
+    expect(new StartDetector(new ProjectFiles(dir)).build?.outputDir).toBe(outputDir);
+  });
+});
+
+describe('services the app connects to', () => {
+  it('are named from the client libraries among the runtime dependencies, and said before anything is written', () => {
+    const dir = write({
+      'package.json': JSON.stringify({
+        name: 'x',
+        main: 'index.js',
+        dependencies: { pg: '1', typeorm: '1', ioredis: '1' },
+        devDependencies: { mysql2: '1' },
+      }),
+      'index.js': '',
+    });
+    const found = detect(dir);
+    expect(found.services).toEqual([
+      { service: 'PostgreSQL', packages: ['pg'] },
+      { service: 'Redis', packages: ['ioredis'] },
+    ]);
+    expect(summarize(found).join('\n')).toMatch(/needs +PostgreSQL \(pg\), Redis \(ioredis\): in neither the image nor compose.yaml/);
+  });
+
+  it('README.Docker.md and the container test say so', () => {
+    const dir = write({
+      'package.json': JSON.stringify({ name: 'x', main: 'index.js', dependencies: { mongoose: '1' } }),
+      'index.js': "require('node:http').createServer((q, s) => s.end()).listen(process.env.PORT ?? 3000);\n",
+    });
+    generate(dir, ['--existing', '--yes', '--skip-install']);
+    expect(readFileSync(path.join(dir, 'README.Docker.md'), 'utf8')).toContain(
+      '## Services it needs\n\nThe app depends on `mongoose` (MongoDB).',
+    );
+    expect(readFileSync(path.join(dir, 'test/container/container.test.mjs'), 'utf8')).toContain(
+      'Does it need MongoDB at startup, or a variable?',
+    );
   });
 });
 

@@ -12,6 +12,7 @@ import { detectPackageManager, type PackageManagerFinding } from './package-mana
 import { detectPort, type PortFinding } from './port.js';
 import { ProjectFiles } from './project-files.js';
 import { type BehaviourFinding, detectBehaviour } from './runtime-behaviour.js';
+import { detectServices, type ServiceFinding } from './services.js';
 import { type BuildFinding, StartDetector, type StartFinding } from './start.js';
 import { detectTestRunner, type TestRunner } from './test-runner.js';
 import { detectWorkspaces, enclosingWorkspaceRoot, type WorkspaceFinding } from './workspaces.js';
@@ -35,6 +36,8 @@ export interface Findings {
   exampleFile: string | undefined;
   env: EnvVariable[];
   behaviour: BehaviourFinding;
+  /** Databases, caches and brokers the app connects to, none of which the image or compose brings. */
+  services: ServiceFinding[];
   workspaces: WorkspaceFinding | undefined;
   /** The monorepo root, when the project is one of its workspace packages: the lockfile and manager are there. */
   workspaceRoot: string | undefined;
@@ -48,7 +51,8 @@ const DOCKER_FILES = ['Dockerfile', '.dockerignore', 'compose.yaml', 'compose.ym
 export function detect(root: string): Findings {
   const project = new ProjectFiles(root);
   const environment = detectEnvironment(project);
-  const start = new StartDetector(project);
+  const starts = new StartDetector(project);
+  const start = starts.detect();
   const workspaceRoot = enclosingWorkspaceRoot(root);
   const monorepo = workspaceRoot ? new ProjectFiles(workspaceRoot) : project;
   const node = detectNodeLine(project);
@@ -60,20 +64,32 @@ export function detect(root: string): Findings {
     packageManager: detectPackageManager(monorepo),
     // A package that says nothing of its Node line follows the monorepo's.
     node: node.source === DEFAULT_SOURCE && workspaceRoot ? detectNodeLine(monorepo) : node,
-    build: start.build,
-    start: start.detect(),
-    port: detectPort(project, environment.example),
+    build: starts.build,
+    start,
+    port: toolPort(start) ?? detectPort(project, environment.example),
     health: detectHealthRoute(project),
     native: detectNative(project),
     lifecycle: detectLifecycle(project),
     exampleFile: environment.exampleFile,
     env: environment.variables,
     behaviour: detectBehaviour(project),
+    services: detectServices(project),
     workspaces: detectWorkspaces(project),
     workspaceRoot,
     testRunner: detectTestRunner(project),
     dockerFiles: DOCKER_FILES.filter((file) => project.has(file)),
   };
+}
+
+/** A port the start command gives its tool (`fastify start -p 8081`): the tool takes it over PORT. */
+function toolPort(start: StartFinding | undefined): PortFinding | undefined {
+  const args = start?.args ?? [];
+  const at = args.findIndex((arg) => arg === '-p' || arg === '--port');
+  const value = at >= 0 ? args[at + 1] : args.find((arg) => arg.startsWith('--port='))?.slice('--port='.length);
+  const port = Number(value);
+  return Number.isInteger(port) && port > 0 && port < 65536
+    ? { port, fromEnv: false, source: `the start command (${args.join(' ')})` }
+    : undefined;
 }
 
 function sigtermLine(f: Findings): string {
@@ -107,6 +123,10 @@ export function summarize(f: Findings): string[] {
   if (f.behaviour.loopbackHost)
     lines.push(
       `  warning         the app listens on ${f.behaviour.loopbackHost} only: nothing outside the container can reach it; make it listen on HOST (0.0.0.0)`,
+    );
+  if (f.services.length > 0)
+    lines.push(
+      `  needs           ${f.services.map((s) => `${s.service} (${s.packages.join(', ')})`).join(', ')}: in neither the image nor compose.yaml: an app that connects at startup turns healthy only where it can reach ${f.services.length > 1 ? 'them' : 'one'} (README.Docker.md)`,
     );
   if (f.dockerFiles.length > 0)
     lines.push(`  already here    ${f.dockerFiles.join(', ')}: kept unless --force (or you say so file by file)`);

@@ -135,7 +135,13 @@ before(async () => {
       .filter(Boolean)
       .map((id) => execFileSync('docker', ['logs', id], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }))
       .join('\n');
-    throw new Error(`The container did not turn healthy. Its output:\n${logs}\nA variable missing? See README.Docker.md.`, { cause: error });
+<%_ if (findings.services.length > 0) { _%>
+    // The app's services are not started here: it can only reach them if they run elsewhere.
+    const hint = 'Does it need <%- findings.services.map((s) => s.service).join(' or ') %> at startup, or a variable? See README.Docker.md.';
+<%_ } else { _%>
+    const hint = 'A variable missing? See README.Docker.md.';
+<%_ } _%>
+    throw new Error(`The container did not turn healthy. Its output:\n${logs}\n${hint}`, { cause: error });
   }
 });
 

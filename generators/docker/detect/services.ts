@@ -1,0 +1,35 @@
+/**
+ * Services the app connects to, from the client libraries it depends on: a database, a cache,
+ * a broker. None of them is in the image or in compose.yaml, and an app that connects before
+ * it listens (most do) cannot turn healthy without one. Said before anything is written, in
+ * README.Docker.md, and by the container test when the container does not turn healthy.
+ */
+import type { ProjectFiles } from './project-files.js';
+
+export interface ServiceFinding {
+  /** What the app needs running, e.g. `PostgreSQL`. */
+  service: string;
+  /** The dependencies that say so. */
+  packages: string[];
+}
+
+/** Client packages, and the service each one talks to. ORMs name the drivers they load. */
+const CLIENTS: readonly (readonly [string, readonly string[]])[] = [
+  ['PostgreSQL', ['pg', 'postgres', 'pg-promise', 'slonik']],
+  ['MySQL', ['mysql', 'mysql2']],
+  ['MongoDB', ['mongodb', 'mongoose']],
+  ['Redis', ['redis', 'ioredis', 'bullmq', 'bull']],
+  ['Elasticsearch', ['@elastic/elasticsearch', 'elasticsearch']],
+  ['RabbitMQ', ['amqplib', 'amqp-connection-manager']],
+  ['Kafka', ['kafkajs']],
+  ['Microsoft SQL Server', ['mssql', 'tedious']],
+  ['a database through Prisma', ['@prisma/client']],
+];
+
+export function detectServices(project: ProjectFiles): ServiceFinding[] {
+  const runtime = Object.keys(project.dependencies);
+  return CLIENTS.flatMap(([service, clients]) => {
+    const packages = clients.filter((name) => runtime.includes(name));
+    return packages.length > 0 ? [{ service, packages }] : [];
+  });
+}
