@@ -32,7 +32,7 @@ export function existingContainerModel(findings: Findings, answers: ExistingAnsw
   const lockRoot = findings.workspaceRoot ?? findings.root;
   // Only the manager's config files the project has (a new project's pnpm-workspace.yaml is not one).
   const own = { ...pinned, configFiles: pinned.configFiles.filter((file) => existsSync(path.join(lockRoot, file))) };
-  const install = workspace ? workspaceInstall(own, workspace, lockRoot) : own;
+  const install = workspace ? workspaceInstall(own, workspace) : own;
   const secrets = new Set(answers.secrets);
   // In a monorepo, the workspace packages it depends on are built first, each with its own build script.
   const builds = [
@@ -125,7 +125,7 @@ const isYarnClassic = (install: Install) => install.packageManager === 'yarn' &&
  * --frozen-lockfile accepts a lockfile with entries left over, so it still installs exactly
  * the locked versions.
  */
-function workspaceInstall(install: Install, pkg: WorkspacePackage, root: string): Install {
+function workspaceInstall(install: Install, pkg: WorkspacePackage): Install {
   const run = (script: string) => runIn(install, pkg, script);
   switch (install.packageManager) {
     case 'npm': {
@@ -144,10 +144,9 @@ function workspaceInstall(install: Install, pkg: WorkspacePackage, root: string)
       if (!isYarnClassic(install)) {
         return { ...install, run, all: `yarn workspaces focus ${pkg.name}`, production: `yarn workspaces focus ${pkg.name} --production` };
       }
-      const field = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { workspaces?: unknown }).workspaces;
-      const key = Array.isArray(field) ? 'workspaces' : 'workspaces.packages';
+      // An array even where the root has Yarn's { packages, nohoist } form, which npm refuses to edit.
       const dirs = JSON.stringify([...pkg.internal.map((dep) => dep.dir), pkg.dir]);
-      const narrow = `npm pkg set --json '${key}=${dirs}' && `;
+      const narrow = `npm pkg set --json 'workspaces=${dirs}' && `;
       return {
         ...install,
         run,

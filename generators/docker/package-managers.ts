@@ -147,14 +147,14 @@ export function yarnClassicInstall(version: string): Install {
     configFiles: [],
     contextIgnores: [],
     globalPackage: `yarn@${version}`,
-    setup: [globalInstall(`yarn@${version}`)],
-    all: 'yarn install --frozen-lockfile --non-interactive --ignore-engines',
-    production: 'yarn install --frozen-lockfile --non-interactive --ignore-engines --production',
-    notes: [
-      '--ignore-engines: Yarn 1 alone refuses a dependency whose "engines" leaves this Node.js line',
-      'out, where npm, pnpm and Yarn 2+ only warn (old projects pin such packages). The image runs',
-      'the Node.js line the app itself asks for.',
+    setup: [
+      globalInstall(`yarn@${version}`),
+      '# Yarn 1 alone refuses to install or run anything when a package\'s "engines" leaves this',
+      '# Node.js line out (npm, pnpm and Yarn 2+ warn), and old projects pin such packages.',
+      'ENV YARN_IGNORE_ENGINES=true',
     ],
+    all: 'yarn install --frozen-lockfile --non-interactive',
+    production: 'yarn install --frozen-lockfile --non-interactive --production',
     cache: '/usr/local/share/.cache/yarn',
     // Yarn 1 corrupts a cache that two installs write at once ("Extracting tar content ...
     // failed"), and BuildKit runs the deps and prod-deps stages in parallel.

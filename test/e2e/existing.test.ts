@@ -9,7 +9,7 @@
  * package containerized with --workspace, and the image is shown to hold none of the other
  * packages' dependencies. Run under the engine lock.
  */
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
@@ -41,7 +41,7 @@ describe.each([
   ['no-health', [], 'accepts connections on the mapped port (no health route: TCP only)'],
   ['ignores-sigterm', [], 'exit code 0 (docker/graceful-stop.mjs)'],
   ['sigterm-logs-only', [], 'exit code 0 (docker/graceful-stop.mjs)'],
-  // fastify start app.js: node runs fastify-cli's bin, which listens on FASTIFY_ADDRESS.
+  // fastify start app.js: node runs fastify-cli's bin, which listens on FASTIFY_ADDRESS and stops on SIGTERM.
   ['fastify-cli', [], 'answers GET /health'],
 ] as const)('%s, containerized with --yes %j', (name, flags, proof) => {
   it(
@@ -54,6 +54,24 @@ describe.each([
       expect(result.output).toContain(proof);
       expect(result.output).toMatch(/ℹ fail 0/);
       expect(result.ok).toBe(true);
+    },
+    15 * MINUTES,
+  );
+});
+
+describe('an app that exits at startup', () => {
+  it(
+    'fails its container test with the last of the container output, even though the container is gone',
+    () => {
+      const dir = path.join(work, 'exits-at-startup');
+      cpSync(path.join(FIXTURES, 'js-cjs-npm'), dir, { recursive: true });
+      generate(dir, ['--existing', '--yes'], { timeout: 5 * MINUTES });
+      // What a missing setting does to many apps: a line on stderr, then exit 1, before listening.
+      writeFileSync(path.join(dir, 'src/server.js'), "console.error('config error: REDIS_URL is not set');\nprocess.exit(1);\n");
+      const result = run('npm', ['run', 'test:container'], { cwd: dir, timeout: 8 * MINUTES, allowFail: true });
+      removeImage('fixture-js-cjs-npm');
+      expect(result.ok).toBe(false);
+      expect(result.output).toMatch(/The container did not turn healthy\. The last of its output:\s+config error: REDIS_URL is not set/);
     },
     15 * MINUTES,
   );

@@ -167,8 +167,10 @@ describe("a runtime dependency's command-line tool as the start (fastify start a
       file: 'node_modules/fastify-cli/cli.js',
       args: ['start', '-l', 'info', 'app.js'],
       env: { FASTIFY_ADDRESS: '0.0.0.0' },
+      toolStops: true,
       note: expect.stringContaining('the dependency fastify-cli'),
     });
+    expect(fixture('fastify-cli').behaviour.handlesSigterm).toBe(true);
   });
 
   it('with no lockfile, the link npm and Yarn make in node_modules/.bin, of the package named after the tool', () => {
@@ -203,9 +205,9 @@ describe("a runtime dependency's command-line tool as the start (fastify start a
     cpSync(path.join(FIXTURES, 'fastify-cli'), dir, { recursive: true });
     generate(dir, ['--existing', '--yes', '--skip-install']);
     const dockerfile = readFileSync(path.join(dir, 'Dockerfile'), 'utf8');
-    expect(dockerfile).toContain(
-      'CMD ["node", "--import", "./docker/graceful-stop.mjs", "node_modules/fastify-cli/cli.js", "start", "-l", "info", "app.js"]',
-    );
+    // fastify-cli closes the server on SIGTERM itself: no preload.
+    expect(dockerfile).toContain('CMD ["node", "node_modules/fastify-cli/cli.js", "start", "-l", "info", "app.js"]');
+    expect(existsSync(path.join(dir, 'docker/graceful-stop.mjs'))).toBe(false);
     expect(dockerfile).toMatch(/^ENV FASTIFY_ADDRESS=0\.0\.0\.0$/m);
   });
 });

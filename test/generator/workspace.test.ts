@@ -186,10 +186,10 @@ describe('a Yarn 1 monorepo: --workspace packages/api', () => {
     cpSync(path.join(REPO_ROOT, 'test/fixtures/existing/monorepo-yarn-classic'), dir, { recursive: true });
     generate(dir, ['--existing', '--yes', '--skip-install', '--workspace', 'packages/api']);
     const dockerfile = readFileSync(path.join(dir, 'packages/api/Dockerfile'), 'utf8');
-    // The root lists its workspaces as { packages: [...] }: that key is the one narrowed.
-    const narrow = `npm pkg set --json 'workspaces.packages=["packages/shared","packages/api"]'`;
-    expect(dockerfile).toContain(`${narrow} && yarn install --frozen-lockfile --non-interactive --ignore-engines\n`);
-    expect(dockerfile).toContain(`${narrow} && yarn install --frozen-lockfile --non-interactive --ignore-engines --production\n`);
+    // The root lists its workspaces as { packages: [...] }, which npm pkg refuses to edit: replaced by the array.
+    const narrow = `npm pkg set --json 'workspaces=["packages/shared","packages/api"]'`;
+    expect(dockerfile).toContain(`${narrow} && yarn install --frozen-lockfile --non-interactive\n`);
+    expect(dockerfile).toContain(`${narrow} && yarn install --frozen-lockfile --non-interactive --production\n`);
     expect(dockerfile).toContain('COPY packages/api/package.json ./packages/api/package.json');
     expect(dockerfile).not.toContain('packages/other');
     expect(readFileSync(path.join(dir, 'packages/api/README.Docker.md'), 'utf8')).toContain('Yarn 1 has no `workspaces focus`');

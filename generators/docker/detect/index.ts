@@ -72,7 +72,9 @@ export function detect(root: string): Findings {
     lifecycle: detectLifecycle(project),
     exampleFile: environment.exampleFile,
     env: environment.variables,
-    behaviour: detectBehaviour(project),
+    behaviour: start?.toolStops
+      ? { ...detectBehaviour(project), handlesSigterm: true, sigtermKeepsRunning: false }
+      : detectBehaviour(project),
     services: detectServices(project),
     workspaces: detectWorkspaces(project),
     workspaceRoot,
@@ -97,7 +99,7 @@ function sigtermLine(f: Findings): string {
     return 'not handled in the code: docker/graceful-stop.mjs closes the servers on stop (--no-graceful to leave it out)';
   if (f.behaviour.sigtermKeepsRunning)
     return "the app's handler ends nothing (no exit, close or shutdown): docker/graceful-stop.mjs closes the servers after it (--no-graceful to leave it out)";
-  return 'handled by the app';
+  return f.start?.toolStops ? `handled by the tool that serves the app (${f.start.file})` : 'handled by the app';
 }
 
 /** The findings as the user reads them before anything is written: one line each. */

@@ -27,6 +27,8 @@ export interface StartFinding {
   args: string[];
   /** Variables the image must set for that tool to serve outside the container. */
   env: Record<string, string>;
+  /** The tool closes the server on SIGTERM itself (fastify-cli, through close-with-grace). */
+  toolStops: boolean;
   /** Where it came from, for the findings summary. */
   source: string;
   /** What was changed on the way, said plainly (a runner or process manager replaced). */
@@ -41,11 +43,12 @@ const SCRIPT_RUNNERS = new Set(['nps', 'npm-run-all', 'run-s', 'run-p', 'concurr
 /** Wrappers that load variables, then run the command after their options: `dotenv -e .env -- node server.js`. */
 const ENV_WRAPPERS = new Set(['dotenv', 'dotenv-cli', 'env-cmd']);
 /**
- * Tools whose defaults keep them unreachable in a container, and the variable that changes
- * that: fastify-cli listens on localhost unless told otherwise.
+ * What is known of tools that serve an app: the variables that make them listen outside the
+ * container (fastify-cli listens on localhost unless told otherwise), and whether they close
+ * the server on SIGTERM themselves (fastify-cli does, with close-with-grace).
  */
-const TOOL_ENV: Record<string, Record<string, string>> = {
-  'fastify-cli': { FASTIFY_ADDRESS: '0.0.0.0' },
+const TOOLS: Record<string, { env: Record<string, string>; stops: boolean }> = {
+  'fastify-cli': { env: { FASTIFY_ADDRESS: '0.0.0.0' }, stops: true },
 };
 const FALLBACK_FILES = ['server.js', 'index.js', 'app.js', 'src/server.js', 'src/index.js', 'src/app.js', 'bin/www'];
 
@@ -241,7 +244,8 @@ export class StartDetector {
         file: tool.file,
         nodeArgs: [],
         args: rest.map((word) => word.replace(/^['"]|['"]$/g, '')),
-        env: TOOL_ENV[tool.pkg] ?? {},
+        env: TOOLS[tool.pkg]?.env ?? {},
+        toolStops: TOOLS[tool.pkg]?.stops ?? false,
         source,
         note: `${program} is the command-line tool of the dependency ${tool.pkg}: node runs its bin file, ${tool.file}`,
       };
@@ -319,7 +323,7 @@ export class StartDetector {
 
 /** A start that is node running one file, as it is. */
 function plain(file: string): Omit<StartFinding, 'source'> {
-  return { file, nodeArgs: [], args: [], env: {}, note: undefined };
+  return { file, nodeArgs: [], args: [], env: {}, toolStops: false, note: undefined };
 }
 
 function clean(file: string): string {

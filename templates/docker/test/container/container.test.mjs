@@ -105,7 +105,11 @@ before(async () => {
 <%_ } else { _%>
   execFileSync('docker', ['buildx', 'build', '--load', '-t', IMAGE, ROOT], { stdio: ['ignore', 'inherit', 'inherit'] });
 <%_ } _%>
+  // The container's output as it comes: the evidence when it never turns healthy, even if it
+  // has exited and is gone by the time the wait gives up.
+  const output = [];
   let candidate = new ComposeLikeContainer(IMAGE)
+    .withLogConsumer((stream) => stream.on('data', (chunk) => output.push(String(chunk))))
     .withExposedPorts(PORT)
     .withTmpFs({ '/tmp': 'rw,size=16m,mode=1777' })
     .withDroppedCapabilities('ALL')
@@ -130,18 +134,14 @@ before(async () => {
   try {
     container = await candidate.start();
   } catch (error) {
-    const logs = docker('ps', '-a', '--filter', `ancestor=${IMAGE}`, '--format', '{{.ID}}')
-      .split('\n')
-      .filter(Boolean)
-      .map((id) => execFileSync('docker', ['logs', id], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }))
-      .join('\n');
+    const logs = output.join('').trimEnd().split('\n').slice(-40).join('\n');
 <%_ if (findings.services.length > 0) { _%>
     // The app's services are not started here: it can only reach them if they run elsewhere.
     const hint = 'Does it need <%- findings.services.map((s) => s.service).join(' or ') %> at startup, or a variable? See README.Docker.md.';
 <%_ } else { _%>
     const hint = 'A variable missing? See README.Docker.md.';
 <%_ } _%>
-    throw new Error(`The container did not turn healthy. Its output:\n${logs}\n${hint}`, { cause: error });
+    throw new Error(`The container did not turn healthy. The last of its output:\n${logs || '(none)'}\n${hint}`, { cause: error });
   }
 });
 
