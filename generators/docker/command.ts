@@ -198,7 +198,7 @@ export const EXISTING_QUESTIONS: readonly ExistingQuestion[] = [
     defaultHelp: 'on when the app does not handle SIGTERM, or its handler ends nothing',
     default: ({ destination }) => {
       const { behaviour } = findingsFor(destination);
-      return !behaviour.handlesSigterm || behaviour.sigtermKeepsRunning;
+      return !behaviour.handlesSigterm || behaviour.sigtermKeepsRunning || behaviour.sigtermReraises;
     },
     parse: toggle('graceful'),
   },

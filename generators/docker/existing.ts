@@ -64,7 +64,9 @@ export function existingContainerModel(findings: Findings, answers: ExistingAnsw
   const nodeArgs = [...(found?.nodeArgs ?? [])];
   if (secrets.size > 0) nodeArgs.push(`--env-file-if-exists=${SECRET_ENV.target}`);
   // With a handler of the app's own, the preload only acts after it (and only if it ended nothing).
-  const gracefulStop = answers.graceful ? { afterApp: findings.behaviour.handlesSigterm } : undefined;
+  // A handler that re-raises the signal runs first and undisturbed: the preload takes the second one.
+  const { handlesSigterm, sigtermReraises } = findings.behaviour;
+  const gracefulStop = answers.graceful ? { afterApp: handlesSigterm && !sigtermReraises, takesReraise: sigtermReraises } : undefined;
   if (gracefulStop) nodeArgs.push('--import', GRACEFUL_STOP);
   const startArgs = [...nodeArgs, answers.start, ...(found?.args ?? [])];
 

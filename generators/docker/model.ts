@@ -80,7 +80,7 @@ export interface ContainerModel {
    * docker/graceful-stop.mjs, loaded before the app (existing apps only); afterApp: the app
    * has a SIGTERM handler of its own, and the preload acts only after it. Undefined: not loaded.
    */
-  gracefulStop?: { afterApp: boolean } | undefined;
+  gracefulStop?: { afterApp: boolean; takesReraise: boolean } | undefined;
   /**
    * Variables the runtime image sets beyond NODE_ENV, HOST and PORT, for a start command
    * whose defaults would not serve outside the container (fastify-cli's FASTIFY_ADDRESS).

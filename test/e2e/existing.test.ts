@@ -41,6 +41,7 @@ describe.each([
   ['no-health', [], 'accepts connections on the mapped port (no health route: TCP only)'],
   ['ignores-sigterm', [], 'exit code 0 (docker/graceful-stop.mjs)'],
   ['sigterm-logs-only', [], 'exit code 0 (docker/graceful-stop.mjs)'],
+  ['sigterm-reraises', [], 'exit code 0 (docker/graceful-stop.mjs)'],
   // fastify start app.js: node runs fastify-cli's bin, which listens on FASTIFY_ADDRESS and stops on SIGTERM.
   ['fastify-cli', [], 'answers GET /health'],
 ] as const)('%s, containerized with --yes %j', (name, flags, proof) => {

@@ -121,6 +121,17 @@ describe('detection rules', () => {
     ]);
   });
 
+  it('a handler that re-raises the signal is found, and gets the preload, which takes the second one', () => {
+    const code = "process.once('SIGTERM', async (signal) => { await app.terminate(); process.kill(process.pid, signal); });";
+    const dir = write({ 'package.json': JSON.stringify({ name: 'x', main: 'index.js' }), 'index.js': code });
+    expect(detect(dir).behaviour).toMatchObject({ handlesSigterm: true, sigtermKeepsRunning: false, sigtermReraises: true });
+    generate(dir, ['--existing', '--yes', '--skip-install']);
+    const dockerfile = readFileSync(path.join(dir, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toContain('CMD ["node", "--import", "./docker/graceful-stop.mjs", "index.js"]');
+    expect(dockerfile).not.toContain('GRACEFUL_STOP=after-app');
+    expect(readFileSync(path.join(dir, 'README.Docker.md'), 'utf8')).toContain('exit code 143, not 0');
+  });
+
   it.each([
     ["process.on('SIGTERM', () => {\n  // Clean up resources on shutdown\n  logger.info('Caught SIGTERM.');\n  logger.flush();\n});", true],
     ["process.once('SIGTERM', function () { console.log('bye'); });", true],

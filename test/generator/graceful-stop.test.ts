@@ -129,6 +129,17 @@ setInterval(() => {}, 1000); // a timer that would keep the process alive on its
     expect(app.output()).not.toContain('graceful-stop');
   });
 
+  it('a handler that cleans up, then re-raises the signal: the app finishes first, the preload takes the second signal, exit 0', async () => {
+    const reraises = SERVER(
+      `process.once('SIGTERM', (signal) => server.close(() => { console.log('own cleanup'); process.kill(process.pid, signal); }));`,
+    );
+    const app = await start('reraises.cjs', reraises);
+    app.child.kill('SIGTERM');
+    // Without the preload node dies of the second signal: exit code null, signal SIGTERM (143 in a container).
+    expect(await app.exited).toBe(0);
+    expect(app.output()).toMatch(/own cleanup\n[\s\S]*graceful-stop: SIGTERM: closing 0 server/);
+  });
+
   it('GRACEFUL_STOP=after-app: a handler that never exits runs, then the servers close and it exits 0', async () => {
     const logsOnly = SERVER(`process.on('SIGTERM', () => console.log('own handler'));`);
     const app = await start('logs-only.cjs', logsOnly, { GRACEFUL_STOP: 'after-app' });

@@ -73,7 +73,7 @@ export function detect(root: string): Findings {
     exampleFile: environment.exampleFile,
     env: environment.variables,
     behaviour: start?.toolStops
-      ? { ...detectBehaviour(project), handlesSigterm: true, sigtermKeepsRunning: false }
+      ? { ...detectBehaviour(project), handlesSigterm: true, sigtermKeepsRunning: false, sigtermReraises: false }
       : detectBehaviour(project),
     services: detectServices(project),
     workspaces: detectWorkspaces(project),
@@ -99,6 +99,8 @@ function sigtermLine(f: Findings): string {
     return 'not handled in the code: docker/graceful-stop.mjs closes the servers on stop (--no-graceful to leave it out)';
   if (f.behaviour.sigtermKeepsRunning)
     return "the app's handler ends nothing (no exit, close or shutdown): docker/graceful-stop.mjs closes the servers after it (--no-graceful to leave it out)";
+  if (f.behaviour.sigtermReraises)
+    return "the app's handler ends by re-raising the signal (process.kill(process.pid, …): exit 143): docker/graceful-stop.mjs takes the second one and exits 0 (--no-graceful to leave it out)";
   return f.start?.toolStops ? `handled by the tool that serves the app (${f.start.file})` : 'handled by the app';
 }
 

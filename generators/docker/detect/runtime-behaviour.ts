@@ -13,6 +13,11 @@ export interface BehaviourFinding {
    * stop anything (log and flush only): the process lives on until SIGKILL.
    */
   sigtermKeepsRunning: boolean;
+  /**
+   * The app's handler ends by sending the signal to itself again (`process.kill(process.pid,
+   * signal)`, after its own cleanup): node then dies of it, with exit code 143, not 0.
+   */
+  sigtermReraises: boolean;
   /** Folders, relative to the app's working directory or absolute, the app writes to. */
   dataDirs: string[];
   /** A literal loopback host the app listens on, or undefined. */
@@ -28,6 +33,8 @@ const INLINE_HANDLER =
 /** What a handler that ends the process calls: exit, close or stop something, or kill itself. */
 const ENDS =
   /\bexit\b|\.close\(|\bclose\w*\(|shutdown|terminate|\.stop\(|\bstop\w*\(|\.kill\(|\.destroy\(|\.disconnect\(|\.end\(|\.quit\(/i;
+/** A process sending a signal to itself. */
+const RERAISE = /process\.kill\(\s*process\.pid\s*,/;
 const WRITES = /(?:mkdirSync|mkdir|writeFileSync|createWriteStream|new\s+(?:sqlite3\.)?Database|Database\()\s*\(?\s*['"`]([^'"`]+)['"`]/g;
 
 export function detectBehaviour(project: ProjectFiles): BehaviourFinding {
@@ -52,6 +59,7 @@ export function detectBehaviour(project: ProjectFiles): BehaviourFinding {
   return {
     handlesSigterm,
     sigtermKeepsRunning: handlesSigterm && keepsRunning(sources.map(({ text }) => text)),
+    sigtermReraises: sources.some(({ text }) => SIGTERM.test(text) && RERAISE.test(text)),
     dataDirs: [...dirs].sort(),
     loopbackHost: loopback ? (loopback[1] ?? loopback[2]) : undefined,
   };
