@@ -23,8 +23,9 @@ export function analyse(results) {
     for (const mtr of metrics) per[k][mtr] = summary(runs.map((r) => r[k][mtr]));
     per[k].rebuildShare = summary(runs.map((r) => r[k].rebuildMs / r[k].coldMs));
     per[k].rpsVsHost = summary(runs.map((r) => r[k].rps / (r[k].hostRps ?? r.host.rps)));
-    // (a)'s diagnostic targets: its bridge address (direct), and a LOG_LEVEL=warn twin's (quiet).
-    for (const d of ['direct', 'quiet']) {
+    // (a)'s other targets: its published port at the host's network address (nat), its bridge
+    // address (direct), and a LOG_LEVEL=warn twin's bridge address (quiet).
+    for (const d of ['nat', 'direct', 'quiet']) {
       per[k][`${d}Rps`] = summary(runs.map((r) => r[k][`${d}Rps`]));
       per[k][`${d}P99`] = summary(runs.map((r) => r[k][`${d}P99`]));
       per[k][`${d}VsHost`] = summary(runs.map((r) => r[k][`${d}Rps`] / (r[k].hostRps ?? r.host.rps)));
@@ -70,9 +71,16 @@ export function analyse(results) {
       value: `median ${fixed(per.a.firstMs.median / 1000, 2)} s (max ${fixed(per.a.firstMs.max / 1000, 2)} s)`,
       ...verdict(per.a.firstMs, 1500, 'max'),
     },
+    // Through the published port, both ways a client can come in: from another machine (the kernel
+    // forwards it), and from this one to 127.0.0.1 (docker-proxy relays it). Two verdicts.
     {
-      name: 'container req/s ≥ 0.92 × host (issue 17; 0.9 in issue 7)',
-      value: `median ratio ${ratio(per.a.rpsVsHost)} through the published 127.0.0.1 port; ${ratio(per.a.directVsHost)} straight to the container's bridge address; ${ratio(per.a.quietVsHost)} to the bridge address with LOG_LEVEL=warn`,
+      name: 'req/s through the published port, from the network, ≥ 0.92 × host (issue 17)',
+      value: `median ratio ${ratio(per.a.natVsHost)} at the host's network address; ${ratio(per.a.directVsHost)} straight to the container's bridge address; ${ratio(per.a.quietVsHost)} to the bridge address with LOG_LEVEL=warn`,
+      ...verdict(per.a.natVsHost, 0.92, 'min'),
+    },
+    {
+      name: 'req/s through the published port, on 127.0.0.1, ≥ 0.92 × host (issue 17)',
+      value: `median ratio ${ratio(per.a.rpsVsHost)} through docker-proxy`,
       ...verdict(per.a.rpsVsHost, 0.92, 'min'),
     },
   ];

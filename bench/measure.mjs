@@ -6,7 +6,7 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { docker, containerIp } from './docker.mjs';
 import { firstOk, median, run, sleep, tail } from './lib.mjs';
-import { benchDir, HOST_PORT, log, opts, QUIET_CONTAINER, repo, TOKEN, tag, VARIANTS, work } from './options.mjs';
+import { benchDir, HOST_PORT, hostAddress, log, NAT_PORT, opts, QUIET_CONTAINER, repo, TOKEN, tag, VARIANTS, work } from './options.mjs';
 
 let hostChild = null;
 
@@ -118,7 +118,11 @@ export async function measureContainer(key, host) {
   const v = VARIANTS[key];
   await docker(['rm', '-f', '-v', v.container], { allowFail: true });
   const t0 = performance.now();
-  await docker(['run', '-d', '--name', v.container, '-p', `127.0.0.1:${v.port}:3000`, ...runEnv(key), v.image]);
+  // (a) is published twice: on 127.0.0.1, as for every variant, and on the host's network
+  // address, which is how clients on other machines reach a published port.
+  const natAddress = key === 'a' ? hostAddress() : null;
+  const publish = ['-p', `127.0.0.1:${v.port}:3000`, ...(natAddress ? ['-p', `${natAddress}:${NAT_PORT}:3000`] : [])];
+  await docker(['run', '-d', '--name', v.container, ...publish, ...runEnv(key), v.image]);
   const runMs = performance.now() - t0;
   // Polled from when `docker run -d` returns, as a script would, not alongside it: a connection
   // to the published port made before the container's network is up stalls in docker-proxy for
@@ -134,11 +138,14 @@ export async function measureContainer(key, host) {
     { name: 'host', url: `http://127.0.0.1:${host.port}${opts.path}` },
   ];
   // Diagnostics for (a), to split the gap to the host between the path and the image:
-  // - direct: the same container at its bridge address, so without docker-proxy;
+  // - nat: the same published port at the host's network address, so forwarded by the kernel's
+  //   NAT rules instead of docker-proxy (which serves only connections to 127.0.0.1);
+  // - direct: the same container at its bridge address, so without docker-proxy or NAT;
   // - quiet: a second container of the same image with LOG_LEVEL=warn, also at its bridge
   //   address, so also without one request-log line per request shipped through the log driver
   //   (the host app writes the same lines, but to a file).
   if (key === 'a') {
+    if (natAddress) targets.push({ name: 'nat', url: `http://${natAddress}:${NAT_PORT}${opts.path}` });
     const ip = await containerIp(v.container);
     if (ip) targets.push({ name: 'direct', url: `http://${ip}:3000${opts.path}` });
     await docker(['rm', '-f', '-v', QUIET_CONTAINER], { allowFail: true });
@@ -171,6 +178,7 @@ export async function measureContainer(key, host) {
     p99: l.container.p99,
     hostRps: l.host.rps,
     hostP99: l.host.p99,
+    ...(l.nat ? { natRps: l.nat.rps, natP99: l.nat.p99 } : {}),
     ...(l.direct ? { directRps: l.direct.rps, directP99: l.direct.p99 } : {}),
     ...(l.quiet ? { quietRps: l.quiet.rps, quietP99: l.quiet.p99 } : {}),
   };

@@ -18,7 +18,22 @@ import { editSource, generateApp, killHost, makeContext, measureContainer, start
 import { throughputOnly } from './only.mjs';
 import { measureSizes } from './sizes.mjs';
 import { timeToProject } from './time-to-project.mjs';
-import { benchDir, check, FULL_BASE, HOST_PORT, help, log, only, opts, renderOnly, repo, USAGE, VARIANTS, work } from './options.mjs';
+import {
+  benchDir,
+  check,
+  FULL_BASE,
+  HOST_PORT,
+  help,
+  log,
+  NAT_PORT,
+  only,
+  opts,
+  renderOnly,
+  repo,
+  USAGE,
+  VARIANTS,
+  work,
+} from './options.mjs';
 import { writeReportFiles } from './report.mjs';
 
 if (help) {
@@ -55,7 +70,7 @@ async function main() {
   if (only === 'time-to-project') return void (await timeToProject());
   if (check && !fs.existsSync(resultsFile)) throw new Error('--check needs bench/results.json from an earlier run');
   fs.mkdirSync(work, { recursive: true });
-  for (const p of [HOST_PORT, ...Object.values(VARIANTS).map((v) => v.port)]) {
+  for (const p of [HOST_PORT, NAT_PORT, ...Object.values(VARIANTS).map((v) => v.port)]) {
     if ((await probe(`http://127.0.0.1:${p}/`)) !== 0) throw new Error(`port ${p} is in use`);
   }
   const m = await machine();

@@ -38,6 +38,11 @@ export interface Install {
   /** Installs exactly the lockfile and fails if it would change: dev dependencies included / runtime ones only. */
   all: string;
   production: string;
+  /**
+   * Run after the runtime-only install, in the same layer: removes what the manager writes into
+   * node_modules for itself (node never reads it, and the runtime image has no manager).
+   */
+  productionPrune?: { command: string; why: readonly string[] } | undefined;
   /** Comment lines the Dockerfile gives above the installs: why a flag is there. */
   notes?: readonly string[] | undefined;
   /** Where the manager keeps downloads (a BuildKit cache mount target), never in a layer. */
@@ -102,6 +107,13 @@ export function pnpmInstall(version: string): Install {
     setup: [globalInstall(`pnpm@${version}`)],
     all: 'pnpm install --frozen-lockfile',
     production: 'pnpm install --frozen-lockfile --prod',
+    productionPrune: {
+      command: 'rm -f node_modules/.modules.yaml node_modules/.pnpm/lock.yaml node_modules/.pnpm-workspace-state-v1.json',
+      why: [
+        "pnpm's records of what it installed are for its own next run: node never reads them, and the",
+        'runtime image has no pnpm to run.',
+      ],
+    },
     cache: '/root/.local/share/pnpm/store',
     secretId: 'npmrc',
     secretTarget: '/root/.npmrc',

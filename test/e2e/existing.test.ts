@@ -188,6 +188,24 @@ describe.each(['monorepo-pnpm', 'monorepo-yarn', 'monorepo-yarn-classic'])(
             `try { require.resolve('${pkg}', { paths: ['/app/packages/api', '/app/packages/shared', '/app/packages/other', '/app'] }); console.log('yes') } catch { console.log('no') }`,
           ]).stdout.trim();
         expect(['express', 'left-pad', 'typescript'].map(resolves)).toEqual(['yes', 'no', 'no']);
+        if (name === 'monorepo-pnpm') {
+          // pnpm's records of the install stay behind in prod-deps; its store, which node resolves through, ships.
+          const exists = (file: string) =>
+            run('docker', [
+              'run',
+              '--rm',
+              '--entrypoint',
+              'node',
+              image,
+              '-e',
+              `console.log(require('node:fs').existsSync('${file}'))`,
+            ]).stdout.trim();
+          expect(['.pnpm', '.modules.yaml', '.pnpm/lock.yaml'].map((f) => exists(`/app/node_modules/${f}`))).toEqual([
+            'true',
+            'false',
+            'false',
+          ]);
+        }
       },
       12 * MINUTES,
     );

@@ -49,6 +49,10 @@ describe('installFor', () => {
     expect(install.setup).toEqual([`RUN --mount=type=cache,target=/root/.npm npm install --global --no-audit --no-fund pnpm@${version}`]);
     expect(install.run('build')).toBe('pnpm run build');
     expect(install.exec('tsc')).toBe('pnpm exec tsc');
+    // Its records of the install go; its virtual store (.pnpm), which node resolves through, stays.
+    expect(install.productionPrune?.command).toBe(
+      'rm -f node_modules/.modules.yaml node_modules/.pnpm/lock.yaml node_modules/.pnpm-workspace-state-v1.json',
+    );
     expect(JSON.stringify(install)).toBe(JSON.stringify(pnpmInstall(version)));
   });
 

@@ -159,7 +159,9 @@ describe('a pnpm monorepo: --workspace @fixture-pnpm/api', () => {
     for (const pkg of ['api', 'other', 'shared'])
       expect(dockerfile).toContain(`COPY packages/${pkg}/package.json ./packages/${pkg}/package.json`);
     expect(dockerfile).toContain('pnpm install --frozen-lockfile --filter @fixture-pnpm/api...');
-    expect(dockerfile).toContain('pnpm install --frozen-lockfile --prod --filter @fixture-pnpm/api...');
+    expect(dockerfile).toContain(
+      'pnpm install --frozen-lockfile --prod --filter @fixture-pnpm/api... \\\n    && rm -f node_modules/.modules.yaml node_modules/.pnpm/lock.yaml',
+    );
     expect(dockerfile).toContain('RUN pnpm --filter @fixture-pnpm/shared run build\n');
     expect(readFileSync(path.join(dir, 'packages/api/README.Docker.md'), 'utf8')).toContain(
       'pnpm --filter @fixture-pnpm/api run test:container',
