@@ -48,7 +48,7 @@ export function existingContainerModel(findings: Findings, answers: ExistingAnsw
     // npm installs one workspace from the root manifest, the lockfile and the manifests of
     // the packages it needs (Yarn 1 too, once its workspaces are narrowed to them); pnpm and
     // Yarn 2+ check every importer the lockfile lists.
-    manifests: (own.packageManager === 'npm' || isYarnClassic(own) ? [...workspace.internal, workspace] : workspace.all).map(
+    manifests: (own.packageManager === 'npm' || own.yarnClassic === true ? [...workspace.internal, workspace] : workspace.all).map(
       (p) => `${p.dir}/package.json`,
     ),
     dirs: [...workspace.internal.map((dep) => dep.dir), workspace.dir],
@@ -56,7 +56,7 @@ export function existingContainerModel(findings: Findings, answers: ExistingAnsw
       ...workspace.internal.filter((dep) => dep.buildScript).map((dep) => `${dep.dir}/${dep.outputDir}`),
       ...(answers.build === 'none' ? [] : [`${workspace.dir}/${answers.outdir}`]),
     ],
-    narrowsWorkspaces: isYarnClassic(own),
+    narrowsWorkspaces: own.yarnClassic === true,
   };
 
   // What the start command found says beyond its file holds only while that file is the one run.
@@ -118,8 +118,6 @@ function runIn(install: Install, pkg: { dir: string; name: string }, script: str
   return `yarn workspace ${pkg.name} run ${script}`;
 }
 
-const isYarnClassic = (install: Install) => install.packageManager === 'yarn' && !install.all.startsWith('yarn install --immutable');
-
 /**
  * Installs for one workspace package: its dependencies and those of the workspace packages
  * it needs, none of the other packages'. Yarn 1 has no such filter (no `workspaces focus`):
@@ -143,7 +141,7 @@ function workspaceInstall(install: Install, pkg: WorkspacePackage): Install {
         production: `pnpm install --frozen-lockfile --prod --filter ${pkg.name}...`,
       };
     default: {
-      if (!isYarnClassic(install)) {
+      if (!install.yarnClassic) {
         return { ...install, run, all: `yarn workspaces focus ${pkg.name}`, production: `yarn workspaces focus ${pkg.name} --production` };
       }
       // An array even where the root has Yarn's { packages, nohoist } form, which npm refuses to edit.

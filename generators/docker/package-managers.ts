@@ -23,6 +23,11 @@ export interface PackageManagerSpec {
 
 export interface Install {
   packageManager: PackageManagerName;
+  /**
+   * Yarn 1 (classic), which installs like npm in a monorepo (from the root manifest and the
+   * manifests of the workspaces it takes) and has no `workspaces focus`.
+   */
+  yarnClassic?: true | undefined;
   /** The `packageManager` field value, e.g. `pnpm@12.4.2`; undefined for npm (the image's node ships it). */
   packageManagerField: string | undefined;
   /** Copied next to package.json before the install, so the install layer is cached. */
@@ -154,6 +159,7 @@ export function yarnBerryInstall(version: string): Install {
 export function yarnClassicInstall(version: string): Install {
   return {
     packageManager: 'yarn',
+    yarnClassic: true,
     packageManagerField: `yarn@${version}`,
     lockfile: 'yarn.lock',
     configFiles: [],

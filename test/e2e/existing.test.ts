@@ -85,7 +85,7 @@ const plain = stripVTControlCharacters;
 // apart from the project's own runner config: the container run reports the runner's own
 // summary, and the project's `npm test` still runs its one unit test and nothing else.
 describe.each([
-  ['jest-esm', ['--health', '/health'], /Tests:\s+4 passed, 4 total/, /Tests:\s+1 passed, 1 total/],
+  ['jest-esm', [], /Tests:\s+4 passed, 4 total/, /Tests:\s+1 passed, 1 total/],
   ['vitest-cjs', [], /Tests\s+4 passed \(4\)/, /Tests\s+1 passed \(1\)/],
   ['mocha-esm', [], /^\s*4 passing/m, /^\s*1 passing/m],
 ] as const)('%s, containerized with --yes %j', (name, flags, containerSummary, ownSummary) => {

@@ -87,6 +87,11 @@ describe('detection on the fixtures', () => {
     expect(fixture('ignores-sigterm').health?.path).toBe('/ping');
   });
 
+  it('a node:http server that routes on req.url: its health path is found', () => {
+    expect(fixture('sigterm-reraises').health).toEqual({ path: '/health', source: 'server.js' });
+    expect(fixture('jest-esm').health).toEqual({ path: '/health', source: 'src/server.js' });
+  });
+
   it('a SIGTERM handler that only logs: found to end nothing', () => {
     expect(fixture('sigterm-logs-only').behaviour).toMatchObject({ handlesSigterm: true, sigtermKeepsRunning: true });
   });

@@ -60,6 +60,7 @@ describe('installFor', () => {
     const install = installFor({ name: 'yarn', version });
     expect(install).toMatchObject({
       packageManager: 'yarn',
+      yarnClassic: true,
       packageManagerField: `yarn@${version}`,
       lockfile: 'yarn.lock',
       configFiles: [],
@@ -96,6 +97,7 @@ describe('installFor', () => {
         `RUN --mount=type=cache,target=/root/.npm npm install --global --no-audit --no-fund @yarnpkg/cli-dist@${version}`,
       ]);
       expect(install.exec('tsc')).toBe('yarn run tsc');
+      expect(install.yarnClassic).toBeUndefined();
       expect(JSON.stringify(install)).toBe(JSON.stringify(yarnBerryInstall(version)));
     },
   );

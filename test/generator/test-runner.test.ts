@@ -78,7 +78,8 @@ describe('what each runner gets', () => {
   beforeAll(() => {
     for (const [runner, { fixture, file }] of Object.entries(runners)) {
       const dir = copy(fixture);
-      const { output } = generate(dir, ['--existing', '--yes', '--skip-install']);
+      // A TCP check for all four: jest-esm's own /health would otherwise get it an HTTP one.
+      const { output } = generate(dir, ['--existing', '--yes', '--skip-install', '--health', 'tcp']);
       expect(output).toContain(`tests           ${runner === 'node' ? 'node --test, or no runner found' : runner}`);
       written.set(runner, { dir, text: readFileSync(path.join(dir, file), 'utf8') });
     }
@@ -99,7 +100,7 @@ describe('what each runner gets', () => {
   it('one text of tests for every runner; the header maps node:test onto each', () => {
     const text = (runner: string) => written.get(runner)!.text;
     const texts = { jest: text('jest'), vitest: text('vitest'), mocha: text('mocha'), node: text('node') };
-    // All four fixtures are alike where the tests branch (TCP check, SIGTERM handled, no secrets).
+    // All four fixtures are alike where the tests branch (TCP check as asked, SIGTERM handled, no secrets).
     expect(new Set(Object.values(texts).map(body)).size).toBe(1);
     expect(body(texts.node)).toContain("test('stops on docker stop before the grace period ends, exit code 0', () => {");
     expect(texts.jest).toContain("const { GenericContainer, Wait } = require('testcontainers');");

@@ -1,7 +1,8 @@
 /**
- * A health route the app defines (Express, Koa router, Fastify: `get('/health', …)`), with
- * the prefix it is mounted under when that is plain to see. None found: the probe is a TCP
- * connect through node, which proves the port is open and nothing more.
+ * A health route the app defines (Express, Koa router, Fastify: `get('/health', …)`; a node:http
+ * server comparing `req.url`), with the prefix it is mounted under when that is plain to see.
+ * None found: the probe is a TCP connect through node, which proves the port is open and
+ * nothing more.
  */
 import type { ProjectFiles } from './project-files.js';
 
@@ -10,8 +11,12 @@ export interface HealthFinding {
   source: string;
 }
 
-const ROUTE =
-  /\.(?:get|all|route)\(\s*(?:\{\s*(?:method:\s*['"]GET['"],\s*)?url:\s*)?['"`](\/[\w\-/]*?(?:health|healthz|healthcheck|health-check|ready|readyz|live|livez|ping|status)[\w\-/]*)['"`]/i;
+/** A path that names a health check: /health, /api/healthz, /ready, /ping, /status… */
+const PATH = String.raw`\/[\w\-/]*?(?:health|healthz|healthcheck|health-check|ready|readyz|live|livez|ping|status)[\w\-/]*`;
+/** A framework's route: `app.get('/health', …)`, `router.all(…)`, Fastify's `route({ method: 'GET', url })`. */
+const ROUTE = new RegExp(String.raw`\.(?:get|all|route)\(\s*(?:\{\s*(?:method:\s*['"]GET['"],\s*)?url:\s*)?['"\`](${PATH})['"\`]`, 'i');
+/** node:http's own routing: `req.url === '/health'`, `pathname === '/health'`, `case '/health':`. */
+const RAW_ROUTE = new RegExp(String.raw`(?:\.url|\bpathname)\s*===?\s*['"\`](${PATH})['"\`]|\bcase\s+['"\`](${PATH})['"\`]\s*:`, 'i');
 /** Best first: a readiness route says more than a liveness one. */
 const RANK = ['ready', 'health', 'live', 'ping', 'status'];
 
@@ -22,8 +27,10 @@ export function detectHealthRoute(project: ProjectFiles): HealthFinding | undefi
     const mounted = /\.use\(\s*['"`](\/[\w\-/]*(?:health|healthz|ready|readyz|ping)[\w\-/]*)['"`]\s*,/i.exec(text);
     if (mounted) found.push({ path: mounted[1]!, source: file });
     const match = ROUTE.exec(text);
-    if (!match) continue;
-    found.push({ path: withPrefix(project, file, match[1]!), source: file });
+    if (match) found.push({ path: withPrefix(project, file, match[1]!), source: file });
+    // A raw server answers at the path it compares: no router mounts it under a prefix.
+    const raw = RAW_ROUTE.exec(text);
+    if (raw) found.push({ path: (raw[1] ?? raw[2])!, source: file });
   }
   const rank = (p: string) => {
     const i = RANK.findIndex((word) => p.toLowerCase().includes(word));

@@ -66,32 +66,19 @@ export function detect(root: string): Findings {
     node: node.source === DEFAULT_SOURCE && workspaceRoot ? detectNodeLine(monorepo) : node,
     build: starts.build,
     start,
-    port: toolPort(start) ?? detectPort(project, environment.example),
+    port: detectPort(project, environment.example, start?.args),
     health: detectHealthRoute(project),
     native: detectNative(project),
     lifecycle: detectLifecycle(project),
     exampleFile: environment.exampleFile,
     env: environment.variables,
-    behaviour: start?.toolStops
-      ? { ...detectBehaviour(project), handlesSigterm: true, sigtermKeepsRunning: false, sigtermReraises: false }
-      : detectBehaviour(project),
+    behaviour: detectBehaviour(project, { toolStops: start?.toolStops ?? false }),
     services: detectServices(project),
     workspaces: detectWorkspaces(project),
     workspaceRoot,
     testRunner: detectTestRunner(project),
     dockerFiles: DOCKER_FILES.filter((file) => project.has(file)),
   };
-}
-
-/** A port the start command gives its tool (`fastify start -p 8081`): the tool takes it over PORT. */
-function toolPort(start: StartFinding | undefined): PortFinding | undefined {
-  const args = start?.args ?? [];
-  const at = args.findIndex((arg) => arg === '-p' || arg === '--port');
-  const value = at >= 0 ? args[at + 1] : args.find((arg) => arg.startsWith('--port='))?.slice('--port='.length);
-  const port = Number(value);
-  return Number.isInteger(port) && port > 0 && port < 65536
-    ? { port, fromEnv: false, source: `the start command (${args.join(' ')})` }
-    : undefined;
 }
 
 function sigtermLine(f: Findings): string {

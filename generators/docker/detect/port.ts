@@ -1,4 +1,7 @@
-/** The port: the default next to `process.env.PORT`, a literal `listen(…)`, or .env.example. */
+/**
+ * The port: one the start command gives its tool (`fastify start -p 8081`), the default next to
+ * `process.env.PORT`, a literal `listen(…)`, or .env.example.
+ */
 import type { ProjectFiles } from './project-files.js';
 
 export interface PortFinding {
@@ -14,7 +17,9 @@ const READS_PORT = /process\.env(?:\.PORT\b|\[\s*['"]PORT['"]\s*\])|\benv\.PORT\
 const PORT_DEFAULT = /\b[A-Z_]*PORT\b[^\n;]{0,60}?(?:\|\||\?\?|default:)\s*['"]?(\d{2,5})\b/;
 const LITERAL_LISTEN = /\.listen\(\s*(?:\{\s*port:\s*)?(\d{2,5})\b/;
 
-export function detectPort(project: ProjectFiles, envExample: ReadonlyMap<string, string>): PortFinding {
+export function detectPort(project: ProjectFiles, envExample: ReadonlyMap<string, string>, toolArgs: readonly string[] = []): PortFinding {
+  const given = toolPort(toolArgs);
+  if (given) return given;
   const fromEnv = project.sources().some(({ text }) => READS_PORT.test(text));
   for (const pattern of [PORT_DEFAULT, LITERAL_LISTEN]) {
     for (const { file, text } of project.sources()) {
@@ -25,4 +30,14 @@ export function detectPort(project: ProjectFiles, envExample: ReadonlyMap<string
   const example = envExample.get('PORT') ?? [...envExample].find(([name]) => /^[A-Z_]*_PORT$/.test(name))?.[1];
   if (example && /^\d+$/.test(example)) return { port: Number(example), fromEnv: true, source: 'PORT in the example env file' };
   return { port: DEFAULT_PORT, fromEnv, source: fromEnv ? 'process.env.PORT without a default in the code' : 'nothing found' };
+}
+
+/** `-p 8081`, `--port 8081` or `--port=8081` among the tool's arguments: the tool takes it over PORT. */
+function toolPort(args: readonly string[]): PortFinding | undefined {
+  const at = args.findIndex((arg) => arg === '-p' || arg === '--port');
+  const value = at >= 0 ? args[at + 1] : args.find((arg) => arg.startsWith('--port='))?.slice('--port='.length);
+  const port = Number(value);
+  return Number.isInteger(port) && port > 0 && port < 65536
+    ? { port, fromEnv: false, source: `the start command (${args.join(' ')})` }
+    : undefined;
 }

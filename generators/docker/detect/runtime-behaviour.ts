@@ -37,9 +37,13 @@ const ENDS =
 const RERAISE = /process\.kill\(\s*process\.pid\s*,/;
 const WRITES = /(?:mkdirSync|mkdir|writeFileSync|createWriteStream|new\s+(?:sqlite3\.)?Database|Database\()\s*\(?\s*['"`]([^'"`]+)['"`]/g;
 
-export function detectBehaviour(project: ProjectFiles): BehaviourFinding {
+/**
+ * `toolStops`: the app is started by a tool that closes it on SIGTERM itself (fastify-cli), so
+ * whatever the app's own code does about the signal, it stops.
+ */
+export function detectBehaviour(project: ProjectFiles, { toolStops = false } = {}): BehaviourFinding {
   const sources = project.sources();
-  const handlesSigterm = sources.some(({ text }) => SIGTERM.test(text));
+  const handlesSigterm = toolStops || sources.some(({ text }) => SIGTERM.test(text));
   const dirs = new Set<string>();
   for (const { text } of sources) {
     for (const m of text.matchAll(WRITES)) {
@@ -58,8 +62,8 @@ export function detectBehaviour(project: ProjectFiles): BehaviourFinding {
     .find(Boolean);
   return {
     handlesSigterm,
-    sigtermKeepsRunning: handlesSigterm && keepsRunning(sources.map(({ text }) => text)),
-    sigtermReraises: sources.some(({ text }) => SIGTERM.test(text) && RERAISE.test(text)),
+    sigtermKeepsRunning: !toolStops && handlesSigterm && keepsRunning(sources.map(({ text }) => text)),
+    sigtermReraises: !toolStops && sources.some(({ text }) => SIGTERM.test(text) && RERAISE.test(text)),
     dataDirs: [...dirs].sort(),
     loopbackHost: loopback ? (loopback[1] ?? loopback[2]) : undefined,
   };
