@@ -38,30 +38,18 @@ export async function throughputOnly() {
   const s = (pick) => summary(runs.map(pick));
   const line = (name, st) => `  ${name}: median ${fixed(st.median)} (${fixed(st.min)}–${fixed(st.max)})`;
   log(`throughput ÷ host over ${runs.length} runs (${opts.rounds} rounds of ${opts.slice} s slices, ${opts.connections} connections):`);
-  console.log(
-    line(
-      'published port on 127.0.0.1       ',
-      s((r) => r.ratios.published),
-    ),
-  );
-  console.log(
-    line(
-      "published port, host's address    ",
-      s((r) => r.ratios.nat),
-    ),
-  );
-  console.log(
-    line(
-      'bridge IP (no docker-proxy)       ',
-      s((r) => r.ratios.direct),
-    ),
-  );
-  console.log(
-    line(
-      'bridge IP, LOG_LEVEL=warn         ',
-      s((r) => r.ratios.quiet),
-    ),
-  );
+  for (const [name, key] of [
+    ['published port on 127.0.0.1       ', 'published'],
+    ["published port, host's address    ", 'nat'],
+    ['bridge IP (no docker-proxy)       ', 'direct'],
+    ['bridge IP, LOG_LEVEL=warn         ', 'quiet'],
+  ])
+    console.log(
+      line(
+        name,
+        s((r) => r.ratios[key]),
+      ),
+    );
   console.log(
     `  host req/s: median ${fixed(median(runs.map((r) => r.hostRps)), 0)}; container p99 ${median(runs.map((r) => r.p99))} ms, host p99 ${median(runs.map((r) => r.hostP99))} ms`,
   );

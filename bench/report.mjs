@@ -28,6 +28,15 @@ const KEYS = ['a', 'b', 'c'];
  * the value is an absolute time or rate (`timed`), which moves with the CPU of the machine,
  * unlike sizes, shares and ratios.
  */
+/** The three rows of one of (a)'s extra load targets (analyse.mjs): req/s, p99, and ÷ host. */
+function aOnlyLoad(id, rps, p99, vsHost) {
+  return [
+    { id: `${id}Rps`, label: `${rps} (req/s; (a) only)`, f: (x) => fixed(x, 0), timed: true },
+    { id: `${id}P99`, label: `p99 latency, ${p99} (ms; (a) only)`, f: (x) => fixed(x, 0), timed: true },
+    { id: `${id}VsHost`, label: `${vsHost} throughput ÷ host ((a) only)`, f: (x) => fixed(x, 2) },
+  ];
+}
+
 const ROWS = [
   { id: 'size', label: 'Runtime image size (MB)', f: (x) => mb(x), ratio: true },
   { id: 'contextBytes', label: 'Build context sent to the daemon (kB)', f: (x) => kb(x), ratio: true },
@@ -40,30 +49,19 @@ const ROWS = [
   { id: 'rps', label: 'Throughput, GET /items (req/s)', f: (x) => fixed(x, 0), ratio: true, host: true, timed: true },
   { id: 'p99', label: 'p99 latency under that load (ms)', f: (x) => fixed(x, 0), ratio: true, host: true, timed: true },
   { id: 'rpsVsHost', label: 'Throughput ÷ same app on the host', f: (x) => fixed(x, 2) },
-  {
-    id: 'natRps',
-    label: "Throughput, published port at the host's network address: kernel NAT, no docker-proxy (req/s; (a) only)",
-    f: (x) => fixed(x, 0),
-    timed: true,
-  },
-  { id: 'natP99', label: "p99 latency, host's network address (ms; (a) only)", f: (x) => fixed(x, 0), timed: true },
-  { id: 'natVsHost', label: "Host's-network-address throughput ÷ host ((a) only)", f: (x) => fixed(x, 2) },
-  {
-    id: 'directRps',
-    label: "Throughput to the container's bridge IP, no docker-proxy (req/s; (a) only)",
-    f: (x) => fixed(x, 0),
-    timed: true,
-  },
-  { id: 'directP99', label: 'p99 latency, bridge IP (ms; (a) only)', f: (x) => fixed(x, 0), timed: true },
-  { id: 'directVsHost', label: 'Bridge-IP throughput ÷ host ((a) only)', f: (x) => fixed(x, 2) },
-  {
-    id: 'quietRps',
-    label: 'Throughput, bridge IP and LOG_LEVEL=warn: no request log (req/s; (a) only)',
-    f: (x) => fixed(x, 0),
-    timed: true,
-  },
-  { id: 'quietP99', label: 'p99 latency, bridge IP and LOG_LEVEL=warn (ms; (a) only)', f: (x) => fixed(x, 0), timed: true },
-  { id: 'quietVsHost', label: 'Bridge IP and LOG_LEVEL=warn throughput ÷ host ((a) only)', f: (x) => fixed(x, 2) },
+  ...aOnlyLoad(
+    'nat',
+    "Throughput, published port at the host's network address: kernel NAT, no docker-proxy",
+    "host's network address",
+    "Host's-network-address",
+  ),
+  ...aOnlyLoad('direct', "Throughput to the container's bridge IP, no docker-proxy", 'bridge IP', 'Bridge-IP'),
+  ...aOnlyLoad(
+    'quiet',
+    'Throughput, bridge IP and LOG_LEVEL=warn: no request log',
+    'bridge IP and LOG_LEVEL=warn',
+    'Bridge IP and LOG_LEVEL=warn',
+  ),
 ];
 
 function cell(s, f) {

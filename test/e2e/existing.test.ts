@@ -30,6 +30,11 @@ function copy(name: string): string {
   return dir;
 }
 
+/** What a node script prints as JSON, run in a throwaway container of the image. */
+function nodeIn(image: string, script: string): unknown {
+  return JSON.parse(run('docker', ['run', '--rm', '--entrypoint', 'node', image, '-e', script]).stdout);
+}
+
 /** The image the container test built, removed with the test's own tag. */
 function removeImage(slug: string): void {
   run('docker', ['image', 'rm', '-f', `${slug}:container-test`], { allowFail: true });
@@ -177,34 +182,19 @@ describe.each(['monorepo-pnpm', 'monorepo-yarn', 'monorepo-yarn-classic'])(
         });
         // Node's own resolution inside the image, from every package folder there: express is
         // installed; packages/other's dependency and packages/shared's dev dependency are not.
-        const resolves = (pkg: string) =>
-          run('docker', [
-            'run',
-            '--rm',
-            '--entrypoint',
-            'node',
-            image,
-            '-e',
-            `try { require.resolve('${pkg}', { paths: ['/app/packages/api', '/app/packages/shared', '/app/packages/other', '/app'] }); console.log('yes') } catch { console.log('no') }`,
-          ]).stdout.trim();
-        expect(['express', 'left-pad', 'typescript'].map(resolves)).toEqual(['yes', 'no', 'no']);
+        const resolves = nodeIn(
+          image,
+          `const paths = ['/app/packages/api', '/app/packages/shared', '/app/packages/other', '/app'];
+           console.log(JSON.stringify(['express', 'left-pad', 'typescript'].map((pkg) => { try { return !!require.resolve(pkg, { paths }) } catch { return false } })))`,
+        );
+        expect(resolves).toEqual([true, false, false]);
         if (name === 'monorepo-pnpm') {
           // pnpm's records of the install stay behind in prod-deps; its store, which node resolves through, ships.
-          const exists = (file: string) =>
-            run('docker', [
-              'run',
-              '--rm',
-              '--entrypoint',
-              'node',
-              image,
-              '-e',
-              `console.log(require('node:fs').existsSync('${file}'))`,
-            ]).stdout.trim();
-          expect(['.pnpm', '.modules.yaml', '.pnpm/lock.yaml'].map((f) => exists(`/app/node_modules/${f}`))).toEqual([
-            'true',
-            'false',
-            'false',
-          ]);
+          const exists = nodeIn(
+            image,
+            `console.log(JSON.stringify(['.pnpm', '.modules.yaml', '.pnpm/lock.yaml'].map((f) => require('node:fs').existsSync('/app/node_modules/' + f))))`,
+          );
+          expect(exists).toEqual([true, false, false]);
         }
       },
       12 * MINUTES,
