@@ -5,67 +5,47 @@
  * terminal when flags answer the questions.
  */
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createEnv } from 'yeoman-environment';
-import { type CliFlags, parseGivenAnswers, QUESTIONS, RUN_FLAGS, UsageError } from '../generators/app/command.js';
-import { EXISTING_QUESTIONS, type ExistingFlags, parseExistingFlags } from '../generators/docker/command.js';
-import { describeDefault, describeFlag } from '../generators/lib/questions.js';
-
-const COMMAND = 'create-container-api';
-const NAMESPACE = 'container-api:app';
-const GENERATOR = fileURLToPath(new URL('../generators/app/index.js', import.meta.url));
-/** `--existing`: containerize the project in the directory instead of creating one. */
-const EXISTING_NAMESPACE = 'container-api:docker';
-const EXISTING_GENERATOR = fileURLToPath(new URL('../generators/docker/index.js', import.meta.url));
+import { RUN_FLAGS } from '../generators/lib/generator.js';
+import { describeDefault, describeFlag, UsageError } from '../generators/lib/questions.js';
+import { BIN, type Command, COMMANDS, commandFor, modulePath } from './commands.js';
 
 /** A flag per question (a toggle is a boolean, anything else a string), and the run flags. */
-function optionsFor(questions: readonly { key: string | number | symbol; kind: string }[]) {
+function optionsFor(command: Command): NonNullable<ParseArgsConfig['options']> {
   return {
-    ...Object.fromEntries(questions.map((q) => [q.key, { type: q.kind === 'toggle' ? ('boolean' as const) : ('string' as const) }])),
+    ...Object.fromEntries(
+      command.questions.map((q) => [q.key, { type: q.kind === 'toggle' ? ('boolean' as const) : ('string' as const) }]),
+    ),
     yes: { type: 'boolean', short: 'y' },
     force: { type: 'boolean' },
     'skip-install': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
-    existing: { type: 'boolean' },
-  } satisfies ParseArgsConfig['options'];
+    ...(command.flag ? { [command.flag]: { type: 'boolean' as const } } : {}),
+  };
 }
 
-const OPTIONS = optionsFor(QUESTIONS);
-const EXISTING_OPTIONS = optionsFor(EXISTING_QUESTIONS);
-
-function usage(): string {
-  const lines = [`Usage: ${COMMAND} [directory] [options]`, '', 'Questions (each asked when not given; --yes takes the defaults):'];
-  for (const q of QUESTIONS) lines.push(`  ${describeFlag(q).padEnd(36)} ${q.message} (default: ${describeDefault(q)})`);
+function usage(command: Command): string {
+  const lines = [`Usage: ${BIN} ${command.directory.usage} [options]`, '', command.summary];
+  for (const q of command.questions) lines.push(`  ${describeFlag(q).padEnd(36)} ${q.message} (default: ${describeDefault(q)})`);
   lines.push('', 'Run:');
   for (const [flag, text] of Object.entries(RUN_FLAGS)) lines.push(`  ${`--${flag}`.padEnd(36)} ${text}`);
   lines.push(`  ${'--help'.padEnd(36)} Show this help`);
-  lines.push('', `Example: ${COMMAND} my-api --yes --port 8080`);
-  lines.push('', `Containerize a project you have: ${COMMAND} --existing [directory] [options] (--existing --help lists them)`);
+  lines.push('', `Example: ${command.example}`);
+  for (const other of COMMANDS.filter((c) => c !== command && c.flag)) {
+    lines.push('', `${other.tagline}: ${BIN} ${other.directory.usage} [options] (--${other.flag} --help lists them)`);
+  }
   return lines.join('\n');
 }
 
-function existingUsage(): string {
-  const lines = [
-    `Usage: ${COMMAND} --existing [directory] [options]`,
-    '',
-    'Containerizes the Node.js project in the directory. Questions (defaults: what is found in the project):',
-  ];
-  for (const q of EXISTING_QUESTIONS) lines.push(`  ${describeFlag(q).padEnd(36)} ${q.message} (default: ${describeDefault(q)})`);
-  lines.push('', 'Run:');
-  for (const [flag, text] of Object.entries(RUN_FLAGS)) lines.push(`  ${`--${flag}`.padEnd(36)} ${text}`);
-  lines.push('', `Example: ${COMMAND} --existing . --yes --port 8080`);
-  return lines.join('\n');
-}
-
-function parseCommandLine(argv: string[]) {
+function parseCommandLine(argv: string[], command: Command) {
   try {
     // Only the options of the generator that runs are accepted.
-    const options = argv.includes('--existing') ? EXISTING_OPTIONS : OPTIONS;
-    return parseArgs({ args: argv, options, allowPositionals: true, allowNegative: true, strict: true });
+    const parsed = parseArgs({ args: argv, options: optionsFor(command), allowPositionals: true, allowNegative: true, strict: true });
+    return { values: parsed.values as Record<string, string | boolean | undefined>, positionals: parsed.positionals };
   } catch (error) {
     // node:util names the offending flag; add what to do about it.
-    throw new UsageError(`${(error as Error).message.split('. ')[0]}. Run ${COMMAND} --help for the options.`);
+    throw new UsageError(`${(error as Error).message.split('. ')[0]}. Run ${BIN} --help for the options.`);
   }
 }
 
@@ -83,24 +63,21 @@ function quietTaskErrors(env: ReturnType<typeof createEnv>): void {
 }
 
 export async function main(argv: string[]): Promise<void> {
-  const { values, positionals } = parseCommandLine(argv);
-  const existing = values.existing ?? false;
+  const command = commandFor(argv);
+  const { values, positionals } = parseCommandLine(argv, command);
   if (values.help) {
-    console.log(existing ? existingUsage() : usage());
+    console.log(usage(command));
     return;
   }
   if (positionals.length > 1) {
     throw new UsageError(`Expected at most one directory, got ${positionals.length}: ${positionals.join(' ')}.`);
   }
-  // Check every given answer before the environment starts, so bad input writes nothing.
-  if (existing) parseExistingFlags(values as ExistingFlags);
-  else parseGivenAnswers(values as CliFlags);
+  command.check(values);
 
   const directory = path.resolve(positionals[0] ?? '.');
-  const skipInstall = values['skip-install'] ?? false;
+  const skipInstall = Boolean(values['skip-install']);
   const env = createEnv({ cwd: directory, skipInstall });
-  const namespace = existing ? EXISTING_NAMESPACE : NAMESPACE;
-  env.register(existing ? EXISTING_GENERATOR : GENERATOR, { namespace });
+  env.register(modulePath(command), { namespace: command.namespace });
   quietTaskErrors(env);
   // run() forwards these to the generator as its options.
   const generatorOptions: Record<string, unknown> = {
@@ -110,12 +87,12 @@ export async function main(argv: string[]): Promise<void> {
     yes: values.yes ?? false,
     interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),
   };
-  delete generatorOptions.existing;
-  await env.run([namespace, directory], generatorOptions);
+  if (command.flag) delete generatorOptions[command.flag];
+  await env.run([command.namespace, directory], generatorOptions);
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);
-  console.error(`${COMMAND}: ${message.split('\n')[0]}`);
+  console.error(`${BIN}: ${message.split('\n')[0]}`);
   process.exitCode = error instanceof UsageError ? 2 : 1;
 });

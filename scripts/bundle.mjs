@@ -1,18 +1,24 @@
 #!/usr/bin/env node
 // Bundles what `npm create container-api` runs into a few files with no dependencies to
-// install: the create bin, both generators and everything they import (yeoman-environment,
+// install: the create bin, every generator of the command table (cli/commands.ts) and the
+// shared ones they compose, with everything they import (yeoman-environment,
 // yeoman-generator, ejs, ...). npm then fetches one small tarball instead of ~300 packages.
 // Usage: node scripts/bundle.mjs <dist folder> <output folder> (scripts/pack.mjs calls bundle()).
 //
 // The entries keep their dist/ layout, so what the code finds next to itself at run time
-// still resolves: the bin registers ../generators/*/index.js, app composes ../docker/index.js,
+// still resolves: the bin registers ../generators/*/index.js, both compose ../container/index.js,
 // and lib/paths.js walks up to templates/. Shared code (one yeoman-generator for both
 // generators) goes into chunks beside them.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
 
-const ENTRIES = ['cli/create-container-api.js', 'generators/app/index.js', 'generators/docker/index.js'];
+/** The bin, and every generator module it registers or that those compose, as dist/ lays them out. */
+async function entries(dist) {
+  const { COMMANDS, COMPOSED } = await import(path.join(dist, 'cli/commands.js'));
+  const fromCli = (module) => path.posix.join('cli', module);
+  return ['cli/create-container-api.js', ...[...COMMANDS.map((c) => c.module), ...COMPOSED].map(fromCli)];
+}
 
 /** Reads of a dependency's own package.json, each replaced by the fields it takes from it. */
 const OWN_MANIFEST_READS = [
@@ -74,7 +80,7 @@ export const flyImport = unavailable;
 
 export async function bundle(dist, outdir) {
   await build({
-    entryPoints: ENTRIES.map((entry) => path.join(dist, entry)),
+    entryPoints: (await entries(dist)).map((entry) => path.join(dist, entry)),
     outbase: dist,
     outdir,
     bundle: true,

@@ -16,16 +16,12 @@ import {
   type DefaultContext,
   type QuestionOf,
 } from '../lib/questions.js';
-import {
-  AUTH,
-  CI_PROVIDERS,
-  NODE_LINES,
-  PACKAGE_MANAGERS,
-  type PackageManagerName,
-  PERSISTENCE,
-  RUNTIMES,
-  type Answers,
-} from './project.js';
+import { DEFAULT_NODE_LINE } from '../container/node.js';
+import { managerFromUserAgent } from '../container/package-managers.js';
+import { nodeQuestion, packageManagerQuestion, runtimeQuestion } from '../container/questions.js';
+import { AUTH, CI_PROVIDERS, PERSISTENCE, type Answers } from './project.js';
+
+export { managerFromUserAgent };
 
 export { UsageError };
 export type Question = QuestionOf<Answers>;
@@ -59,16 +55,6 @@ export function nameFromDirectory(directory: string): string {
     .replace(/^[._-]+/, '')
     .replace(/-+$/, '');
   return npmNameProblem(candidate) ? DEFAULT_NAME : candidate;
-}
-
-/**
- * The package manager that runs us, from the user agent every one of them sets for the
- * programs it starts (`pnpm/12.4.2 npm/? node/v24.22.3 linux x64`): `pnpm create` means
- * pnpm, `yarn create` Yarn, anything else npm.
- */
-export function managerFromUserAgent(userAgent: string | undefined): PackageManagerName {
-  const name = /^([a-z]+)\//.exec(userAgent ?? '')?.[1];
-  return (PACKAGE_MANAGERS as readonly string[]).includes(name ?? '') ? (name as PackageManagerName) : 'npm';
 }
 
 export const QUESTIONS: readonly Question[] = [
@@ -108,22 +94,8 @@ export const QUESTIONS: readonly Question[] = [
     default: () => DEFAULT_PORT,
     parse: portNumber('port'),
   },
-  {
-    key: 'node',
-    kind: 'choice',
-    message: 'Node.js line for the image, engines and CI',
-    choices: NODE_LINES,
-    default: () => '24',
-    parse: choice('node', NODE_LINES),
-  },
-  {
-    key: 'runtime',
-    kind: 'choice',
-    message: 'Runtime image (distroless: no shell, no npm)',
-    choices: RUNTIMES,
-    default: () => 'slim',
-    parse: choice('runtime', RUNTIMES),
-  },
+  nodeQuestion({ message: 'Node.js line for the image, engines and CI', default: () => DEFAULT_NODE_LINE }),
+  runtimeQuestion(),
   {
     key: 'persistence',
     kind: 'choice',
@@ -162,15 +134,11 @@ export const QUESTIONS: readonly Question[] = [
     default: () => false,
     parse: toggle('k8s'),
   },
-  {
-    key: 'package-manager',
-    kind: 'choice',
+  packageManagerQuestion({
     message: 'Package manager (pinned in package.json, used by the image and CI)',
-    choices: PACKAGE_MANAGERS,
     default: () => managerFromUserAgent(process.env.npm_config_user_agent),
     defaultHelp: 'the one that runs the generator, else npm',
-    parse: choice('package-manager', PACKAGE_MANAGERS),
-  },
+  }),
 ];
 
 export { RUN_FLAGS } from '../lib/generator.js';

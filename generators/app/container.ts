@@ -1,29 +1,25 @@
 /**
  * How the generated API is containerized, said in the container model's terms: the shared
- * layer (generators/docker, templates/docker) knows nothing else about this app.
+ * layer (generators/container, templates/container) knows nothing else about this app.
  */
-import { type ContainerModel, execForm } from '../docker/model.js';
+import { healthCheckOf } from '../container/health.js';
+import { type ContainerModel, containerModel, execForm, stageHeading } from '../container/model.js';
 import type { ProjectModel } from './project.js';
 
 export function toContainerModel(project: ProjectModel): ContainerModel {
   // The distroless image's ENTRYPOINT is node itself: CMD holds only its arguments.
   const server = 'dist/server.js';
-  const probe = [project.nodeBin, 'dist/healthcheck.js'];
-  return {
-    existing: false,
+  return containerModel({
     name: project.name,
-    slug: project.slug,
     port: project.port,
     node: project.node,
-    buildImage: project.buildImage,
-    runtimeImage: project.runtimeImage,
-    distroless: project.distroless,
-    appUid: project.appUid,
-    nodeBin: project.nodeBin,
+    runtime: project.runtime,
     install: project.install,
     build: {
+      heading: stageHeading('build', 'compile TypeScript to dist/'),
       files: ['tsconfig.json', 'tsconfig.build.json'],
       dirs: ['src'],
+      wholeContext: false,
       script: 'build',
       command: project.pm.run('build'),
       outputDir: 'dist',
@@ -31,23 +27,23 @@ export function toContainerModel(project: ProjectModel): ContainerModel {
     copyContext: false,
     productionDependencies: true,
     buildTools: false,
+    nativeAddons: [],
     dropScripts: [],
     environment: [['LOG_LEVEL', 'info']],
     start: execForm(project.distroless ? [server] : ['node', server]),
-    healthCheck: {
-      path: '/health/ready',
-      exec: execForm(probe),
-      composeTest: execForm(['CMD', ...probe]),
-    },
-    dataDir: project.sqlite ? '/app/data' : undefined,
+    // The server's own shutdown (src/shutdown.ts): drain, close the database, exit 0.
+    stop: { drains: true, handler: true, handlerEndsNothing: false, preload: undefined },
+    // A script of the API's own (src/healthcheck.ts): the same readiness the route reports.
+    healthCheck: healthCheckOf('/health/ready', [project.nodeBin, 'dist/healthcheck.js']),
+    dataDir: project.dataDir,
     secrets: project.token
       ? [{ name: 'api_token', file: 'secrets/api_token', env: 'API_TOKEN_FILE', target: '/run/secrets/api_token' }]
       : [],
-    token: project.token,
+    services: [],
     metricsPort: project.metricsPort,
     dev: { command: execForm(['node', '--inspect=0.0.0.0:9229', 'src/server.ts']), inspectPort: 9229 },
     contextIgnores: [...(project.k8s ? ['kustomization.yaml', 'k8s/'] : []), ...(project.workshop ? ['workshop/'] : [])],
     workspace: undefined,
     imageEnv: [],
-  };
+  });
 }

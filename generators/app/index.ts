@@ -1,17 +1,18 @@
 /**
  * The container-api generator: asks (or reads from flags) what the project needs, then
- * renders templates/project from the project model, and composes container-api:docker
- * (templates/docker) with the container model of the same project. Run by `yo container-api` and by the
- * `create-container-api` bin alike. What every generator does alike (flags, the target
- * check, stored answers, conflicts) is in ../lib/generator.ts.
+ * renders templates/project from the project model, and composes container-api:container
+ * (templates/container) with the container model of the same project. Run by `yo container-api`
+ * and by the `create-container-api` bin alike. What every generator does alike (flags, the
+ * target check, stored answers, conflicts) is in ../lib/generator.ts.
  */
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { DockerOptions } from '../docker/index.js';
+import type { ContainerOptions } from '../container/index.js';
 import { destinationPath, selectTemplates } from '../lib/files.js';
 import { QuestionGenerator, type RunOptions } from '../lib/generator.js';
+import { APP, othersThan } from '../lib/identities.js';
 import { templateRoot } from '../lib/paths.js';
 import { type CliFlags, QUESTIONS } from './command.js';
 import { toContainerModel } from './container.js';
@@ -21,8 +22,8 @@ import { type Answers, type ProjectModel, toProjectModel } from './project.js';
 export { GENERATOR_KEY } from '../lib/generator.js';
 
 const TEMPLATES = templateRoot('project');
-/** The shared container layer: Dockerfile, compose, container test support. */
-const DOCKER_GENERATOR = fileURLToPath(new URL('../docker/index.js', import.meta.url));
+/** The shared container layer: Dockerfile, .dockerignore, compose.yaml. */
+const CONTAINER_GENERATOR = fileURLToPath(new URL('../container/index.js', import.meta.url));
 
 type Options = RunOptions & CliFlags;
 
@@ -30,7 +31,7 @@ export default class ContainerApiGenerator extends QuestionGenerator<Answers, Op
   private project!: ProjectModel;
 
   constructor(args: string[], options: Options) {
-    super(args, options, QUESTIONS);
+    super(args, options, QUESTIONS, APP, othersThan(APP));
     this.sourceRoot(TEMPLATES);
   }
 
@@ -45,10 +46,10 @@ export default class ContainerApiGenerator extends QuestionGenerator<Answers, Op
 
   async configuring(): Promise<void> {
     this.project = toProjectModel(this.answers);
-    this.config.set({ ...this.answers });
+    this.saveAnswers();
     this.installWith(this.project['package-manager']);
-    const generatorOptions: Partial<DockerOptions> = { container: toContainerModel(this.project) };
-    await this.composeWith(DOCKER_GENERATOR, { generatorOptions });
+    const generatorOptions: Partial<ContainerOptions> = { container: toContainerModel(this.project) };
+    await this.composeWith(CONTAINER_GENERATOR, { generatorOptions });
   }
 
   writing(): void {

@@ -3,22 +3,24 @@
  * them. Templates read only this object, so a choice is made in one place.
  */
 
-export const NODE_LINES = ['22', '24', '26'] as const;
-export const RUNTIMES = ['slim', 'distroless'] as const;
 export const PERSISTENCE = ['sqlite', 'none'] as const;
 export const AUTH = ['token', 'none'] as const;
 export const CI_PROVIDERS = ['github', 'gitlab', 'none'] as const;
-export { PACKAGE_MANAGERS } from '../docker/package-managers.js';
 
-export type NodeLine = (typeof NODE_LINES)[number];
-export type Runtime = (typeof RUNTIMES)[number];
 export type Persistence = (typeof PERSISTENCE)[number];
 export type Auth = (typeof AUTH)[number];
 export type CiProvider = (typeof CI_PROVIDERS)[number];
 
-import { type Install, type PackageManagerName, pinnedInstall } from '../docker/package-managers.js';
+import { buildImageFor, type NodeLine, type Runtime, runtimeImageFor, runtimeUserFor, slugFor } from '../container/node.js';
+import {
+  type Install,
+  type PackageManagerModel,
+  type PackageManagerName,
+  packageManagerModel,
+  pinnedInstall,
+} from '../container/package-managers.js';
 
-export type { PackageManagerName };
+export type { NodeLine, PackageManagerName, PackageManagerModel, Runtime };
 
 /** What the user chooses: one field per prompt and per flag. */
 export interface Answers {
@@ -34,72 +36,6 @@ export interface Answers {
   k8s: boolean;
   /** Spelled as its flag (`--package-manager`) and its .yo-rc.json key. */
   'package-manager': PackageManagerName;
-}
-
-/** The chosen package manager, its commands spelled out, so templates only print them. */
-export interface PackageManagerModel {
-  name: PackageManagerName;
-  /** package.json `packageManager` (e.g. `pnpm@12.4.2`); undefined for npm. */
-  field: string | undefined;
-  lockfile: string;
-  /** Installs from package.json and updates the lockfile: what a developer runs after a clone. */
-  install: string;
-  /** Installs exactly the lockfile and fails if it would change: what CI runs. */
-  ci: string;
-  /** Installs the manager itself at the pinned version with npm (CI); undefined for npm. */
-  installGlobal: string | undefined;
-  /** The same, production dependencies only. */
-  ciProduction: string;
-  /** `npm test`, `pnpm test`, `yarn test`. */
-  test: string;
-  /** The command that runs a package.json script, e.g. `pnpm run build`. */
-  run: (script: string) => string;
-  /** Runs a binary of the project's dependencies, e.g. `pnpm exec tsc`. */
-  exec: (bin: string) => string;
-  /** Adds a runtime dependency / a dev dependency, e.g. `pnpm add -D`. */
-  add: string;
-  addDev: string;
-  /** The files the install reads, for prose: "`package.json` or `package-lock.json`". */
-  manifests: string;
-  /** A regular expression literal for the manager's own files: none may be in the runtime image. */
-  leftovers: string;
-  /** The install's cache mount target and production install, escaped for a regular expression literal. */
-  cachePattern: string;
-  productionPattern: string;
-}
-
-/** What a package manager means for the generated project, from the container layer's install. */
-export function packageManagerModel(install: Install): PackageManagerModel {
-  const name = install.packageManager;
-  const npm = name === 'npm';
-  // The manager itself, installed globally in the build stages only, and its caches and credentials.
-  const leftovers: Record<PackageManagerName, string> = {
-    npm: String.raw`/(^|\/)(\.npm|_cacache)(\/|$)|(^|\/)\.npmrc$/`,
-    pnpm: String.raw`/(^|\/)(\.npm|_cacache|\.pnpm-store|\.local\/share\/pnpm|\.cache\/pnpm)(\/|$)|(^|\/)\.npmrc$|^usr\/local\/lib\/node_modules\/pnpm(\/|$)/`,
-    yarn: String.raw`/(^|\/)(\.npm|\.yarn|\.cache\/yarn)(\/|$)|(^|\/)\.yarnrc(\.yml)?$|^usr\/local\/lib\/node_modules\/(yarn|@yarnpkg)(\/|$)/`,
-  };
-  /** A path as it appears inside a regular expression literal. */
-  const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  return {
-    name,
-    field: install.packageManagerField,
-    lockfile: install.lockfile,
-    install: `${name} install`,
-    ci: npm ? 'npm ci' : install.all,
-    ciProduction: npm ? 'npm ci --omit=dev' : install.production,
-    test: `${name} test`,
-    installGlobal: install.globalPackage ? `npm install --global ${install.globalPackage}` : undefined,
-    run: install.run,
-    exec: install.exec,
-    add: npm ? 'npm install' : `${name} add`,
-    addDev: npm ? 'npm install --save-dev' : `${name} add -D`,
-    leftovers: leftovers[name],
-    manifests: new Intl.ListFormat('en', { type: 'disjunction' }).format(
-      ['package.json', install.lockfile, ...install.configFiles].map((file) => `\`${file}\``),
-    ),
-    cachePattern: literal(install.cache),
-    productionPattern: literal(install.production),
-  };
 }
 
 /** What the templates render from: the answers plus values derived from them. */
@@ -131,6 +67,8 @@ export interface ProjectModel extends Answers {
   preStopSeconds: number;
   /** The port GET /metrics is served on (METRICS_PORT's default), never published. */
   metricsPort: number;
+  /** Where the SQLite database lives in the container, on the data volume; undefined in memory. */
+  dataDir: string | undefined;
   signing: Signing;
   /** One flag per package manager, and the chosen one's commands. */
   npm: boolean;
@@ -168,30 +106,6 @@ function signingFor(ci: Answers['ci'], slug: string): Signing {
   return { image: `registry.example.com/<team>/${slug}`, issuer: "<your CI's OIDC issuer>", identity: '<the identity your CI signs as>' };
 }
 
-export function buildImageFor(node: NodeLine): string {
-  return `node:${node}-bookworm-slim`;
-}
-
-export function runtimeImageFor(node: NodeLine, runtime: Runtime): string {
-  return runtime === 'distroless' ? `gcr.io/distroless/nodejs${node}-debian12:nonroot` : buildImageFor(node);
-}
-
-/**
- * "@acme/orders.api" → "orders-api": the package name without its scope, with anything but
- * lowercase letters, digits and "-" made a "-", trimmed, at most 50 characters. Valid at
- * once as an image name, a volume, a compose project and a Kubernetes object name (a DNS
- * label, which leaves room for suffixes such as "-api-token").
- */
-export function slugFor(name: string): string {
-  const slug = name
-    .replace(/^@[^/]+\//, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9-]+/g, '-')
-    .slice(0, 50)
-    .replace(/^-+|-+$/g, '');
-  return slug || 'api';
-}
-
 export const SHUTDOWN_TIMEOUT_MS = 8000;
 
 export function toProjectModel(answers: Answers): ProjectModel {
@@ -207,12 +121,12 @@ export function toProjectModel(answers: Answers): ProjectModel {
     engines: answers.node === '22' ? '>=22.18' : `>=${answers.node}`,
     buildImage: buildImageFor(answers.node),
     runtimeImage: runtimeImageFor(answers.node, answers.runtime),
-    appUid: distroless ? 65532 : 1000,
-    nodeBin: distroless ? '/nodejs/bin/node' : 'node',
+    ...runtimeUserFor(answers.runtime),
     slug: slugFor(answers.name),
     shutdownTimeoutMs: SHUTDOWN_TIMEOUT_MS,
     preStopSeconds: 5,
     metricsPort: 9464,
+    dataDir: answers.persistence === 'sqlite' ? '/app/data' : undefined,
     signing: signingFor(answers.ci, slugFor(answers.name)),
     npm: answers['package-manager'] === 'npm',
     pnpm: answers['package-manager'] === 'pnpm',

@@ -3,11 +3,12 @@
  * each default is what detection found in the project (generators/docker/detect), so
  * `--yes` takes the findings and a flag corrects one of them.
  */
-import { NODE_LINES, type NodeLine, RUNTIMES, type Runtime } from '../app/project.js';
+import type { NodeLine, Runtime } from '../container/node.js';
+import type { PackageManagerName } from '../container/package-managers.js';
+import { nodeQuestion, packageManagerQuestion, runtimeQuestion } from '../container/questions.js';
 import { choice, flagLabel, portNumber, parseAnswers, type QuestionOf, show, toggle, UsageError } from '../lib/questions.js';
 import { detect, type Findings } from './detect/index.js';
 import { isSecretName } from './detect/environment.js';
-import { PACKAGE_MANAGERS, type PackageManagerName } from './package-managers.js';
 import { TEST_RUNNERS, type TestRunner } from './test-runners.js';
 
 export interface ExistingAnswers {
@@ -17,7 +18,7 @@ export interface ExistingAnswers {
   port: number;
   node: NodeLine;
   runtime: Runtime;
-  manager: PackageManagerName;
+  'package-manager': PackageManagerName;
   health: string;
   secrets: string[];
   volume: string;
@@ -101,32 +102,17 @@ export const EXISTING_QUESTIONS: readonly ExistingQuestion[] = [
     default: ({ destination }) => findingsFor(destination).port.port,
     parse: portNumber('port'),
   },
-  {
-    key: 'node',
-    kind: 'choice',
+  nodeQuestion({
     message: 'Node.js line of the image',
-    choices: NODE_LINES,
     defaultHelp: 'from .nvmrc, .node-version, Volta or engines, else 24',
     default: ({ destination }) => findingsFor(destination).node.line,
-    parse: choice('node', NODE_LINES),
-  },
-  {
-    key: 'runtime',
-    kind: 'choice',
-    message: 'Runtime image (distroless: no shell, no npm)',
-    choices: RUNTIMES,
-    default: () => 'slim',
-    parse: choice('runtime', RUNTIMES),
-  },
-  {
-    key: 'manager',
-    kind: 'choice',
+  }),
+  runtimeQuestion(),
+  packageManagerQuestion({
     message: 'Package manager',
-    choices: PACKAGE_MANAGERS,
     defaultHelp: 'from packageManager or the lockfile, else npm',
     default: ({ destination }) => findingsFor(destination).packageManager.name,
-    parse: choice('manager', PACKAGE_MANAGERS),
-  },
+  }),
   {
     key: 'health',
     kind: 'text',

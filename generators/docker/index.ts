@@ -1,56 +1,53 @@
 /**
- * container-api:docker, the shared container layer, and the generator for projects this
- * package did not write.
- *
- * - Composed with `{ container }` (container-api:app does this), it renders templates/docker
- *   from that container model and asks nothing.
- * - Run on its own (`yo container-api:docker` in a project, `create-container-api --existing`),
- *   it detects the project in the destination (./detect), shows what it found, asks what
- *   detection cannot settle (./command.ts: every question a flag, --yes takes the findings),
- *   builds the container model from both (./existing.ts) and renders the same layer, plus a
- *   README.Docker.md and a container test for the project's own runner to run.
+ * container-api:docker, the generator for projects this package did not write
+ * (`yo container-api:docker` in a project, `create-container-api --existing`): detect → model
+ * → render. It detects the project in the destination (./detect), shows what it found, asks
+ * what detection cannot settle (./command.ts: every question a flag, --yes takes the
+ * findings), builds the container model from both (./model.ts), composes the shared layer
+ * (container-api:container) with it, and writes its own README.Docker.md and a container test
+ * for the project's own runner (templates/docker).
  */
 import { chmodSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { BaseOptions } from 'yeoman-generator';
+import type { ContainerOptions } from '../container/index.js';
+import type { ContainerModel } from '../container/model.js';
+import { localInstallFor } from '../container/package-managers.js';
 import { destinationPath, selectTemplates } from '../lib/files.js';
 import { QuestionGenerator, type RunOptions } from '../lib/generator.js';
+import { DOCKER, othersThan } from '../lib/identities.js';
 import { templateRoot } from '../lib/paths.js';
 import { type DefaultContext, UsageError } from '../lib/questions.js';
 import { EXISTING_QUESTIONS, type ExistingAnswers, type ExistingFlags, findingsFor } from './command.js';
 import { parseDotenv } from './detect/environment.js';
 import { type Findings, summarize } from './detect/index.js';
 import { type WorkspacePackage, workspacePackage } from './detect/workspaces.js';
-import { existingContainerModel, SECRET_ENV } from './existing.js';
 import { FILE_RULES } from './files.js';
-import type { ContainerModel } from './model.js';
+import { existingContainerModel, existingModel, SECRET_ENV } from './model.js';
 import { CONTAINER_TEST_TEMPLATE, CONTAINER_TESTS, type ContainerTest } from './test-runners.js';
 
 const TEMPLATES = templateRoot('docker');
+const CONTAINER_GENERATOR = fileURLToPath(new URL('../container/index.js', import.meta.url));
 /** The testcontainers release the container test is written against. */
 const TESTCONTAINERS = '^12.2.0';
 /** The app's files this generator adds to (a script, a dependency, an ignore line) and never rewrites. */
 const ADDITIONS: ReadonlySet<string> = new Set(['package.json', '.gitignore']);
 
-export type DockerOptions = BaseOptions & RunOptions & ExistingFlags & { container?: ContainerModel };
+export type DockerOptions = BaseOptions & RunOptions & ExistingFlags;
 
 export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, DockerOptions> {
   #container: ContainerModel | undefined;
   #findings: Findings | undefined;
   #workspace: WorkspacePackage | undefined;
-  /** Composed with a model: nothing to detect or ask. */
-  readonly #composed: boolean;
 
   constructor(args: string[], options: DockerOptions) {
-    super(args, options, EXISTING_QUESTIONS);
-    this.#container = options.container;
-    this.#composed = options.container !== undefined;
+    super(args, options, EXISTING_QUESTIONS, DOCKER, othersThan(DOCKER));
     this.target = 'existing';
     this.sourceRoot(TEMPLATES);
   }
 
   async initializing(): Promise<void> {
-    if (this.#composed) return;
     this.readAnswers();
     const found = findingsFor(this.destinationRoot());
     this.#workspace = await this.#chooseWorkspace(found);
@@ -123,7 +120,6 @@ export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, 
   }
 
   async prompting(): Promise<void> {
-    if (this.#composed) return;
     await this.askRemaining();
     const { answers } = this;
     if (answers.build !== 'none' && !(answers.build in (this.#readPackage().scripts ?? {}))) {
@@ -140,28 +136,28 @@ export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, 
     }
   }
 
-  configuring(): void {
-    if (this.#composed) return;
+  async configuring(): Promise<void> {
     this.#container = existingContainerModel(this.#findings!, this.answers, this.#workspace);
-    this.config.set({ ...this.answers });
+    this.saveAnswers();
     // The install after writing (testcontainers is added) uses the project's own manager.
-    this.installWith(this.answers.manager);
+    this.installWith(this.answers['package-manager']);
+    const generatorOptions: Partial<ContainerOptions> = { container: this.#container, into: this.#packageRoot() };
+    await this.composeWith(CONTAINER_GENERATOR, { generatorOptions });
   }
 
   /**
-   * The image installs exactly the lockfile: with none, or with --skip-install after adding
-   * testcontainers, npm resolves it now (no install, no scripts run).
+   * The image installs exactly the lockfile, which must list testcontainers. Yeoman installs
+   * after writing only where the root's package.json changed; this covers the rest. With
+   * --skip-install no package manager runs at all: end() says what to run.
    */
   install(): void {
-    if (this.#composed) return;
+    if (this.options.skipInstall) return;
     if (this.#workspace) {
       this.#installWorkspaces();
       return;
     }
-    if (this.answers.manager !== 'npm') return;
-    // With --skip-install, the lockfile must still list testcontainers, or `npm ci` refuses it.
-    if (this.#findings!.packageManager.lockfile && !this.options.skipInstall) return;
-    this.log('Updating package-lock.json (npm install --package-lock-only --ignore-scripts).');
+    if (this.answers['package-manager'] !== 'npm' || this.#findings!.packageManager.lockfile) return;
+    this.log('Writing package-lock.json (npm install --package-lock-only --ignore-scripts).');
     this.spawnSync('npm', ['install', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund'], {
       cwd: this.destinationRoot(),
     });
@@ -169,53 +165,29 @@ export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, 
 
   /**
    * A workspace package's package.json gained testcontainers, and the lockfile at the root
-   * must list it (the image installs exactly the lockfile). Yeoman installs only when the
-   * root's package.json changes, so the monorepo's install runs here, at the root.
+   * must list it. Yeoman installs only when the root's package.json changes, so the
+   * monorepo's install runs here, at the root.
    */
   #installWorkspaces(): void {
-    const manager = this.answers.manager;
-    const args = this.options.skipInstall
-      ? manager === 'npm'
-        ? ['install', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund']
-        : undefined
-      : ['install', ...(manager === 'npm' ? ['--no-audit', '--no-fund'] : [])];
-    if (!args) {
-      this.log(`Run ${manager} install at the monorepo root before building: the lockfile must list testcontainers.`);
-      return;
-    }
+    const manager = this.answers['package-manager'];
+    const { args } = localInstallFor(manager);
     this.log(`Updating ${this.#container!.install.lockfile} at the monorepo root (${manager} ${args.join(' ')}).`);
-    this.spawnSync(manager, args, { cwd: this.destinationRoot() });
+    this.spawnSync(manager, [...args], { cwd: this.destinationRoot() });
   }
 
   writing(): void {
-    const container = this.#container!;
-    // What only an existing project's own files (README.Docker.md, the container test) say.
-    const secrets = new Set(this.answers.secrets ?? []);
-    const unsetVariables = this.#findings?.env.filter((v) => v.value === '' && !secrets.has(v.name)) ?? [];
-    const testRunner = this.#composed ? undefined : this.answers['test-runner'];
-    const containerTest = testRunner ? this.#containerTest() : undefined;
-    // gracefulStop spelled out: a composed model (a new project) leaves it out, and ejs needs every name.
-    const model = {
-      ...container,
-      gracefulStop: container.gracefulStop,
-      findings: this.#findings,
-      answers: this.answers,
-      secretEnv: SECRET_ENV,
-      unsetVariables,
-      containerTest,
-    };
-    for (const template of selectTemplates(TEMPLATES, FILE_RULES, { ...container, testRunner })) {
-      const target = template === CONTAINER_TEST_TEMPLATE && containerTest ? containerTest.file : destinationPath(template);
+    const containerTest = this.#containerTest();
+    const model = existingModel(this.#container!, this.#findings!, this.answers, containerTest);
+    for (const template of selectTemplates(TEMPLATES, FILE_RULES, model)) {
+      const target = template === CONTAINER_TEST_TEMPLATE ? containerTest.file : destinationPath(template);
       this.fs.copyTpl(this.templatePath(template), this.#at(target), model);
     }
-    if (this.#composed) return;
     this.#writeSecrets();
     this.#extendPackage();
     this.#ignoreSecrets();
   }
 
   conflicts(): void {
-    if (this.#composed) return;
     const additions = [...ADDITIONS].map((file) => path.relative(this.destinationRoot(), this.#at(file)));
     this.refuseConflicts(new Set(additions));
     // Added to, never rewritten: no question to ask about them.
@@ -226,17 +198,20 @@ export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, 
   }
 
   end(): void {
-    if (this.#composed) return;
     const secrets = this.#at('secrets');
     if (existsSync(secrets)) chmodSync(secrets, 0o700);
     const run = this.#container!.install.run;
     const where = this.#workspace ? `${this.#workspace.dir}/` : '';
     const ignore = this.#workspace ? 'Dockerfile.dockerignore' : '.dockerignore';
-    const preload = this.#container!.gracefulStop ? ', docker/graceful-stop.mjs' : '';
+    const preload = this.#container!.stop.preload ? ', docker/graceful-stop.mjs' : '';
     this.log(
       `\nWritten in ${where || './'}: Dockerfile, ${ignore}, compose.yaml, README.Docker.md, ${this.#containerTest().file}${preload}. Next:`,
     );
-    if (this.options.skipInstall) this.log(`  ${this.answers.manager} install        # adds testcontainers`);
+    if (this.options.skipInstall) {
+      const lockfile = this.#container!.install.lockfile;
+      const at = this.#workspace ? ' (at the monorepo root)' : '';
+      this.log(`  ${this.answers['package-manager']} install${at}   # adds testcontainers to ${lockfile}, which the image installs from`);
+    }
     this.log(`  ${run('test:container')}   # builds the image, proves it healthy, non-root, stopping cleanly`);
     this.log(`  docker compose ${where ? `-f ${where}compose.yaml ` : ''}up --build  # serves on http://127.0.0.1:${this.answers.port}`);
   }

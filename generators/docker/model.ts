@@ -1,131 +1,175 @@
 /**
- * The container model: what the shared container layer (templates/docker) needs to know
- * about the Node.js app it containerizes, and nothing about how that app is written. Any
- * generator that can answer these questions about its app gets the Dockerfile,
- * .dockerignore, compose files with their secrets, and the container test support.
+ * An existing project in the container model's terms: what detection found, corrected by
+ * the answers. The shared layer (templates/container) renders the result like any other app;
+ * this generator's own files (templates/docker) read the few facts more that ExistingModel adds.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { inlineHealthCheck } from '../container/health.js';
+import {
+  APP_DIR,
+  type ContainerModel,
+  containerModel,
+  execForm,
+  type Install,
+  stageHeading,
+  type WorkspaceImage,
+} from '../container/model.js';
+import { runtimeUserFor } from '../container/node.js';
+import { installFor, runIn, workspaceInstall } from '../container/package-managers.js';
+import type { ExistingAnswers } from './command.js';
+import type { Findings } from './detect/index.js';
+import type { WorkspacePackage } from './detect/workspaces.js';
+import type { ContainerTest } from './test-runners.js';
 
-import type { Install } from './package-managers.js';
+/** Where compose mounts the env file of secrets; node reads it with --env-file-if-exists. */
+export const SECRET_ENV = { name: 'app_env', file: 'secrets/app.env', target: '/run/secrets/app_env' } as const;
 
-export type { Install };
+/** The preload that gives an app without a SIGTERM handler a clean stop, as the CMD loads it. */
+export const GRACEFUL_STOP = './docker/graceful-stop.mjs';
 
-export interface Build {
-  /** What the build stage copies besides the manifests: config files, and source folders. */
-  files: readonly string[];
-  dirs: readonly string[];
-  /** The package.json script that builds, and the folder it writes. */
-  script: string;
-  command: string;
-  outputDir: string;
+/** A value as a YAML scalar: quoted, so `yes`, `0123` or `a: b` stay strings. */
+const yamlScalar = (value: string) => JSON.stringify(value);
+
+export function existingContainerModel(findings: Findings, answers: ExistingAnswers, workspace?: WorkspacePackage): ContainerModel {
+  const manager = answers['package-manager'];
+  const spec = { name: manager, version: manager === findings.packageManager.name ? findings.packageManager.version : '' };
+  const pinned = installFor(spec);
+  const lockRoot = findings.workspaceRoot ?? findings.root;
+  // Only the manager's config files the project has (a new project's pnpm-workspace.yaml is not one).
+  const own = { ...pinned, configFiles: pinned.configFiles.filter((file) => existsSync(path.join(lockRoot, file))) };
+  const install = workspace ? workspaceInstall(own, workspace) : own;
+  const secrets = new Set(answers.secrets);
+
+  // What the start command found says beyond its file holds only while that file is the one run.
+  const found = findings.start?.file === answers.start ? findings.start : undefined;
+  const nodeArgs = [...(found?.nodeArgs ?? [])];
+  if (secrets.size > 0) nodeArgs.push(`--env-file-if-exists=${SECRET_ENV.target}`);
+  // With a handler of the app's own, the preload only acts after it (and only if it ended nothing).
+  // A handler that re-raises the signal runs first and undisturbed: the preload takes the second one.
+  const { handlesSigterm, sigtermKeepsRunning, sigtermReraises } = findings.behaviour;
+  const preload = answers.graceful ? { afterApp: handlesSigterm && !sigtermReraises, takesReraise: sigtermReraises } : undefined;
+  if (preload) nodeArgs.push('--import', GRACEFUL_STOP);
+  const startArgs = [...nodeArgs, answers.start, ...(found?.args ?? [])];
+  const distroless = answers.runtime === 'distroless';
+
+  return containerModel({
+    name: findings.name,
+    port: answers.port,
+    node: answers.node,
+    runtime: answers.runtime,
+    install,
+    build: buildOf(own, install, answers, workspace),
+    copyContext: true,
+    productionDependencies: hasDependencies(findings.root),
+    buildTools: answers.tools,
+    nativeAddons: findings.native.compiling,
+    // `npm pkg delete` edits the root's package.json, not a workspace package's.
+    dropScripts: workspace ? [] : findings.lifecycle.map((l) => l.script),
+    environment: findings.env.filter((v) => !secrets.has(v.name) && v.value !== '').map((v) => [v.name, yamlScalar(v.value)] as const),
+    imageEnv: Object.entries(found?.env ?? {}),
+    start: execForm(distroless ? startArgs : ['node', ...startArgs]),
+    stop: { drains: false, handler: handlesSigterm, handlerEndsNothing: handlesSigterm && sigtermKeepsRunning, preload },
+    healthCheck: inlineHealthCheck(
+      runtimeUserFor(answers.runtime).nodeBin,
+      answers.port,
+      answers.health === 'tcp' ? undefined : answers.health,
+    ),
+    dataDir:
+      answers.volume === 'none' ? undefined : path.posix.resolve(workspace ? `${APP_DIR}/${workspace.dir}` : APP_DIR, answers.volume),
+    secrets: secrets.size > 0 ? [{ ...SECRET_ENV, env: undefined, variables: answers.secrets }] : [],
+    services: [],
+    contextIgnores: [],
+    metricsPort: undefined,
+    dev: undefined,
+    workspace: workspace && workspaceImage(own, answers, workspace),
+  });
 }
 
-export interface HealthCheck {
-  /** The HTTP path that answers 200 once the app can serve; undefined: a TCP connect to the port. */
-  path: string | undefined;
-  /** Exec form of the probe, run inside the container (no shell, no curl needed). */
-  exec: string;
-  /** The same probe as compose's healthcheck test. */
-  composeTest: string;
+/** The build step: the monorepo's internal packages first, each with its own script, then the app's. */
+function buildOf(own: Install, install: Install, answers: ExistingAnswers, workspace: WorkspacePackage | undefined) {
+  const builds = [
+    ...(workspace?.internal ?? []).flatMap((dep) => (dep.buildScript ? [runIn(own, dep, dep.buildScript)] : [])),
+    ...(answers.build === 'none' ? [] : [install.run(answers.build)]),
+  ];
+  if (builds.length === 0) return undefined;
+  return {
+    heading: stageHeading('build', `the app's own build script writes ${answers.outdir}/`),
+    files: ['.'],
+    dirs: [],
+    wholeContext: true,
+    script: answers.build,
+    command: builds.join(' \\\n    && '),
+    outputDir: answers.outdir,
+  };
 }
 
-export interface Secret {
-  /** Name in compose and swarm, and the file under /run/secrets. */
-  name: string;
-  /** Where the project keeps it (git-ignored), relative to the project root. */
-  file: string;
-  /** The variable that tells the app the secret's path; undefined when node reads the file itself (--env-file). */
-  env: string | undefined;
-  target: string;
+function workspaceImage(own: Install, answers: ExistingAnswers, workspace: WorkspacePackage): WorkspaceImage {
+  return {
+    dir: workspace.dir,
+    root: workspace.dir
+      .split('/')
+      .map(() => '..')
+      .join('/'),
+    // npm installs one workspace from the root manifest, the lockfile and the manifests of
+    // the packages it needs (Yarn 1 too, once its workspaces are narrowed to them); pnpm and
+    // Yarn 2+ check every importer the lockfile lists.
+    manifests: (own.packageManager === 'npm' || own.yarnClassic === true ? [...workspace.internal, workspace] : workspace.all).map(
+      (p) => `${p.dir}/package.json`,
+    ),
+    dirs: [...workspace.internal.map((dep) => dep.dir), workspace.dir],
+    outputs: [
+      ...workspace.internal.filter((dep) => dep.buildScript).map((dep) => `${dep.dir}/${dep.outputDir}`),
+      ...(answers.build === 'none' ? [] : [`${workspace.dir}/${answers.outdir}`]),
+    ],
+    narrowsWorkspaces: own.yarnClassic === true,
+  };
 }
 
-export interface ContainerModel {
-  /**
-   * An app this package did not write (container-api:docker run in an existing project):
-   * the image ships the app's own files as they are, and the comments say what was found
-   * rather than what the generated API does.
-   */
-  existing: boolean;
-  /** The package name, for comments. */
-  name: string;
-  /** Images, containers, volumes, compose and swarm projects are named after it. */
-  slug: string;
-  port: number;
-  /** The Node.js line, the image every stage builds on and the one that ships. */
-  node: string;
-  buildImage: string;
-  runtimeImage: string;
-  /** A distroless runtime: no shell, no npm; its ENTRYPOINT is node. */
-  distroless: boolean;
-  /** Numeric user of the runtime image, and the node binary's path in it. */
-  appUid: number;
-  nodeBin: string;
-  install: Install;
-  /** The build step; undefined when the sources run as they are (plain JavaScript). */
-  build: Build | undefined;
-  /**
-   * Whether the runtime stage copies the build context (the app's own files, .dockerignore
-   * applied) besides the build output: an existing app may read views, config or assets at
-   * run time that no build step names.
-   */
-  copyContext: boolean;
-  /** Whether the app has runtime dependencies at all: with none, there is no node_modules to copy. */
-  productionDependencies: boolean;
-  /** python3, make and g++ in the install stages, for native addons that compile (never in the runtime). */
-  buildTools: boolean;
-  /** Lifecycle scripts of the app's package.json left out of the image's installs (husky in `prepare`). */
-  dropScripts: readonly string[];
-  /** Plain, non-secret environment entries for compose, values already YAML scalars. */
-  environment: readonly (readonly [string, string])[];
-  /**
-   * docker/graceful-stop.mjs, loaded before the app (existing apps only); afterApp: the app
-   * has a SIGTERM handler of its own, and the preload acts only after it. Undefined: not loaded.
-   */
-  gracefulStop?: { afterApp: boolean; takesReraise: boolean } | undefined;
-  /**
-   * Variables the runtime image sets beyond NODE_ENV, HOST and PORT, for a start command
-   * whose defaults would not serve outside the container (fastify-cli's FASTIFY_ADDRESS).
-   */
-  imageEnv: readonly (readonly [string, string])[];
-  /** Exec-form CMD that starts the app in the runtime image. */
-  start: string;
-  healthCheck: HealthCheck | undefined;
-  /** The one writable directory, on a volume; undefined when the app keeps no data. */
-  dataDir: string | undefined;
-  secrets: readonly Secret[];
-  /** Whether the app's bearer token is among the secrets (the container tests use it). */
-  token: boolean;
-  /**
-   * Paths of the app's own that describe how it is deployed or taught, not what runs
-   * (Kubernetes manifests, workshop exercises with build contexts of their own):
-   * .dockerignore keeps them out of the build context.
-   */
-  contextIgnores: readonly string[];
-  /** A port the app serves metrics on, exposed but not published; undefined when none. */
-  metricsPort: number | undefined;
-  /**
-   * One package of a monorepo: the build context is the monorepo root (the lockfile is
-   * there) and the image gets only this package and the workspace packages it depends on.
-   * Undefined for a project that installs on its own.
-   */
-  workspace: WorkspaceImage | undefined;
-  /** The development stage (`--target dev`): exec-form command and inspector port; or none. */
-  dev: { command: string; inspectPort: number } | undefined;
+/** An app that needs nothing but node (node:http and friends) installs no node_modules at all. */
+function hasDependencies(root: string): boolean {
+  const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+  return Object.keys(pkg.dependencies ?? {}).length > 0;
 }
 
-export interface WorkspaceImage {
-  /** The package folder, relative to the monorepo root: the image's working directory under /app. */
-  dir: string;
-  /** Workspace package.json files the install reads, besides the root's. */
-  manifests: readonly string[];
-  /** Package folders the image ships: the internal dependencies first, then the package. */
-  dirs: readonly string[];
-  /** Folders the build stage writes, relative to the root, that the image ships. */
-  outputs: readonly string[];
-  /** Yarn 1 (no `workspaces focus`): the install stages narrow their copy of the root package.json's workspaces. */
-  narrowsWorkspaces: boolean;
+/**
+ * What this generator's own files (README.Docker.md, the container test) say beyond the
+ * container model: what was found, said as facts to print.
+ */
+export interface ExistingModel extends ContainerModel {
+  /** Services the app connects to that neither the image nor compose brings. */
+  neededServices: readonly { service: string; packages: readonly string[] }[];
+  /** Why the CMD differs from the start script, when it does. */
+  startNote: string | undefined;
+  /** The example env file compose's plain values were read from. */
+  exampleFile: string | undefined;
+  /** The build command on one line, for prose. */
+  buildLine: string | undefined;
+  /** Variables with no value in the example file that are not secrets: the user sets them. */
+  unsetVariables: readonly string[];
+  secretEnv: typeof SECRET_ENV;
+  containerTest: ContainerTest;
+  /** The package folder's way up to the build context (the monorepo root), or '.'. */
+  contextFromPackage: string;
 }
 
-/** `["node", "dist/server.js"]`: the exec form Dockerfile and compose both accept. */
-export function execForm(args: readonly string[]): string {
-  return `[${args.map((arg) => JSON.stringify(arg)).join(', ')}]`;
+export function existingModel(
+  container: ContainerModel,
+  findings: Findings,
+  answers: ExistingAnswers,
+  containerTest: ContainerTest,
+): ExistingModel {
+  const secrets = new Set(answers.secrets);
+  const found = findings.start?.file === answers.start ? findings.start : undefined;
+  return {
+    ...container,
+    neededServices: findings.services,
+    startNote: found?.note,
+    exampleFile: findings.exampleFile,
+    buildLine: container.build?.command.replace(/ \\\n\s*/g, ' '),
+    unsetVariables: findings.env.filter((v) => v.value === '' && !secrets.has(v.name)).map((v) => v.name),
+    secretEnv: SECRET_ENV,
+    containerTest,
+    contextFromPackage: container.workspace?.root ?? '.',
+  };
 }

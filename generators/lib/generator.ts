@@ -1,23 +1,54 @@
 /**
  * What every generator of this package does the same way: its flags come from a question
  * table; the target directory is checked before anything is asked, written or printed;
- * answers stored in .yo-rc.json are parsed like flags; a re-run lists the files it would
- * change and writes nothing unless --force (or a terminal, where the user decides per file).
+ * answers stored in .yo-rc.json are parsed like flags, each generator's under its own name;
+ * a re-run lists the files it would change and writes nothing unless --force (or a terminal,
+ * where the user decides per file).
  */
 import { accessSync, constants, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { isFilePending } from 'mem-fs-editor/state';
 import Generator, { type BaseOptions } from 'yeoman-generator';
+import { localInstallFor, type PackageManagerName } from '../container/package-managers.js';
+import { PACKAGE_VERSION } from './paths.js';
 import { type DefaultContext, describeDefault, parseAnswers, type QuestionOf, UsageError } from './questions.js';
 
-/** The one .yo-rc.json key this package's answers live under, whichever bin runs it. */
+/** The .yo-rc.json key this package's sections live under, whichever bin runs it. */
 export const GENERATOR_KEY = 'generator-container-api';
+
+/**
+ * Who a generator is, as .yo-rc.json and its messages name it. Each keeps its answers in a
+ * section of its own (`":app"`, `":docker"`, like yeoman's per-generator storage) with the
+ * version that wrote them, so a project says which generator made it.
+ */
+export interface GeneratorIdentity {
+  /** The generator part of its namespace (`container-api:app` → `app`): its section is `:app`. */
+  id: string;
+  /** How a user runs it, for messages: `create-container-api`, `create-container-api --existing`. */
+  command: string;
+  /**
+   * Releases before 0.2 kept every generator's answers flat under GENERATOR_KEY: whether such
+   * answers are this generator's (by a key only its questions have).
+   */
+  ownsLegacy: (stored: Readonly<Record<string, unknown>>) => boolean;
+  /** Question keys renamed since then: old name → new name. */
+  renamed?: Readonly<Record<string, string>>;
+}
+
+/** One generator's section of .yo-rc.json. */
+interface Section {
+  version: string;
+  answers: Record<string, unknown>;
+}
+
+/** Who wrote a target's .yo-rc.json: this generator, another of ours, or none we know. */
+type Author = { kind: 'self'; answers: Record<string, unknown> } | { kind: 'other'; id: string } | { kind: 'none' };
 
 /** Flags that steer the run rather than answer a question. */
 export const RUN_FLAGS = {
   yes: 'Take the default for every question not answered by a flag; ask nothing',
   force: 'Write into a non-empty directory and overwrite changed files',
-  'skip-install': 'Do not install the dependencies after writing the project',
+  'skip-install': 'Run no package manager after writing (no install, no lockfile update); the output says what to run',
 } as const;
 
 /** Entries a directory may hold and still count as empty. */
@@ -45,10 +76,21 @@ export abstract class QuestionGenerator<A extends object, O extends RunOptions =
    */
   protected target: 'new' | 'existing' = 'new';
   readonly #questions: readonly QuestionOf<A>[];
+  readonly #identity: GeneratorIdentity;
+  /** The package's other generators, for telling whose a project is. */
+  readonly #others: readonly GeneratorIdentity[];
 
-  constructor(args: string[], options: O, questions: readonly QuestionOf<A>[]) {
+  constructor(
+    args: string[],
+    options: O,
+    questions: readonly QuestionOf<A>[],
+    identity: GeneratorIdentity,
+    others: readonly GeneratorIdentity[],
+  ) {
     super(args, options);
     this.#questions = questions;
+    this.#identity = identity;
+    this.#others = others;
     // Published as generator-container-api and as create-container-api: the answers live
     // under one key in .yo-rc.json, whichever name ran the generator.
     this.rootGeneratorName = () => GENERATOR_KEY;
@@ -84,12 +126,10 @@ export abstract class QuestionGenerator<A extends object, O extends RunOptions =
    * written. Saying so also spares yeoman-environment its lockfile search, which finds
    * nothing in a new directory and prints "Error detecting the package manager".
    */
-  protected installWith(manager: 'npm' | 'pnpm' | 'yarn'): void {
+  protected installWith(manager: PackageManagerName): void {
     const envOptions = (this.env as unknown as { options: { nodePackageManager?: string } }).options;
     envOptions.nodePackageManager = manager;
-    // Under CI=true Yarn makes every install immutable, and refuses to write the lockfile this
-    // first install exists to create. The project's own CI keeps the immutable default.
-    if (manager === 'yarn') process.env.YARN_ENABLE_IMMUTABLE_INSTALLS ??= 'false';
+    for (const [name, value] of Object.entries(localInstallFor(manager).env)) process.env[name] ??= value;
   }
 
   protected interactive(): boolean {
@@ -124,21 +164,27 @@ export abstract class QuestionGenerator<A extends object, O extends RunOptions =
     } catch {
       throw new UsageError(`${existing} is not writable by you: choose a directory you can write to, or change its permissions.`);
     }
+    const manifest = path.join(root, 'package.json');
+    const author = this.#author();
+    if (author.kind === 'other') {
+      const other = this.#others.find((g) => g.id === author.id);
+      throw new UsageError(
+        `${root} was set up by ${other?.command ?? `container-api:${author.id}`} (see .yo-rc.json), whose files this generator must not replace. Nothing was written, with or without --force.${other ? ` To update it, run ${other.command} ${root} again.` : ''}`,
+      );
+    }
     if (this.target === 'existing') {
-      if (existsSync(path.join(root, 'package.json'))) return;
+      if (existsSync(manifest)) return;
       throw new UsageError(
         `${root} has no package.json: run this in the folder of the Node.js project to containerize, or create a new API with create-container-api.`,
       );
     }
-    const manifest = path.join(root, 'package.json');
-    if (existing === root && existsSync(manifest) && this.#storedRaw() === undefined) {
+    if (existing === root && existsSync(manifest) && author.kind !== 'self') {
       // Someone else's project: --force replaces only files this package wrote, never these.
       throw new UsageError(
         `${root} holds a Node.js project this generator did not write (${foreignProject(manifest)}). Nothing was written, with or without --force. To containerize it, run create-container-api --existing ${root}, or yo container-api:docker in it.`,
       );
     }
-    if (existing !== root || this.options.force) return;
-    if (this.#storedRaw() !== undefined) return;
+    if (existing !== root || this.options.force || author.kind === 'self') return;
     const entries = readdirSync(root).filter((entry) => !IGNORABLE_ENTRIES.has(entry));
     if (entries.length > 0) {
       throw new UsageError(
@@ -147,26 +193,61 @@ export abstract class QuestionGenerator<A extends object, O extends RunOptions =
     }
   }
 
-  /** Our section of .yo-rc.json, if the target holds one with answers in it. */
-  #storedRaw(): Record<string, unknown> | undefined {
+  /** The package's part of .yo-rc.json, if the target has one. */
+  #stored(): Record<string, unknown> | undefined {
     if (!existsSync(path.join(this.destinationRoot(), '.yo-rc.json'))) return undefined;
     const stored = this.config.getAll() as Record<string, unknown> | undefined;
     return stored && Object.keys(stored).length > 0 ? stored : undefined;
   }
 
+  /** Which generator of ours, if any, wrote the target's .yo-rc.json. */
+  #author(): Author {
+    const stored = this.#stored();
+    if (!stored) return { kind: 'none' };
+    const own = stored[`:${this.#identity.id}`] as Section | undefined;
+    if (own?.answers) return { kind: 'self', answers: own.answers };
+    const other = this.#others.find((g) => (stored[`:${g.id}`] as Section | undefined)?.answers);
+    if (other) return { kind: 'other', id: other.id };
+    const legacy = legacyAnswers(stored);
+    if (!legacy) return { kind: 'none' };
+    if (this.#identity.ownsLegacy(legacy)) return { kind: 'self', answers: this.#renamed(legacy) };
+    const owner = this.#others.find((g) => g.ownsLegacy(legacy));
+    return owner ? { kind: 'other', id: owner.id } : { kind: 'none' };
+  }
+
+  #renamed(answers: Record<string, unknown>): Record<string, unknown> {
+    const renamed = this.#identity.renamed ?? {};
+    return Object.fromEntries(Object.entries(answers).map(([key, value]) => [renamed[key] ?? key, value]));
+  }
+
   /** Answers an earlier run stored, checked like flags: a bad one names the file and key. */
   protected storedAnswers(): Partial<A> {
-    const stored = this.#storedRaw() ?? {};
+    const author = this.#author();
+    const stored = author.kind === 'self' ? author.answers : {};
     const file = path.join(this.destinationRoot(), '.yo-rc.json');
     return parseAnswers(this.#questions, stored as Partial<Record<keyof A, unknown>>, (key) => `${file} "${String(key)}":`);
   }
 
-  /** Takes defaults (--yes), asks in a terminal, or names the flag a question needs. */
+  /**
+   * Stores the answers in this generator's own section, with the version that wrote them; an
+   * older release's flat answers, once read, are dropped: the section replaces them.
+   */
+  protected saveAnswers(): void {
+    // The package's part of .yo-rc.json holds sections, not the answers type A.
+    const config = this.config as unknown as { delete(key: string): void; set(value: Record<string, unknown>): void };
+    const stored = this.#stored();
+    const legacy = stored && legacyAnswers(stored);
+    if (legacy && this.#identity.ownsLegacy(legacy)) for (const key of Object.keys(legacy)) config.delete(key);
+    const section: Section = { version: PACKAGE_VERSION, answers: { ...(this.answers as Record<string, unknown>) } };
+    config.set({ [`:${this.#identity.id}`]: section });
+  }
+
   /** What the questions' defaults are read from: the target directory, unless a generator says otherwise. */
   protected defaultContext(): DefaultContext {
     return { destination: this.destinationRoot() };
   }
 
+  /** Takes defaults (--yes), asks in a terminal, or names the flag a question needs. */
   protected async askRemaining(): Promise<void> {
     const context = this.defaultContext();
     const answers = this.answers as Record<keyof A, unknown>;
@@ -215,6 +296,12 @@ export abstract class QuestionGenerator<A extends object, O extends RunOptions =
       this.fs.copyTpl(path.join(root, template), this.destinationPath(rename(template)), model);
     }
   }
+}
+
+/** Answers of a release that kept them flat under the package's key (no `:id` sections). */
+function legacyAnswers(stored: Record<string, unknown>): Record<string, unknown> | undefined {
+  const flat = Object.fromEntries(Object.entries(stored).filter(([key]) => !key.startsWith(':')));
+  return Object.keys(flat).length > 0 ? flat : undefined;
 }
 
 /** How a foreign package.json introduces its project: `package.json of "orders-api"`. */

@@ -103,12 +103,16 @@ export function describeFlag<A>(question: QuestionOf<A>): string {
  * The README's options table, made from the question table so the two cannot disagree
  * (test/generator/readme.test.ts compares them; `npm run readme` rewrites it).
  */
-export function optionsTable<A>(questions: readonly QuestionOf<A>[], runFlags: Record<string, string>): string {
+export function optionsTable<A>(
+  questions: readonly QuestionOf<A>[],
+  runFlags: Record<string, string>,
+  directory = { usage: '[directory]', what: 'where to write the project' },
+): string {
   const code = (text: string) => `\`${text.replaceAll('|', '\\|')}\``;
   const rows = [
     '| flag | what it sets | default |',
     '| --- | --- | --- |',
-    '| `[directory]` | where to write the project | the current directory |',
+    `| ${code(directory.usage)} | ${directory.what} | the current directory |`,
     ...questions.map((q) => `| ${code(describeFlag(q))} | ${q.message} | ${describeDefault(q)} |`),
     ...Object.entries(runFlags).map(([flag, text]) => `| ${code(`--${flag}`)} | ${text} | |`),
   ];

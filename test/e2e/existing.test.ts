@@ -41,14 +41,14 @@ function removeImage(slug: string): void {
 }
 
 describe.each([
-  ['js-cjs-npm', [], 'answers GET /api/health'],
-  ['native', ['--runtime', 'distroless', '--health', '/health'], 'answers GET /health'],
+  ['js-cjs-npm', [], 'serves GET /api/health'],
+  ['native', ['--runtime', 'distroless', '--health', '/health'], 'serves GET /health'],
   ['no-health', [], 'accepts connections on the mapped port (no health route: TCP only)'],
   ['ignores-sigterm', [], 'exit code 0 (docker/graceful-stop.mjs)'],
   ['sigterm-logs-only', [], 'exit code 0 (docker/graceful-stop.mjs)'],
   ['sigterm-reraises', [], 'exit code 0 (docker/graceful-stop.mjs)'],
   // fastify start app.js: node runs fastify-cli's bin, which listens on FASTIFY_ADDRESS and stops on SIGTERM.
-  ['fastify-cli', [], 'answers GET /health'],
+  ['fastify-cli', [], 'serves GET /health'],
 ] as const)('%s, containerized with --yes %j', (name, flags, proof) => {
   it(
     'passes the container test written for it',
@@ -144,7 +144,7 @@ describe('monorepo, one workspace package containerized with --existing . --yes 
         timeout: 8 * MINUTES,
         allowFail: true,
       });
-      expect(result.output).toContain('answers GET /health');
+      expect(result.output).toContain('serves GET /health');
       expect(result.output).toMatch(/ℹ fail 0/);
       expect(result.ok).toBe(true);
 

@@ -17,8 +17,9 @@
 import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { AUTH, NODE_LINES, PERSISTENCE, RUNTIMES } from '../../generators/app/project.js';
-import { PNPM_VERSION, YARN_VERSION } from '../../generators/docker/package-manager-versions.js';
+import { AUTH, PERSISTENCE } from '../../generators/app/project.js';
+import { NODE_LINES, RUNTIMES } from '../../generators/container/node.js';
+import { PNPM_VERSION, YARN_VERSION } from '../../generators/container/package-manager-versions.js';
 import { generate } from '../support/generate.js';
 import { MINUTES, run } from '../support/run.js';
 

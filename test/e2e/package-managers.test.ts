@@ -1,6 +1,6 @@
 /**
  * The shared container layer with Yarn classic, the shape existing projects pin and new ones
- * never get: a two-package app with a Yarn 1 lockfile, the real templates/docker/Dockerfile
+ * never get: a two-package app with a Yarn 1 lockfile, the real templates/container/Dockerfile
  * rendered for it by installFor, built on the engine. New projects' pnpm and Yarn 4 are
  * proven end to end in registry.test.ts (their own create commands and test suites).
  */
@@ -8,47 +8,51 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import ejs from 'ejs';
-import { type ContainerModel, execForm } from '../../generators/docker/model.js';
-import { installFor } from '../../generators/docker/package-managers.js';
-import { YARN_CLASSIC_VERSION } from '../../generators/docker/package-manager-versions.js';
+import { type ContainerModel, containerModel, execForm, stageHeading } from '../../generators/container/model.js';
+import { installFor } from '../../generators/container/package-managers.js';
+import { YARN_CLASSIC_VERSION } from '../../generators/container/package-manager-versions.js';
 import { REPO_ROOT } from '../support/paths.js';
 import { MINUTES, run } from '../support/run.js';
 
 const IMAGE = 'container-api-pm-yarn-classic:test';
 const install = installFor({ name: 'yarn', version: YARN_CLASSIC_VERSION });
 
-const model: ContainerModel = {
-  existing: false,
+const model: ContainerModel = containerModel({
   copyContext: false,
   productionDependencies: true,
   buildTools: false,
+  nativeAddons: [],
   dropScripts: [],
   environment: [['LOG_LEVEL', 'info']],
   name: 'yarn-classic-app',
-  slug: 'yarn-classic-app',
   port: 8080,
   node: '24',
-  buildImage: 'node:24-bookworm-slim',
-  runtimeImage: 'node:24-bookworm-slim',
-  distroless: false,
-  appUid: 1000,
-  nodeBin: 'node',
+  runtime: 'slim',
   install,
-  build: { files: ['build.mjs'], dirs: ['src'], script: 'build', command: install.run('build'), outputDir: 'dist' },
+  build: {
+    heading: stageHeading('build', 'bundle to dist/'),
+    files: ['build.mjs'],
+    dirs: ['src'],
+    wholeContext: false,
+    script: 'build',
+    command: install.run('build'),
+    outputDir: 'dist',
+  },
   start: execForm(['node', 'dist/main.js']),
+  stop: { drains: false, handler: false, handlerEndsNothing: false, preload: undefined },
   healthCheck: undefined,
   dataDir: undefined,
   secrets: [],
-  token: false,
+  services: [],
   contextIgnores: [],
   metricsPort: undefined,
   dev: undefined,
   workspace: undefined,
   imageEnv: [],
-};
+});
 
 function render(template: string): string {
-  const file = path.join(REPO_ROOT, 'templates/docker', template);
+  const file = path.join(REPO_ROOT, 'templates/container', template);
   return ejs.render(readFileSync(file, 'utf8'), model, { filename: file });
 }
 

@@ -21,7 +21,7 @@ import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { PNPM_VERSION, YARN_VERSION } from '../../generators/docker/package-manager-versions.js';
+import { PNPM_VERSION, YARN_VERSION } from '../../generators/container/package-manager-versions.js';
 import { rebuildAfterSourceEdit } from '../support/rebuild.js';
 import { REPO_ROOT } from '../support/paths.js';
 import { MINUTES, SECONDS, run } from '../support/run.js';

@@ -40,7 +40,7 @@ describe('container-api generator: defaults', () => {
   });
 
   it('stores every answer in .yo-rc.json', () => {
-    const stored = readJson(path.join(result.cwd, '.yo-rc.json'))[KEY];
+    const stored = readJson(path.join(result.cwd, '.yo-rc.json'))[KEY][':app'].answers;
     expect(stored).toMatchObject({
       port: 3000,
       node: '24',
@@ -66,14 +66,14 @@ describe('container-api generator: answers', () => {
     await run().withArguments(['orders']).withOptions({ name: '@acme/orders', port: '8088', yes: true, interactive: false });
     const project = path.join(result.cwd, 'orders');
     expect(readJson(path.join(project, 'package.json')).name).toBe('@acme/orders');
-    expect(readJson(path.join(project, '.yo-rc.json'))[KEY]).toMatchObject({ name: '@acme/orders', port: 8088 });
+    expect(readJson(path.join(project, '.yo-rc.json'))[KEY][':app'].answers).toMatchObject({ name: '@acme/orders', port: 8088 });
   });
 
   it('asks in a terminal what the flags leave open', async () => {
     await run()
       .withOptions({ port: '4000', interactive: true })
       .withAnswers({ name: 'asked-api', node: '26', runtime: 'distroless', workshop: false });
-    const stored = readJson(path.join(result.cwd, '.yo-rc.json'))[KEY];
+    const stored = readJson(path.join(result.cwd, '.yo-rc.json'))[KEY][':app'].answers;
     expect(stored).toMatchObject({ name: 'asked-api', port: 4000, node: '26', runtime: 'distroless', workshop: false });
     expect(result.askedQuestions.map((q) => q.name)).not.toContain('port');
     result.assertNoFile(['WORKSHOP.md', 'INSTRUCTOR.md', 'SLIDES.md', 'workshop/check', 'workshop/hello/app.js']);
@@ -163,7 +163,7 @@ describe('container-api generator: target directory and re-runs', () => {
     it('reads stored answers instead of asking, and keeps the token', async () => {
       await rerun();
       expect(result.askedQuestions).toEqual([]);
-      expect(readJson(path.join(project, '.yo-rc.json'))[KEY].port).toBe(8123);
+      expect(readJson(path.join(project, '.yo-rc.json'))[KEY][':app'].answers.port).toBe(8123);
       expect(readFileSync(path.join(project, 'secrets/api_token'), 'utf8')).toBe(token);
     });
 
@@ -176,7 +176,7 @@ describe('container-api generator: target directory and re-runs', () => {
 
     it('lists every file a changed answer would rewrite, and keeps the stored answers', async () => {
       await expect(rerun({ port: '9000' })).rejects.toThrow(/differ from what the generator would write: .*Dockerfile.*compose\.yaml/);
-      expect(readJson(path.join(project, '.yo-rc.json'))[KEY].port).toBe(8123);
+      expect(readJson(path.join(project, '.yo-rc.json'))[KEY][':app'].answers.port).toBe(8123);
     });
 
     it('overwrites changed files with --force', async () => {

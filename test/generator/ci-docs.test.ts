@@ -8,7 +8,8 @@ import path from 'node:path';
 import JSON5 from 'json5';
 import helpers from '../support/yeoman.js';
 import type ContainerApiGenerator from '../../generators/app/index.js';
-import { CI_PROVIDERS, RUNTIMES, type CiProvider } from '../../generators/app/project.js';
+import { CI_PROVIDERS, type CiProvider } from '../../generators/app/project.js';
+import { RUNTIMES } from '../../generators/container/node.js';
 import { GENERATOR_PATH } from '../support/paths.js';
 
 interface PackageRule {

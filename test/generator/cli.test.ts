@@ -70,7 +70,7 @@ describe('create-container-api: the target is checked before anything is written
     expect(cli(target, '--yes', '--skip-install').code).toBe(0);
     const rc = path.join(target, '.yo-rc.json');
     const stored = JSON.parse(readFileSync(rc, 'utf8'));
-    stored['generator-container-api'].port = 'abc';
+    stored['generator-container-api'][':app'].answers.port = 'abc';
     writeFileSync(rc, JSON.stringify(stored));
     const before = readFileSync(path.join(target, 'compose.yaml'), 'utf8');
 

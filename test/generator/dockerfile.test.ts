@@ -8,7 +8,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { validate, ValidationSeverity, type ValidatorSettings } from 'dockerfile-utils';
 import helpers, { result } from '../support/yeoman.js';
-import { NODE_LINES, PACKAGE_MANAGERS, PERSISTENCE, RUNTIMES } from '../../generators/app/project.js';
+import { PERSISTENCE } from '../../generators/app/project.js';
+import { NODE_LINES, RUNTIMES } from '../../generators/container/node.js';
+import { PACKAGE_MANAGERS } from '../../generators/container/package-managers.js';
 import type ContainerApiGenerator from '../../generators/app/index.js';
 import { GENERATOR_PATH } from '../support/paths.js';
 

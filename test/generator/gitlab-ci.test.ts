@@ -13,9 +13,10 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import helpers from '../support/yeoman.js';
 import type ContainerApiGenerator from '../../generators/app/index.js';
-import { AUTH, NODE_LINES, PERSISTENCE, RUNTIMES } from '../../generators/app/project.js';
+import { AUTH, PERSISTENCE } from '../../generators/app/project.js';
+import { NODE_LINES, RUNTIMES } from '../../generators/container/node.js';
 import { GENERATOR_PATH } from '../support/paths.js';
-import { PNPM_VERSION, YARN_VERSION } from '../../generators/docker/package-manager-versions.js';
+import { PNPM_VERSION, YARN_VERSION } from '../../generators/container/package-manager-versions.js';
 
 const GITLAB_CI_LOCAL = createRequire(import.meta.url).resolve('gitlab-ci-local/dist/index.js');
 

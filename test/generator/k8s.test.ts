@@ -12,7 +12,8 @@ import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import helpers from '../support/yeoman.js';
 import type ContainerApiGenerator from '../../generators/app/index.js';
-import { AUTH, PERSISTENCE, RUNTIMES } from '../../generators/app/project.js';
+import { AUTH, PERSISTENCE } from '../../generators/app/project.js';
+import { RUNTIMES } from '../../generators/container/node.js';
 import { schemaErrors, type Manifest } from '../support/k8s-schema.js';
 import { GENERATOR_PATH } from '../support/paths.js';
 

@@ -11,8 +11,8 @@ import {
   pnpmInstall,
   yarnBerryInstall,
   yarnClassicInstall,
-} from '../../generators/docker/package-managers.js';
-import { PNPM_VERSION, YARN_CLASSIC_VERSION, YARN_VERSION } from '../../generators/docker/package-manager-versions.js';
+} from '../../generators/container/package-managers.js';
+import { PNPM_VERSION, YARN_CLASSIC_VERSION, YARN_VERSION } from '../../generators/container/package-manager-versions.js';
 import { managerFromUserAgent } from '../../generators/app/command.js';
 import type ContainerApiGenerator from '../../generators/app/index.js';
 import { GENERATOR_PATH } from '../support/paths.js';

@@ -1,5 +1,6 @@
 import { QUESTIONS } from '../../generators/app/command.js';
-import { type Answers, slugFor, toProjectModel } from '../../generators/app/project.js';
+import { type Answers, toProjectModel } from '../../generators/app/project.js';
+import { slugFor } from '../../generators/container/node.js';
 
 /** Every question at its default: the model's input, whatever the question table holds. */
 const answers = Object.fromEntries(QUESTIONS.map((q) => [q.key, q.default({ destination: '/tmp/my-api' })])) as unknown as Answers;

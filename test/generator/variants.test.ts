@@ -13,7 +13,7 @@ import { QUESTIONS } from '../../generators/app/command.js';
 import { toContainerModel } from '../../generators/app/container.js';
 import { FILE_RULES as PROJECT_RULES } from '../../generators/app/files.js';
 import { type Answers, toProjectModel } from '../../generators/app/project.js';
-import { FILE_RULES as DOCKER_RULES } from '../../generators/docker/files.js';
+import { FILE_RULES as CONTAINER_RULES } from '../../generators/container/files.js';
 import { destinationPath, type FileRule, selectTemplates } from '../../generators/lib/files.js';
 import { templateRoot } from '../../generators/lib/paths.js';
 
@@ -57,7 +57,7 @@ function renderSet<M extends object>(set: string, rules: readonly FileRule<M>[],
 
 function render(answers: Answers): Rendered[] {
   const project = toProjectModel(answers);
-  return [...renderSet('project', PROJECT_RULES, project), ...renderSet('docker', DOCKER_RULES, toContainerModel(project))];
+  return [...renderSet('project', PROJECT_RULES, project), ...renderSet('container', CONTAINER_RULES, toContainerModel(project))];
 }
 
 const count = (text: string, word: RegExp) => text.match(word)?.length ?? 0;

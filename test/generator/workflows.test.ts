@@ -19,9 +19,10 @@ import { truthy } from '@actions/expressions/result';
 import helpers from '../support/yeoman.js';
 import { parse as parseYaml } from 'yaml';
 import type ContainerApiGenerator from '../../generators/app/index.js';
-import { AUTH, NODE_LINES, PERSISTENCE, RUNTIMES } from '../../generators/app/project.js';
+import { AUTH, PERSISTENCE } from '../../generators/app/project.js';
+import { NODE_LINES, RUNTIMES } from '../../generators/container/node.js';
 import { GENERATOR_PATH, REPO_ROOT } from '../support/paths.js';
-import { PNPM_VERSION, YARN_VERSION } from '../../generators/docker/package-manager-versions.js';
+import { PNPM_VERSION, YARN_VERSION } from '../../generators/container/package-manager-versions.js';
 
 // ---- the linters -----------------------------------------------------------------------------
 

@@ -140,12 +140,15 @@ describe('--existing --yes --workspace packages/api', () => {
     expect(readme).toContain('npm run test:container --workspace packages/api');
   });
 
-  it('adds the script and testcontainers to the package, and the root lockfile lists it', () => {
+  it('adds the script and testcontainers to the package; with --skip-install no manager runs, and the output says what to run', () => {
     const pkg = JSON.parse(read('packages/api/package.json'));
     expect(pkg.scripts['test:container']).toBe('node --test test/container/container.test.mjs');
     expect(pkg.devDependencies.testcontainers).toBeDefined();
     expect(JSON.parse(read('package.json')).devDependencies).toBeUndefined();
-    expect(JSON.parse(read('package-lock.json')).packages['packages/api'].devDependencies.testcontainers).toBeDefined();
+    // The lockfile is the user's until they install: --skip-install ran no package manager.
+    expect(JSON.parse(read('package-lock.json')).packages['packages/api'].devDependencies?.testcontainers).toBeUndefined();
+    expect(stdout).toContain('npm install (at the monorepo root)');
+    expect(stdout).toContain('package-lock.json, which the image installs from');
   });
 });
 

@@ -1,5 +1,5 @@
 /** The Node.js line the app runs on: .nvmrc, .node-version, Volta, then `engines.node`. */
-import { NODE_LINES, type NodeLine } from '../../app/project.js';
+import { DEFAULT_NODE_LINE, NODE_LINES, type NodeLine } from '../../container/node.js';
 import type { ProjectFiles } from './project-files.js';
 
 export interface NodeLineFinding {
@@ -7,7 +7,7 @@ export interface NodeLineFinding {
   source: string;
 }
 
-const DEFAULT_LINE: NodeLine = '24';
+const DEFAULT_LINE: NodeLine = DEFAULT_NODE_LINE;
 
 /**
  * The supported line a version or range asks for: an exact or major version picks its own

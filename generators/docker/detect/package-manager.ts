@@ -4,8 +4,8 @@
  * format (Yarn classic's "# yarn lockfile v1" header against Berry's `__metadata`,
  * pnpm-lock's `lockfileVersion`), else npm without a lockfile.
  */
-import { YARN_CLASSIC_VERSION, YARN_VERSION } from '../package-manager-versions.js';
-import type { PackageManagerName, PackageManagerSpec } from '../package-managers.js';
+import { YARN_CLASSIC_VERSION, YARN_VERSION } from '../../container/package-manager-versions.js';
+import type { PackageManagerName, PackageManagerSpec } from '../../container/package-managers.js';
 import type { ProjectFiles } from './project-files.js';
 
 export interface PackageManagerFinding extends PackageManagerSpec {

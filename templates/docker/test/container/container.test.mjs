@@ -98,7 +98,7 @@ before(async () => {
   // a failed build shows the build's own output here.
 <%_ if (workspace) { _%>
   // The monorepo root is the context, as in compose.yaml: the lockfile is there.
-  const context = path.resolve(ROOT, '<%- workspace.dir.split('/').map(() => '..').join('/') %>');
+  const context = path.resolve(ROOT, '<%- contextFromPackage %>');
   execFileSync('docker', ['buildx', 'build', '--load', '-t', IMAGE, '-f', path.join(ROOT, 'Dockerfile'), context], {
     stdio: ['ignore', 'inherit', 'inherit'],
   });
@@ -135,9 +135,9 @@ before(async () => {
     container = await candidate.start();
   } catch (error) {
     const logs = output.join('').trimEnd().split('\n').slice(-40).join('\n');
-<%_ if (findings.services.length > 0) { _%>
+<%_ if (neededServices.length > 0) { _%>
     // The app's services are not started here: it can only reach them if they run elsewhere.
-    const hint = 'Does it need <%- findings.services.map((s) => s.service).join(' or ') %> at startup, or a variable? See README.Docker.md.';
+    const hint = 'Does it need <%- neededServices.map((s) => s.service).join(' or ') %> at startup, or a variable? See README.Docker.md.';
 <%_ } else { _%>
     const hint = 'A variable missing? See README.Docker.md.';
 <%_ } _%>
@@ -161,7 +161,7 @@ test('turns healthy by its own HEALTHCHECK', () => {
 });
 
 <%_ if (healthCheck.path) { _%>
-test(`answers GET ${HEALTH_PATH} on the mapped port`, async () => {
+test(`serves GET ${HEALTH_PATH} on the mapped port`, async () => {
   const response = await fetch(`http://${container.getHost()}:${container.getMappedPort(PORT)}${HEALTH_PATH}`);
   assert.ok(response.ok, `GET ${HEALTH_PATH} answered ${response.status}`);
 });
@@ -176,7 +176,7 @@ test('accepts connections on the mapped port (no health route: TCP only)', async
 <%_ if (secrets.length > 0) { _%>
 
 test('keeps the secrets out of the image and its configuration', () => {
-  const names = [<%- answers.secrets.map((s) => `'${s}'`).join(', ') %>];
+  const names = [<%- secretVariables.map((s) => `'${s}'`).join(', ') %>];
   const config = docker('inspect', '--format', '{{json .Config.Env}}', container.getId());
   const history = docker('history', '--no-trunc', '--format', '{{.CreatedBy}}', IMAGE);
   for (const name of names) {
@@ -192,12 +192,12 @@ test('keeps the secrets out of the image and its configuration', () => {
 });
 <%_ } _%>
 
-<%_ if (gracefulStop) { _%>
-<%_ if (gracefulStop.takesReraise) { _%>
+<%_ if (stop.preload) { _%>
+<%_ if (stop.preload.takesReraise) { _%>
 // The app's handler cleans up and sends the signal again; docker/graceful-stop.mjs, loaded
 // before the app, takes that second signal, so node exits 0 rather than dying of it (143).
 <%_ } else { _%>
-// docker/graceful-stop.mjs, loaded before the app, handles SIGTERM<%- gracefulStop.afterApp ? " after the app's own handler" : '' %>: it closes the servers,
+// docker/graceful-stop.mjs, loaded before the app, handles SIGTERM<%- stop.preload.afterApp ? " after the app's own handler" : '' %>: it closes the servers,
 // lets requests in flight finish and exits 0.
 <%_ } _%>
 test('stops on docker stop before the grace period ends, exit code 0 (docker/graceful-stop.mjs)', () => {
@@ -205,11 +205,11 @@ test('stops on docker stop before the grace period ends, exit code 0 (docker/gra
   const logs = execFileSync('docker', ['logs', container.getId()], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   // 137 would mean SIGKILL: the app did not exit within the grace period; 1, requests still running.
   assert.equal(docker('inspect', '--format', '{{.State.ExitCode}}', container.getId()), '0', logs);
-<%_ if (!gracefulStop.afterApp && !gracefulStop.takesReraise) { _%>
+<%_ if (!stop.preload.afterApp && !stop.preload.takesReraise) { _%>
   assert.match(logs, /graceful-stop: SIGTERM: closing [1-9]\d* server/, 'the preload did not see the server close');
 <%_ } _%>
 });
-<%_ } else if (findings.behaviour.handlesSigterm && !findings.behaviour.sigtermKeepsRunning) { _%>
+<%_ } else if (stop.handler && !stop.handlerEndsNothing) { _%>
 test('stops on docker stop before the grace period ends, exit code 0', () => {
   docker('stop', '--time', '10', container.getId());
   // 137 would mean SIGKILL: the app did not exit within the grace period.

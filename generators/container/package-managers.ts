@@ -4,8 +4,9 @@
  * version (from their question, or from what an existing project's lockfile says), and the
  * shared container layer renders whatever this returns; templates never compare names.
  *
- * INTERFACE OWNED BY THE LEAD (issue 14 fills in and proves pnpm and Yarn; issue 21 uses it,
- * including the Yarn classic and older pnpm shapes of existing projects).
+ * Everything this package knows about a package manager is in this file: the image's
+ * installs, a monorepo's filtered ones, the commands a project's docs and CI print, and how
+ * the generator itself runs the manager after writing.
  */
 
 import { PNPM_VERSION, YARN_VERSION } from './package-manager-versions.js';
@@ -212,4 +213,157 @@ export function installFor(spec: PackageManagerSpec): Install {
 export function pinnedInstall(name: PackageManagerName): Install {
   if (name === 'npm') return npmInstall();
   return installFor({ name, version: name === 'pnpm' ? PNPM_VERSION : YARN_VERSION });
+}
+
+/** A script of one workspace package, run from the monorepo root. */
+export function runIn(install: Install, pkg: { dir: string; name: string }, script: string): string {
+  if (install.packageManager === 'npm') return `npm run ${script} --workspace ${pkg.dir}`;
+  if (install.packageManager === 'pnpm') return `pnpm --filter ${pkg.name} run ${script}`;
+  return `yarn workspace ${pkg.name} run ${script}`;
+}
+
+/** One package of a monorepo, as the filtered installs name it. */
+export interface WorkspaceTarget {
+  dir: string;
+  name: string;
+  /** The workspace packages it depends on, which the install takes with it. */
+  internal: readonly { dir: string }[];
+}
+
+/**
+ * Installs for one workspace package: its dependencies and those of the workspace packages
+ * it needs, none of the other packages'. Yarn 1 has no such filter (no `workspaces focus`):
+ * the stage's copy of the root package.json lists only those workspaces instead, and Yarn 1's
+ * --frozen-lockfile accepts a lockfile with entries left over, so it still installs exactly
+ * the locked versions.
+ */
+export function workspaceInstall(install: Install, pkg: WorkspaceTarget): Install {
+  const run = (script: string) => runIn(install, pkg, script);
+  switch (install.packageManager) {
+    case 'npm': {
+      const only = `--workspace ${pkg.dir} --include-workspace-root=false`;
+      return { ...install, run, all: `npm ci ${only} --no-audit --no-fund`, production: `npm ci ${only} --omit=dev --no-audit --no-fund` };
+    }
+    case 'pnpm':
+      // `name...`: the package and everything it depends on, workspace packages included.
+      return {
+        ...install,
+        run,
+        all: `pnpm install --frozen-lockfile --filter ${pkg.name}...`,
+        production: `pnpm install --frozen-lockfile --prod --filter ${pkg.name}...`,
+      };
+    default: {
+      if (!install.yarnClassic) {
+        return { ...install, run, all: `yarn workspaces focus ${pkg.name}`, production: `yarn workspaces focus ${pkg.name} --production` };
+      }
+      // An array even where the root has Yarn's { packages, nohoist } form, which npm refuses to edit.
+      const dirs = JSON.stringify([...pkg.internal.map((dep) => dep.dir), pkg.dir]);
+      const narrow = `npm pkg set --json 'workspaces=${dirs}' && `;
+      return {
+        ...install,
+        run,
+        all: narrow + install.all,
+        production: narrow + install.production,
+        notes: [
+          ...(install.notes ?? []),
+          `Yarn 1 has no \`workspaces focus\`: \`npm pkg set\` narrows this stage's copy of the root package.json to`,
+          `the workspaces ${pkg.dir} needs, so the install takes none of the others' dependencies.`,
+        ],
+      };
+    }
+  }
+}
+
+/** How the generator itself runs a manager on the developer's machine, after writing. */
+export interface LocalInstall {
+  /** The install that brings node_modules and the lockfile up to date with package.json. */
+  args: readonly string[];
+  /** Variables the manager needs for a first install to work (see localInstallFor). */
+  env: Readonly<Record<string, string>>;
+}
+
+export function localInstallFor(name: PackageManagerName): LocalInstall {
+  if (name === 'npm') return { args: ['install', '--no-audit', '--no-fund'], env: {} };
+  // Under CI=true Yarn makes every install immutable, and refuses to write the lockfile a
+  // first install exists to create. The project's own CI keeps the immutable default.
+  if (name === 'yarn') return { args: ['install'], env: { YARN_ENABLE_IMMUTABLE_INSTALLS: 'false' } };
+  return { args: ['install'], env: {} };
+}
+
+/** The chosen package manager, its commands spelled out, so templates only print them. */
+export interface PackageManagerModel {
+  name: PackageManagerName;
+  /** package.json `packageManager` (e.g. `pnpm@12.4.2`); undefined for npm. */
+  field: string | undefined;
+  lockfile: string;
+  /** Installs from package.json and updates the lockfile: what a developer runs after a clone. */
+  install: string;
+  /** Installs exactly the lockfile and fails if it would change: what CI runs. */
+  ci: string;
+  /** Installs the manager itself at the pinned version with npm (CI); undefined for npm. */
+  installGlobal: string | undefined;
+  /** The same, production dependencies only. */
+  ciProduction: string;
+  /** `npm test`, `pnpm test`, `yarn test`. */
+  test: string;
+  /** The command that runs a package.json script, e.g. `pnpm run build`. */
+  run: (script: string) => string;
+  /** Runs a binary of the project's dependencies, e.g. `pnpm exec tsc`. */
+  exec: (bin: string) => string;
+  /** Adds a runtime dependency / a dev dependency, e.g. `pnpm add -D`. */
+  add: string;
+  addDev: string;
+  /** The files the install reads, for prose: "`package.json` or `package-lock.json`". */
+  manifests: string;
+  /** A regular expression literal for the manager's own files: none may be in the runtime image. */
+  leftovers: string;
+  /** The install's cache mount target and production install, escaped for a regular expression literal. */
+  cachePattern: string;
+  productionPattern: string;
+}
+
+/** The manager itself, installed globally in the build stages only, and its caches and credentials. */
+const LEFTOVERS: Record<PackageManagerName, string> = {
+  npm: String.raw`/(^|\/)(\.npm|_cacache)(\/|$)|(^|\/)\.npmrc$/`,
+  pnpm: String.raw`/(^|\/)(\.npm|_cacache|\.pnpm-store|\.local\/share\/pnpm|\.cache\/pnpm)(\/|$)|(^|\/)\.npmrc$|^usr\/local\/lib\/node_modules\/pnpm(\/|$)/`,
+  yarn: String.raw`/(^|\/)(\.npm|\.yarn|\.cache\/yarn)(\/|$)|(^|\/)\.yarnrc(\.yml)?$|^usr\/local\/lib\/node_modules\/(yarn|@yarnpkg)(\/|$)/`,
+};
+
+/** A path as it appears inside a regular expression literal. */
+const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+/** What a package manager means for a project's docs and CI, from the image's install. */
+export function packageManagerModel(install: Install): PackageManagerModel {
+  const name = install.packageManager;
+  const npm = name === 'npm';
+  return {
+    name,
+    field: install.packageManagerField,
+    lockfile: install.lockfile,
+    install: `${name} install`,
+    ci: npm ? 'npm ci' : install.all,
+    ciProduction: npm ? 'npm ci --omit=dev' : install.production,
+    test: `${name} test`,
+    installGlobal: install.globalPackage ? `npm install --global ${install.globalPackage}` : undefined,
+    run: install.run,
+    exec: install.exec,
+    add: npm ? 'npm install' : `${name} add`,
+    addDev: npm ? 'npm install --save-dev' : `${name} add -D`,
+    leftovers: LEFTOVERS[name],
+    manifests: new Intl.ListFormat('en', { type: 'disjunction' }).format(
+      ['package.json', install.lockfile, ...install.configFiles].map((file) => `\`${file}\``),
+    ),
+    cachePattern: literal(install.cache),
+    productionPattern: literal(install.production),
+  };
+}
+
+/**
+ * The package manager that runs us, from the user agent every one of them sets for the
+ * programs it starts (`pnpm/12.4.2 npm/? node/v24.22.3 linux x64`): `pnpm create` means
+ * pnpm, `yarn create` Yarn, anything else npm.
+ */
+export function managerFromUserAgent(userAgent: string | undefined): PackageManagerName {
+  const name = /^([a-z]+)\//.exec(userAgent ?? '')?.[1];
+  return (PACKAGE_MANAGERS as readonly string[]).includes(name ?? '') ? (name as PackageManagerName) : 'npm';
 }

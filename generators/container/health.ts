@@ -1,0 +1,26 @@
+/**
+ * Health probes run inside the container by node itself: the images have no curl or wget,
+ * and distroless has no shell. One probe serves the Dockerfile's HEALTHCHECK and compose's
+ * healthcheck alike.
+ */
+import { execForm, type HealthCheck } from './model.js';
+
+/** GET the route with node's own fetch; any answer but 2xx, or none, fails the check. */
+export function httpProbe(port: number, route: string): string {
+  return `fetch('http://127.0.0.1:${port}${route}').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`;
+}
+
+/** Only whether something accepts connections on the port. */
+export function tcpProbe(port: number): string {
+  return `require('node:net').connect(${port}, '127.0.0.1').on('connect', () => process.exit(0)).on('error', () => process.exit(1))`;
+}
+
+/** A health check made of a probe command (node and its arguments), for a route or none. */
+export function healthCheckOf(path: string | undefined, probe: readonly string[]): HealthCheck {
+  return { path, exec: execForm(probe), composeTest: execForm(['CMD', ...probe]) };
+}
+
+/** The probe an app with no health script of its own gets: `node -e` on a route, or on the port. */
+export function inlineHealthCheck(nodeBin: string, port: number, route: string | undefined): HealthCheck {
+  return healthCheckOf(route, [nodeBin, '-e', route === undefined ? tcpProbe(port) : httpProbe(port, route)]);
+}
