@@ -10,6 +10,7 @@ import { detect, summarize } from '../../generators/docker/detect/index.js';
 import { parseDotenv } from '../../generators/docker/detect/environment.js';
 import { lineFor } from '../../generators/docker/detect/node-line.js';
 import { ProjectFiles } from '../../generators/docker/detect/project-files.js';
+import { detectBuild } from '../../generators/docker/detect/build.js';
 import { StartDetector } from '../../generators/docker/detect/start.js';
 import { REPO_ROOT } from '../support/paths.js';
 import { generate } from '../support/generate.js';
@@ -242,7 +243,7 @@ describe('what a build writes, from the bundler config', () => {
       [file]: config,
       'server.js': '',
     });
-    expect(new StartDetector(new ProjectFiles(dir)).build?.outputDir).toBe(outputDir);
+    expect(detectBuild(new ProjectFiles(dir))?.outputDir).toBe(outputDir);
   });
 });
 

@@ -13,7 +13,8 @@ import { detectPort, type PortFinding } from './port.js';
 import { ProjectFiles } from './project-files.js';
 import { type BehaviourFinding, detectBehaviour } from './runtime-behaviour.js';
 import { detectServices, type ServiceFinding } from './services.js';
-import { type BuildFinding, StartDetector, type StartFinding } from './start.js';
+import { type BuildFinding, detectBuild } from './build.js';
+import { StartDetector, type StartFinding } from './start.js';
 import { detectTestRunner, type TestRunner } from './test-runner.js';
 import { detectWorkspaces, enclosingWorkspaceRoot, type WorkspaceFinding } from './workspaces.js';
 
@@ -51,8 +52,8 @@ const DOCKER_FILES = ['Dockerfile', '.dockerignore', 'compose.yaml', 'compose.ym
 export function detect(root: string): Findings {
   const project = new ProjectFiles(root);
   const environment = detectEnvironment(project);
-  const starts = new StartDetector(project);
-  const start = starts.detect();
+  const build = detectBuild(project);
+  const start = new StartDetector(project, build).detect();
   const workspaceRoot = enclosingWorkspaceRoot(root);
   const monorepo = workspaceRoot ? new ProjectFiles(workspaceRoot) : project;
   const node = detectNodeLine(project);
@@ -64,7 +65,7 @@ export function detect(root: string): Findings {
     packageManager: detectPackageManager(monorepo),
     // A package that says nothing of its Node line follows the monorepo's.
     node: node.source === DEFAULT_SOURCE && workspaceRoot ? detectNodeLine(monorepo) : node,
-    build: starts.build,
+    build,
     start,
     port: detectPort(project, environment.example, start?.args),
     health: detectHealthRoute(project),

@@ -9,14 +9,10 @@
  * writes shell scripts there).
  */
 import path from 'node:path';
+import { type BuildFinding, clean, detectBuild, tsconfigDirs } from './build.js';
 import type { ProjectFiles } from './project-files.js';
 
-export interface BuildFinding {
-  /** The package.json script that builds. */
-  script: string;
-  /** The folder it writes (from the start file, tsconfig outDir, or the tool's flags). */
-  outputDir: string;
-}
+export type { BuildFinding };
 
 export interface StartFinding {
   /** The file node runs, relative to the project root. */
@@ -85,66 +81,45 @@ function splitNodeWords(words: readonly string[]): { nodeArgs: string[]; file: s
   return { nodeArgs, file: undefined };
 }
 
+/** What a script's command is, with the words after the program. */
+interface Command {
+  program: string;
+  rest: readonly string[];
+  source: string;
+  seen: Set<string>;
+}
+
+/** One kind of program a start script may run, and what the container runs in its place. */
+interface ProgramRule {
+  when: (command: Command) => boolean;
+  start: (detector: StartDetector, command: Command) => StartFinding | undefined;
+}
+
+const MANAGERS = new Set(['npm', 'pnpm', 'yarn']);
+
 export class StartDetector {
+  /** The programs a start script may run, in the order they are tried. */
+  static readonly #PROGRAMS: readonly ProgramRule[] = [
+    { when: ({ program }) => SCRIPT_RUNNERS.has(program), start: () => undefined },
+    { when: ({ program }) => ENV_WRAPPERS.has(program), start: (d, c) => d.#wrapped(c) },
+    {
+      when: ({ program, rest }) => program === 'npx' || ((program === 'pnpm' || program === 'npm') && rest[0] === 'exec'),
+      start: (d, c) => d.#executed(c),
+    },
+    { when: ({ program, rest }) => MANAGERS.has(program) && rest.length > 0, start: (d, c) => d.#scriptRun(c) },
+    { when: ({ program }) => program === 'node', start: (d, c) => d.#nodeRun(c) },
+    { when: ({ program }) => TS_RUNNERS.has(program), start: (d, c) => d.#devRunner(c) },
+    { when: ({ program }) => PROCESS_MANAGERS.has(program), start: (d, c) => d.#processManager(c) },
+    { when: () => true, start: (d, c) => d.#dependencyTool(c) },
+  ];
+
   readonly #project: ProjectFiles;
-  readonly build: BuildFinding | undefined;
+  /** What the build writes: a TypeScript start file is replaced by its output there. */
+  readonly #build: BuildFinding | undefined;
 
-  constructor(project: ProjectFiles) {
+  constructor(project: ProjectFiles, build: BuildFinding | undefined = detectBuild(project)) {
     this.#project = project;
-    this.build = this.#detectBuild();
-  }
-
-  /** The folder tsconfig compiles to, and the folder its sources are under. */
-  #tsconfig(): { outDir: string | undefined; rootDir: string | undefined } {
-    for (const file of ['tsconfig.build.json', 'tsconfig.prod.json', 'tsconfig.json']) {
-      const config = this.#project.readJsonc<{ compilerOptions?: { outDir?: string; rootDir?: string } }>(file);
-      if (config?.compilerOptions?.outDir) {
-        return {
-          outDir: clean(config.compilerOptions.outDir),
-          rootDir: config.compilerOptions.rootDir && clean(config.compilerOptions.rootDir),
-        };
-      }
-    }
-    return { outDir: undefined, rootDir: undefined };
-  }
-
-  #detectBuild(): BuildFinding | undefined {
-    const script = ['build:prod', 'build:production', 'build', 'compile'].find((name) => this.#project.scripts[name]);
-    if (!script) return undefined;
-    const command = this.#project.scripts[script]!;
-    const flag =
-      /(?:--outDir|--out-dir|--outdir|--dist-dir|-d)[ =]([^\s]+)/.exec(command)?.[1] ?? /--outfile[ =]([^\s]+)/.exec(command)?.[1];
-    const fromFlag = flag && (flag.includes('.') && /--outfile/.test(command) ? path.posix.dirname(clean(flag)) : clean(flag));
-    const usesTsup = /\btsup\b/.test(command);
-    const outputDir = fromFlag || this.#bundlerOutput(command) || this.#tsconfig().outDir || (usesTsup ? 'dist' : undefined) || 'dist';
-    return { script, outputDir: outputDir.split('/')[0]! };
-  }
-
-  /**
-   * Where a bundler the build runs writes, from its config file: rollup's output.dir (or the
-   * folder of output.file), webpack's output.path, vite's build.outDir. A front end bundled
-   * into public/build is as much the build's output as a server compiled to dist.
-   */
-  #bundlerOutput(command: string): string | undefined {
-    const tool = /\b(rollup|webpack|vite)\b/.exec(command)?.[1];
-    if (!tool) return undefined;
-    const flag = /(?:-c|--config)[ =]([^\s]+)/.exec(command)?.[1];
-    const names = flag && flag !== '-c' && !flag.startsWith('-') ? [clean(flag)] : [];
-    for (const ext of ['js', 'mjs', 'cjs', 'ts', 'mts']) names.push(`${tool}.config.${ext}`);
-    const text = names.map((name) => this.#project.read(name)).find((found) => found !== undefined);
-    const patterns: Record<string, RegExp[]> = {
-      rollup: [/\bdir\s*:\s*['"`]([^'"`]+)['"`]/, /\bfile\s*:\s*['"`]([^'"`]+)['"`]/],
-      webpack: [/\bpath\s*:\s*path\.(?:resolve|join)\(\s*__dirname\s*,\s*['"`]([^'"`]+)['"`]/],
-      vite: [/\boutDir\s*:\s*['"`]([^'"`]+)['"`]/],
-    };
-    for (const [index, pattern] of (patterns[tool] ?? []).entries()) {
-      const found = text && pattern.exec(text)?.[1];
-      // rollup's output.file names a file: its folder is what the build writes.
-      const dir = found && (tool === 'rollup' && index === 1 ? path.posix.dirname(clean(found)) : clean(found));
-      // The project root itself is no output folder: copying it would ship the dev dependencies.
-      if (dir && dir !== '.' && !dir.startsWith('..')) return dir;
-    }
-    return tool === 'rollup' ? undefined : 'dist';
+    this.#build = build;
   }
 
   /** The start command, or undefined when neither a script, `main` nor a usual file names one. */
@@ -160,7 +135,7 @@ export class StartDetector {
     const main = this.#project.pkg.main;
     if (main) {
       // A TypeScript "main" is what the build compiles: the container runs its output.
-      const file = /\.[cm]?ts$/.test(main) && this.build ? this.#builtFileFor(clean(main)) : this.#resolveFile(clean(main));
+      const file = /\.[cm]?ts$/.test(main) && this.#build ? this.#builtFileFor(clean(main)) : this.#resolveFile(clean(main));
       if (file) return { ...plain(file), source: `package.json "main"`, note: unread };
     }
     const fallback = FALLBACK_FILES.find((file) => this.#project.has(file));
@@ -180,77 +155,87 @@ export class StartDetector {
   #fromCommand(words: readonly string[], source: string, seen: Set<string>): StartFinding | undefined {
     const [program, ...rest] = words;
     if (!program) return undefined;
-    if (SCRIPT_RUNNERS.has(program)) return undefined;
-    if (ENV_WRAPPERS.has(program)) {
-      const dashes = rest.indexOf('--');
-      const command =
-        dashes >= 0 ? rest.slice(dashes + 1) : rest.filter((word, i) => !word.startsWith('-') && !rest[i - 1]?.startsWith('-'));
-      return this.#fromCommand(command, source, seen);
+    const command = { program, rest, source, seen };
+    // The first rule that knows the program decides; a program none knows starts nothing we can run.
+    return StartDetector.#PROGRAMS.find((rule) => rule.when(command))?.start(this, command);
+  }
+
+  /** `dotenv -e .env -- node server.js`: the command after the wrapper's options. */
+  #wrapped({ rest, source, seen }: Command): StartFinding | undefined {
+    const dashes = rest.indexOf('--');
+    const command = dashes >= 0 ? rest.slice(dashes + 1) : rest.filter((word, i) => !word.startsWith('-') && !rest[i - 1]?.startsWith('-'));
+    return this.#fromCommand(command, source, seen);
+  }
+
+  /** `npx fastify start`, `pnpm exec tsx …`: the tool itself, as if the script named it. */
+  #executed({ program, rest, source, seen }: Command): StartFinding | undefined {
+    const tool = (program === 'npx' ? rest : rest.slice(1)).filter((word) => !/^(--yes|-y|--no-install|--)$/.test(word));
+    return this.#fromCommand(tool, source, seen);
+  }
+
+  /** `npm run serve`, `yarn start:prod`: the script it runs, followed once. */
+  #scriptRun({ program, rest, source, seen }: Command): StartFinding | undefined {
+    const target = rest[0] === 'run' || rest[0] === 'run-script' ? rest[1] : rest[0];
+    const next = target && this.#project.scripts[target];
+    // `yarn fastify start`: Yarn runs a dependency's bin when no script has that name.
+    if (target && !next && program === 'yarn' && rest[0] !== 'run') return this.#fromCommand(rest, source, seen);
+    if (!target || !next || seen.has(target)) return undefined;
+    seen.add(target);
+    return this.#fromScript(next, `${source} → "${target}"`, seen);
+  }
+
+  /** `node [options] file`: as it is, with the options worth keeping. */
+  #nodeRun({ rest, source }: Command): StartFinding | undefined {
+    const { nodeArgs, file } = splitNodeWords(rest);
+    const resolved = file && this.#resolveFile(clean(file));
+    return resolved ? { ...plain(resolved), nodeArgs, source } : undefined;
+  }
+
+  /** ts-node, tsx, nodemon…: development tools, replaced by node on what the build writes. */
+  #devRunner({ program, rest, source }: Command): StartFinding | undefined {
+    const { file } = splitNodeWords(rest.filter((w) => w !== 'watch'));
+    const target = file && clean(file);
+    if (!target) return undefined;
+    if (/\.[cm]?ts$/.test(target) || program !== 'nodemon') {
+      const built = this.#builtFileFor(target);
+      return { ...plain(built), source, note: `${program} is a development tool: the container runs the built ${built} instead` };
     }
-    // `npx fastify start`, `pnpm exec tsx …`: the tool itself, as if the script named it.
-    if (program === 'npx' || ((program === 'pnpm' || program === 'npm') && rest[0] === 'exec')) {
-      const tool = (program === 'npx' ? rest : rest.slice(1)).filter((word) => !/^(--yes|-y|--no-install|--)$/.test(word));
-      return this.#fromCommand(tool, source, seen);
+    return {
+      ...plain(this.#resolveFile(target) ?? target),
+      source,
+      note: 'nodemon restarts on file changes: the container runs node itself',
+    };
+  }
+
+  /** pm2, forever: replaced by node itself, since the restart policy does their job. */
+  #processManager({ program, rest, source }: Command): StartFinding | undefined {
+    const { file } = splitNodeWords(rest.filter((w) => !['start', '--no-daemon', 'restart'].includes(w)));
+    let target = file && clean(file);
+    if (target && /ecosystem\.config\.[cm]?js$|\.json$|\.ya?ml$/.test(target)) {
+      target = /script\s*:\s*['"]([^'"]+)['"]/.exec(this.#project.read(target) ?? '')?.[1];
     }
-    if ((program === 'npm' || program === 'pnpm' || program === 'yarn') && rest.length > 0) {
-      const target = rest[0] === 'run' || rest[0] === 'run-script' ? rest[1] : rest[0];
-      const next = target && this.#project.scripts[target];
-      // `yarn fastify start`: Yarn runs a dependency's bin when no script has that name.
-      if (target && !next && program === 'yarn' && rest[0] !== 'run') return this.#fromCommand(rest, source, seen);
-      if (!target || !next || seen.has(target)) return undefined;
-      seen.add(target);
-      return this.#fromScript(next, `${source} → "${target}"`, seen);
-    }
-    if (program === 'node') {
-      const { nodeArgs, file } = splitNodeWords(rest);
-      const resolved = file && this.#resolveFile(clean(file));
-      return resolved ? { ...plain(resolved), nodeArgs, source } : undefined;
-    }
-    if (TS_RUNNERS.has(program)) {
-      const { file } = splitNodeWords(rest.filter((w) => w !== 'watch'));
-      const target = file && clean(file);
-      if (!target) return undefined;
-      if (/\.[cm]?ts$/.test(target) || program !== 'nodemon') {
-        const built = this.#builtFileFor(target);
-        return {
-          ...plain(built),
-          source,
-          note: `${program} is a development tool: the container runs the built ${built} instead`,
-        };
-      }
-      return {
-        ...plain(this.#resolveFile(target) ?? target),
-        source,
-        note: 'nodemon restarts on file changes: the container runs node itself',
-      };
-    }
-    if (PROCESS_MANAGERS.has(program)) {
-      const { file } = splitNodeWords(rest.filter((w) => !['start', '--no-daemon', 'restart'].includes(w)));
-      let target = file && clean(file);
-      if (target && /ecosystem\.config\.[cm]?js$|\.json$|\.ya?ml$/.test(target)) {
-        target = /script\s*:\s*['"]([^'"]+)['"]/.exec(this.#project.read(target) ?? '')?.[1];
-      }
-      const resolved = target && this.#resolveFile(clean(target));
-      if (!resolved) return undefined;
-      return {
-        ...plain(resolved),
-        source,
-        note: `${program} is a process manager: the container runs node itself, and the restart policy restarts it`,
-      };
-    }
+    const resolved = target && this.#resolveFile(clean(target));
+    if (!resolved) return undefined;
+    return {
+      ...plain(resolved),
+      source,
+      note: `${program} is a process manager: the container runs node itself, and the restart policy restarts it`,
+    };
+  }
+
+  /** `fastify start app.js`: a runtime dependency's command-line tool, run as node on its bin file. */
+  #dependencyTool({ program, rest, source }: Command): StartFinding | undefined {
     const tool = this.#dependencyBin(program);
-    if (tool) {
-      return {
-        file: tool.file,
-        nodeArgs: [],
-        args: rest.map((word) => word.replace(/^['"]|['"]$/g, '')),
-        env: TOOLS[tool.pkg]?.env ?? {},
-        toolStops: TOOLS[tool.pkg]?.stops ?? false,
-        source,
-        note: `${program} is the command-line tool of the dependency ${tool.pkg}: node runs its bin file, ${tool.file}`,
-      };
-    }
-    return undefined;
+    if (!tool) return undefined;
+    return {
+      file: tool.file,
+      nodeArgs: [],
+      args: rest.map((word) => word.replace(/^['"]|['"]$/g, '')),
+      env: TOOLS[tool.pkg]?.env ?? {},
+      toolStops: TOOLS[tool.pkg]?.stops ?? false,
+      source,
+      note: `${program} is the command-line tool of the dependency ${tool.pkg}: node runs its bin file, ${tool.file}`,
+    };
   }
 
   /**
@@ -281,8 +266,8 @@ export class StartDetector {
 
   /** src/server.ts → dist/server.js, by tsconfig's rootDir and outDir (or the build's output). */
   #builtFileFor(source: string): string {
-    const { outDir, rootDir } = this.#tsconfig();
-    const out = outDir ?? this.build?.outputDir ?? 'dist';
+    const { outDir, rootDir } = tsconfigDirs(this.#project);
+    const out = outDir ?? this.#build?.outputDir ?? 'dist';
     const from = rootDir ?? (source.startsWith('src/') ? 'src' : '.');
     const relative = path.posix.relative(from, source);
     const inside = relative.startsWith('..') ? source : relative;
@@ -292,16 +277,16 @@ export class StartDetector {
   /** A file as node resolves it: as given, with .js, or a folder's index.js. */
   #resolveFile(file: string): string | undefined {
     const candidates = [file, `${file}.js`, `${file}/index.js`, `${file}.mjs`, `${file}.cjs`];
-    const built = this.build && file.startsWith(`${this.build.outputDir}/`) ? file : undefined;
+    const built = this.#build && file.startsWith(`${this.#build.outputDir}/`) ? file : undefined;
     const found = candidates.find((candidate) => this.#project.has(candidate) && !this.#isDir(candidate));
     if (found) return found;
     // Not there before the build runs: the build writes it. `node dist/main` is dist/main.js
     // when the sources have a main.ts (Nest's start:prod), else the folder's index.js.
-    if (built || (this.build && file === this.build.outputDir)) {
+    if (built || (this.#build && file === this.#build.outputDir)) {
       if (/\.[cm]?js$/.test(file)) return file;
       const bare = file.replace(/\/$/, '');
       const source = this.#sourceOf(`${bare}.js`);
-      return file !== this.build?.outputDir && ['.ts', '.js'].some((ext) => this.#project.has(source.replace(/\.js$/, ext)))
+      return file !== this.#build?.outputDir && ['.ts', '.js'].some((ext) => this.#project.has(source.replace(/\.js$/, ext)))
         ? `${bare}.js`
         : `${bare}/index.js`;
     }
@@ -310,8 +295,8 @@ export class StartDetector {
 
   /** dist/main.js → src/main.js: where a built file's source is, by tsconfig's rootDir and outDir. */
   #sourceOf(built: string): string {
-    const { outDir, rootDir } = this.#tsconfig();
-    const out = outDir ?? this.build?.outputDir ?? 'dist';
+    const { outDir, rootDir } = tsconfigDirs(this.#project);
+    const out = outDir ?? this.#build?.outputDir ?? 'dist';
     const relative = path.posix.relative(out, built);
     return path.posix.join(rootDir ?? (this.#project.has('src/') ? 'src' : '.'), relative);
   }
@@ -324,11 +309,4 @@ export class StartDetector {
 /** A start that is node running one file, as it is. */
 function plain(file: string): Omit<StartFinding, 'source'> {
   return { file, nodeArgs: [], args: [], env: {}, toolStops: false, note: undefined };
-}
-
-function clean(file: string): string {
-  return path.posix
-    .normalize(file.replace(/^['"]|['"]$/g, ''))
-    .replace(/^\.\//, '')
-    .replace(/\/$/, '');
 }

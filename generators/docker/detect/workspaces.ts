@@ -5,7 +5,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { ProjectFiles } from './project-files.js';
-import { StartDetector } from './start.js';
+import { detectBuild } from './build.js';
 
 export interface WorkspaceFinding {
   /** Where the workspaces are declared. */
@@ -90,7 +90,7 @@ export function workspacePackage(root: string, workspaces: WorkspaceFinding, wan
       if (!dep || seen.has(dep.dir)) continue;
       seen.add(dep.dir);
       visit(dep.project);
-      const build = dep.project.scripts.build ? new StartDetector(dep.project).build : undefined;
+      const build = dep.project.scripts.build ? detectBuild(dep.project) : undefined;
       internal.push({ dir: dep.dir, name, buildScript: build?.script, outputDir: build?.outputDir ?? 'dist' });
     }
   };

@@ -1,0 +1,76 @@
+/**
+ * How an existing app is built: the package.json script that builds it, and the folder that
+ * build writes, from the script's own flags, the bundler's config (rollup, webpack, vite) or
+ * tsconfig's outDir. The start detection reads it to map a TypeScript entry to its output.
+ */
+import path from 'node:path';
+import type { ProjectFiles } from './project-files.js';
+
+export interface BuildFinding {
+  /** The package.json script that builds. */
+  script: string;
+  /** The folder it writes (from the start file, tsconfig outDir, or the tool's flags). */
+  outputDir: string;
+}
+
+/** The folder tsconfig compiles to, and the folder its sources are under. */
+export function tsconfigDirs(project: ProjectFiles): { outDir: string | undefined; rootDir: string | undefined } {
+  for (const file of ['tsconfig.build.json', 'tsconfig.prod.json', 'tsconfig.json']) {
+    const config = project.readJsonc<{ compilerOptions?: { outDir?: string; rootDir?: string } }>(file);
+    if (config?.compilerOptions?.outDir) {
+      return {
+        outDir: clean(config.compilerOptions.outDir),
+        rootDir: config.compilerOptions.rootDir && clean(config.compilerOptions.rootDir),
+      };
+    }
+  }
+  return { outDir: undefined, rootDir: undefined };
+}
+
+/** The build script and the folder it writes, or undefined when the project has no build script. */
+export function detectBuild(project: ProjectFiles): BuildFinding | undefined {
+  const script = ['build:prod', 'build:production', 'build', 'compile'].find((name) => project.scripts[name]);
+  if (!script) return undefined;
+  const command = project.scripts[script]!;
+  const flag = /(?:--outDir|--out-dir|--outdir|--dist-dir|-d)[ =]([^\s]+)/.exec(command)?.[1] ?? /--outfile[ =]([^\s]+)/.exec(command)?.[1];
+  const fromFlag = flag && (flag.includes('.') && /--outfile/.test(command) ? path.posix.dirname(clean(flag)) : clean(flag));
+  const usesTsup = /\btsup\b/.test(command);
+  const outputDir =
+    fromFlag || bundlerOutput(project, command) || tsconfigDirs(project).outDir || (usesTsup ? 'dist' : undefined) || 'dist';
+  return { script, outputDir: outputDir.split('/')[0]! };
+}
+
+/**
+ * Where a bundler the build runs writes, from its config file: rollup's output.dir (or the
+ * folder of output.file), webpack's output.path, vite's build.outDir. A front end bundled
+ * into public/build is as much the build's output as a server compiled to dist.
+ */
+function bundlerOutput(project: ProjectFiles, command: string): string | undefined {
+  const tool = /\b(rollup|webpack|vite)\b/.exec(command)?.[1];
+  if (!tool) return undefined;
+  const flag = /(?:-c|--config)[ =]([^\s]+)/.exec(command)?.[1];
+  const names = flag && flag !== '-c' && !flag.startsWith('-') ? [clean(flag)] : [];
+  for (const ext of ['js', 'mjs', 'cjs', 'ts', 'mts']) names.push(`${tool}.config.${ext}`);
+  const text = names.map((name) => project.read(name)).find((found) => found !== undefined);
+  const patterns: Record<string, RegExp[]> = {
+    rollup: [/\bdir\s*:\s*['"`]([^'"`]+)['"`]/, /\bfile\s*:\s*['"`]([^'"`]+)['"`]/],
+    webpack: [/\bpath\s*:\s*path\.(?:resolve|join)\(\s*__dirname\s*,\s*['"`]([^'"`]+)['"`]/],
+    vite: [/\boutDir\s*:\s*['"`]([^'"`]+)['"`]/],
+  };
+  for (const [index, pattern] of (patterns[tool] ?? []).entries()) {
+    const found = text && pattern.exec(text)?.[1];
+    // rollup's output.file names a file: its folder is what the build writes.
+    const dir = found && (tool === 'rollup' && index === 1 ? path.posix.dirname(clean(found)) : clean(found));
+    // The project root itself is no output folder: copying it would ship the dev dependencies.
+    if (dir && dir !== '.' && !dir.startsWith('..')) return dir;
+  }
+  return tool === 'rollup' ? undefined : 'dist';
+}
+
+/** A path as a script or config names it, made plain: unquoted, normalized, no ./ or trailing /. */
+export function clean(file: string): string {
+  return path.posix
+    .normalize(file.replace(/^['"]|['"]$/g, ''))
+    .replace(/^\.\//, '')
+    .replace(/\/$/, '');
+}
