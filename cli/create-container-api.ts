@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createEnv } from 'yeoman-environment';
-import { RUN_FLAGS } from '../generators/lib/generator.js';
+import { checkStateFiles, RUN_FLAGS } from '../generators/lib/generator.js';
 import { describeDefault, describeFlag, UsageError } from '../generators/lib/questions.js';
 import { BIN, type Command, COMMANDS, commandFor, modulePath } from './commands.js';
 
@@ -45,7 +45,15 @@ function parseCommandLine(argv: string[], command: Command) {
     return { values: parsed.values as Record<string, string | boolean | undefined>, positionals: parsed.positionals };
   } catch (error) {
     // node:util names the offending flag; add what to do about it.
-    throw new UsageError(`${(error as Error).message.split('. ')[0]}. Run ${BIN} --help for the options.`);
+    const message = (error as Error).message;
+    const ambiguous = /^Option '(--[\w-]+)[^']*' argument is ambiguous/.exec(message)?.[1];
+    if (ambiguous) {
+      const value = argv[argv.indexOf(ambiguous) + 1];
+      throw new UsageError(
+        `${ambiguous} ${value}: a value that starts with "-" is written ${ambiguous}=${value}. Run ${BIN} --help for the options.`,
+      );
+    }
+    throw new UsageError(`${message.split('. ')[0]}. Run ${BIN} --help for the options.`);
   }
 }
 
@@ -75,6 +83,7 @@ export async function main(argv: string[]): Promise<void> {
   command.check(values);
 
   const directory = path.resolve(positionals[0] ?? '.');
+  checkStateFiles(directory);
   const skipInstall = Boolean(values['skip-install']);
   const env = createEnv({ cwd: directory, skipInstall });
   env.register(modulePath(command), { namespace: command.namespace });

@@ -19,7 +19,7 @@ import {
 import { DEFAULT_NODE_LINE } from '../container/node.js';
 import { managerFromUserAgent } from '../container/package-managers.js';
 import { nodeQuestion, packageManagerQuestion, runtimeQuestion } from '../container/questions.js';
-import { AUTH, CI_PROVIDERS, PERSISTENCE, type Answers } from './project.js';
+import { AUTH, type Answers, CI_PROVIDERS, INSPECT_PORT, METRICS_PORT, PERSISTENCE } from './project.js';
 
 export { managerFromUserAgent };
 
@@ -29,6 +29,12 @@ export type { DefaultContext };
 
 export const DEFAULT_NAME = 'my-api';
 export const DEFAULT_PORT = 3000;
+
+/** Ports the project uses besides the API's own: the API cannot listen on them too. */
+const RESERVED_PORTS = [
+  { port: METRICS_PORT, what: 'metrics endpoint (GET /metrics)' },
+  { port: INSPECT_PORT, what: 'Node.js inspector of the dev container' },
+];
 
 /**
  * Why `value` is not a name a new npm package may have, or undefined when it is. npm's own
@@ -92,7 +98,12 @@ export const QUESTIONS: readonly Question[] = [
     message: 'Port the API listens on',
     valueHint: '<1-65535>',
     default: () => DEFAULT_PORT,
-    parse: portNumber('port'),
+    parse(raw, label = flagLabel('port')) {
+      const port = portNumber('port')(raw, label);
+      const taken = RESERVED_PORTS.find((reserved) => reserved.port === port);
+      if (taken) throw new UsageError(`${label} ${port} is the ${taken.what}'s port: choose another port for the API.`);
+      return port;
+    },
   },
   nodeQuestion({ message: 'Node.js line for the image, engines and CI', default: () => DEFAULT_NODE_LINE }),
   runtimeQuestion(),

@@ -4,7 +4,7 @@
  */
 import { healthCheckOf } from '../container/health.js';
 import { type ContainerModel, containerModel, execForm, stageHeading } from '../container/model.js';
-import type { ProjectModel } from './project.js';
+import { INSPECT_PORT, type ProjectModel } from './project.js';
 
 export function toContainerModel(project: ProjectModel): ContainerModel {
   // The distroless image's ENTRYPOINT is node itself: CMD holds only its arguments.
@@ -41,7 +41,7 @@ export function toContainerModel(project: ProjectModel): ContainerModel {
       : [],
     services: [],
     metricsPort: project.metricsPort,
-    dev: { command: execForm(['node', '--inspect=0.0.0.0:9229', 'src/server.ts']), inspectPort: 9229 },
+    dev: { command: execForm(['node', `--inspect=0.0.0.0:${INSPECT_PORT}`, 'src/server.ts']), inspectPort: INSPECT_PORT },
     contextIgnores: [...(project.k8s ? ['kustomization.yaml', 'k8s/'] : []), ...(project.workshop ? ['workshop/'] : [])],
     workspace: undefined,
     imageEnv: [],

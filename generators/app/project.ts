@@ -107,6 +107,10 @@ function signingFor(ci: Answers['ci'], slug: string): Signing {
 }
 
 export const SHUTDOWN_TIMEOUT_MS = 8000;
+/** GET /metrics is served here (METRICS_PORT's default), never published. */
+export const METRICS_PORT = 9464;
+/** The dev container's Node.js inspector, published on the host's loopback only. */
+export const INSPECT_PORT = 9229;
 
 export function toProjectModel(answers: Answers): ProjectModel {
   const install = pinnedInstall(answers['package-manager']);
@@ -125,7 +129,7 @@ export function toProjectModel(answers: Answers): ProjectModel {
     slug: slugFor(answers.name),
     shutdownTimeoutMs: SHUTDOWN_TIMEOUT_MS,
     preStopSeconds: 5,
-    metricsPort: 9464,
+    metricsPort: METRICS_PORT,
     dataDir: answers.persistence === 'sqlite' ? '/app/data' : undefined,
     signing: signingFor(answers.ci, slugFor(answers.name)),
     npm: answers['package-manager'] === 'npm',

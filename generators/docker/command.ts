@@ -6,6 +6,8 @@
 import type { NodeLine, Runtime } from '../container/node.js';
 import type { PackageManagerName } from '../container/package-managers.js';
 import { nodeQuestion, packageManagerQuestion, runtimeQuestion } from '../container/questions.js';
+import path from 'node:path';
+import { APP_DIR } from '../container/model.js';
 import { choice, flagLabel, portNumber, parseAnswers, type QuestionOf, show, toggle, UsageError } from '../lib/questions.js';
 import { detect, type Findings } from './detect/index.js';
 import { isSecretName } from './detect/environment.js';
@@ -40,6 +42,19 @@ export function findingsFor(destination: string): Findings {
     cache.set(destination, findings);
   }
   return findings;
+}
+
+/** Folders of the image's system: a volume there would hide the system's own files, or never persist. */
+const SYSTEM_DIRS = ['/bin', '/boot', '/dev', '/etc', '/lib', '/lib64', '/proc', '/root', '/run', '/sbin', '/sys', '/tmp', '/usr', '/var'];
+
+/** Why a container path cannot hold the app's volume, or undefined when it can. */
+export function volumeProblem(dir: string): string | undefined {
+  if (dir === '/') return 'a volume on / would hide the whole image';
+  if (dir === APP_DIR || APP_DIR.startsWith(`${dir}/`))
+    return `${dir} holds the app's code (${APP_DIR}): a volume there would keep an old copy of it. Use a folder inside it, such as data`;
+  const system = SYSTEM_DIRS.find((sys) => dir === sys || dir.startsWith(`${sys}/`));
+  if (system) return `${dir} is under ${system}, a folder of the image's system: use a folder of the app's (data) or of its own (/data)`;
+  return undefined;
 }
 
 const RELATIVE_FILE = /^(?!\/)(?!.*\.\.)[\w@.\-/]+$/;
@@ -156,8 +171,12 @@ export const EXISTING_QUESTIONS: readonly ExistingQuestion[] = [
     default: ({ destination }) => findingsFor(destination).behaviour.dataDirs[0] ?? 'none',
     parse(raw, label = flagLabel('volume')) {
       const value = String(raw).trim().replace(/\/$/, '');
-      if (value === 'none' || /^\/?[\w.\-/]+$/.test(value)) return value;
-      throw new UsageError(`${label} ${show(raw)} is not allowed: give a folder (relative to the app, or absolute), or none.`);
+      if (value === 'none') return value;
+      if (!/^\/?[\w.\-/]+$/.test(value))
+        throw new UsageError(`${label} ${show(raw)} is not allowed: give a folder (relative to the app, or absolute), or none.`);
+      const problem = volumeProblem(path.posix.resolve(APP_DIR, value));
+      if (problem) throw new UsageError(`${label} ${show(raw)} is not allowed: ${problem}.`);
+      return value;
     },
   },
   {

@@ -204,9 +204,13 @@ export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, 
     const where = this.#workspace ? `${this.#workspace.dir}/` : '';
     const ignore = this.#workspace ? 'Dockerfile.dockerignore' : '.dockerignore';
     const preload = this.#container!.stop.preload ? ', docker/graceful-stop.mjs' : '';
+    // Said from where the user is: the commands below run in the project (the monorepo root).
+    const relative = path.relative(process.cwd(), this.destinationRoot());
+    const project = relative === '' ? '.' : relative.startsWith('..') ? this.destinationRoot() : relative;
     this.log(
-      `\nWritten in ${where || './'}: Dockerfile, ${ignore}, compose.yaml, README.Docker.md, ${this.#containerTest().file}${preload}. Next:`,
+      `\nWritten in ${path.join(project, where)}${path.sep}: Dockerfile, ${ignore}, compose.yaml, README.Docker.md, ${this.#containerTest().file}${preload}. Next:`,
     );
+    if (project !== '.') this.log(`  cd ${project}`);
     if (this.options.skipInstall) {
       const lockfile = this.#container!.install.lockfile;
       const at = this.#workspace ? ' (at the monorepo root)' : '';

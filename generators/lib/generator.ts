@@ -5,7 +5,7 @@
  * a re-run lists the files it would change and writes nothing unless --force (or a terminal,
  * where the user decides per file).
  */
-import { accessSync, constants, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { isFilePending } from 'mem-fs-editor/state';
 import Generator, { type BaseOptions } from 'yeoman-generator';
@@ -193,11 +193,38 @@ export abstract class QuestionGenerator<A extends object, O extends RunOptions =
     }
   }
 
-  /** The package's part of .yo-rc.json, if the target has one. */
+  /**
+   * The package's part of .yo-rc.json, if the target has one. The file is checked first: one
+   * that is not a JSON object, or whose sections are not objects, is the user's to fix (exit 2,
+   * one line naming it), not something to overwrite.
+   */
   #stored(): Record<string, unknown> | undefined {
-    if (!existsSync(path.join(this.destinationRoot(), '.yo-rc.json'))) return undefined;
-    const stored = this.config.getAll() as Record<string, unknown> | undefined;
-    return stored && Object.keys(stored).length > 0 ? stored : undefined;
+    const file = path.join(this.destinationRoot(), '.yo-rc.json');
+    if (!existsSync(file)) return undefined;
+    const isObject = (value: unknown): value is Record<string, unknown> =>
+      value !== null && typeof value === 'object' && !Array.isArray(value);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (error) {
+      throw new UsageError(
+        `${file} is not valid JSON (${(error as Error).message}): fix or delete it, then run again. Nothing was written.`,
+      );
+    }
+    const ours = isObject(parsed) ? parsed[GENERATOR_KEY] : undefined;
+    if (!isObject(parsed) || (ours !== undefined && !isObject(ours))) {
+      throw new UsageError(
+        `${file} is not a yeoman config (a JSON object whose "${GENERATOR_KEY}" is an object): fix or delete it. Nothing was written.`,
+      );
+    }
+    for (const [key, section] of Object.entries(ours ?? {})) {
+      if (key.startsWith(':') && !(isObject(section) && isObject(section.answers))) {
+        throw new UsageError(
+          `${file} "${GENERATOR_KEY}"."${key}" is not a section ({ "version", "answers" }): fix or delete it. Nothing was written.`,
+        );
+      }
+    }
+    return ours && Object.keys(ours).length > 0 ? ours : undefined;
   }
 
   /** Which generator of ours, if any, wrote the target's .yo-rc.json. */
@@ -225,6 +252,11 @@ export abstract class QuestionGenerator<A extends object, O extends RunOptions =
     const author = this.#author();
     const stored = author.kind === 'self' ? author.answers : {};
     const file = path.join(this.destinationRoot(), '.yo-rc.json');
+    // A key no question has: from a hand edit, or a newer release. Said, then left alone.
+    const known = new Set(this.#questions.map((q) => String(q.key)));
+    for (const key of Object.keys(stored).filter((k) => !known.has(k))) {
+      this.log.info(`${file} "${key}" is no question of ${this.#identity.command}: ignored.`);
+    }
     return parseAnswers(this.#questions, stored as Partial<Record<keyof A, unknown>>, (key) => `${file} "${String(key)}":`);
   }
 
@@ -275,6 +307,7 @@ export abstract class QuestionGenerator<A extends object, O extends RunOptions =
    * files the generator only adds to (a script in package.json), which it marks to be written.
    */
   protected refuseConflicts(additions: ReadonlySet<string> = new Set()): void {
+    this.#refuseEscapes();
     if (this.options.force || this.interactive()) return;
     const root = this.destinationRoot();
     const conflicts: string[] = [];
@@ -290,10 +323,54 @@ export abstract class QuestionGenerator<A extends object, O extends RunOptions =
     }
   }
 
+  /**
+   * A file about to be written through a symlink (itself, or a folder on its way) that leads
+   * out of the target would change something outside the project: refused, --force or not.
+   */
+  #refuseEscapes(): void {
+    const root = realpathSync(this.destinationRoot());
+    const escapes: string[] = [];
+    this.fs.store.each((file) => {
+      if (!isFilePending(file)) return;
+      // The deepest part of the path that exists decides where the write lands.
+      let existing = file.path;
+      while (!existsSync(existing) && path.dirname(existing) !== existing) existing = path.dirname(existing);
+      const real = realpathSync(existing);
+      if (real !== root && !real.startsWith(`${root}${path.sep}`))
+        escapes.push(`${path.relative(this.destinationRoot(), file.path)} → ${real}`);
+    });
+    if (escapes.length > 0) {
+      throw new UsageError(
+        `These files are symlinks (or inside linked folders) that lead out of ${root}: ${escapes.sort().join(', ')}. Nothing was written, with or without --force. Replace the links with the files themselves, or run where they belong.`,
+      );
+    }
+  }
+
   /** Renders `templates` (paths relative to `root`) with `model` into the target. */
   protected writeTemplates(root: string, templates: readonly string[], model: object, rename: (t: string) => string): void {
     for (const template of templates) {
       this.fs.copyTpl(path.join(root, template), this.destinationPath(rename(template)), model);
+    }
+  }
+}
+
+/**
+ * The JSON files yeoman reads as soon as a generator is made (.yo-rc.json, package.json), read
+ * first: one that does not parse is the user's to fix, said in one line (exit 2), before yeoman
+ * would fail on it with a stack trace.
+ */
+export function checkStateFiles(directory: string): void {
+  for (const name of ['.yo-rc.json', 'package.json']) {
+    const file = path.join(directory, name);
+    if (!existsSync(file) || !statSync(file).isFile()) continue;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (error) {
+      throw new UsageError(`${file} is not valid JSON (${(error as Error).message}): fix it, then run again. Nothing was written.`);
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      throw new UsageError(`${file} is not a JSON object, as ${name} must be: fix or delete it. Nothing was written.`);
     }
   }
 }

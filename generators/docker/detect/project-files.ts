@@ -5,6 +5,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import JSON5 from 'json5';
+import { UsageError } from '../../lib/questions.js';
 
 export interface PackageJson {
   name?: string;
@@ -44,6 +45,20 @@ const TEST_FILE = /\.(?:test|spec)\.[cm]?[jt]s$|\.d\.[cm]?ts$/;
 /** Enough for any API; a repository with more is read in part, never for minutes. */
 const MAX_SOURCES = 2000;
 
+/** package.json as an object, or a UsageError that names the file and what is wrong with it. */
+function readManifest(file: string): PackageJson {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`${file} is not valid JSON (${(error as Error).message}): fix it, then run again. Nothing was written.`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new UsageError(`${file} holds no JSON object: a package.json is one ({ "name": … }). Nothing was written.`);
+  }
+  return parsed as PackageJson;
+}
+
 export class ProjectFiles {
   readonly root: string;
   readonly pkg: PackageJson;
@@ -52,7 +67,7 @@ export class ProjectFiles {
   constructor(root: string) {
     this.root = root;
     const manifest = path.join(root, 'package.json');
-    this.pkg = JSON.parse(readFileSync(manifest, 'utf8')) as PackageJson;
+    this.pkg = readManifest(manifest);
   }
 
   has(file: string): boolean {

@@ -196,6 +196,14 @@ export class StartDetector {
     const { file } = splitNodeWords(rest.filter((w) => w !== 'watch'));
     const target = file && clean(file);
     if (!target) return undefined;
+    if (/\.[cm]?ts$/.test(target) && !this.#build) {
+      // Nothing builds it: node runs the TypeScript itself (type stripping, on every line we build).
+      return {
+        ...plain(this.#resolveFile(target) ?? target),
+        source,
+        note: `${program} is a development tool and no build script compiles ${target}: node runs it as TypeScript itself`,
+      };
+    }
     if (/\.[cm]?ts$/.test(target) || program !== 'nodemon') {
       const built = this.#builtFileFor(target);
       return { ...plain(built), source, note: `${program} is a development tool: the container runs the built ${built} instead` };
