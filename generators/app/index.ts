@@ -68,12 +68,14 @@ export default class ContainerApiGenerator extends QuestionGenerator<Answers, Op
     if (existsSync(secrets)) chmodSync(secrets, 0o700);
     const relative = path.relative(process.cwd(), this.destinationRoot()) || '.';
     const where = relative.startsWith('..') ? this.destinationRoot() : relative;
-    this.log(`\nCreated ${this.project.name} in ${where}. Next:`);
+    // "Created my-api in my-api." says the name twice: the folder only when it differs.
+    this.log(`\nCreated ${this.project.name}${where === this.project.name || where === '.' ? '' : ` in ${where}`}. Next:`);
     if (where !== '.') this.log(`  cd ${where}`);
     const { pm } = this.project;
     if (this.options.skipInstall) this.log(`  ${pm.install}`);
     this.log(`  ${pm.test.padEnd(24)} # type-check, unit tests, container tests`);
-    this.log(`  docker compose up --build # serve on http://localhost:${this.project.port}`);
+    // compose publishes on the loopback address only: the URL says so.
+    this.log(`  docker compose up --build # serve on http://127.0.0.1:${this.project.port}`);
   }
 
   /**
