@@ -328,14 +328,11 @@ export abstract class QuestionGenerator<A extends object, O extends RunOptions =
    * out of the target would change something outside the project: refused, --force or not.
    */
   #refuseEscapes(): void {
-    const root = realpathSync(this.destinationRoot());
+    const root = resolvedPath(this.destinationRoot());
     const escapes: string[] = [];
     this.fs.store.each((file) => {
       if (!isFilePending(file)) return;
-      // The deepest part of the path that exists decides where the write lands.
-      let existing = file.path;
-      while (!existsSync(existing) && path.dirname(existing) !== existing) existing = path.dirname(existing);
-      const real = realpathSync(existing);
+      const real = resolvedPath(file.path);
       if (real !== root && !real.startsWith(`${root}${path.sep}`))
         escapes.push(`${path.relative(this.destinationRoot(), file.path)} → ${real}`);
     });
@@ -352,6 +349,13 @@ export abstract class QuestionGenerator<A extends object, O extends RunOptions =
       this.fs.copyTpl(path.join(root, template), this.destinationPath(rename(template)), model);
     }
   }
+}
+
+/** Where a path lands once every symlink on it is followed: the deepest part that exists decides. */
+function resolvedPath(file: string): string {
+  let existing = file;
+  while (!existsSync(existing) && path.dirname(existing) !== existing) existing = path.dirname(existing);
+  return path.join(realpathSync(existing), path.relative(existing, file));
 }
 
 /**

@@ -62,7 +62,7 @@ describe('the published package', () => {
 
   it('keeps dotfile templates under names npm does not drop', () => {
     expect(files).toContain('templates/project/_gitignore');
-    expect(files).toContain('templates/docker/_dockerignore');
+    expect(files).toContain('templates/container/_dockerignore');
   });
 });
 
@@ -124,7 +124,7 @@ describe('npm create container-api', () => {
     const target = path.join(work, 'created', 'npm-created-api');
     const run = npmCreate([target, '--yes', '--port', '8090']);
     expect({ code: run.status, errors: run.stderr.match(FAILURE) }).toEqual({ code: 0, errors: null });
-    const stored = JSON.parse(readFileSync(path.join(target, '.yo-rc.json'), 'utf8'))['generator-container-api'];
+    const stored = JSON.parse(readFileSync(path.join(target, '.yo-rc.json'), 'utf8'))['generator-container-api'][':app'].answers;
     expect(stored).toMatchObject({ name: 'npm-created-api', port: 8090 });
     // The bundle brings every dependency with it: npm fetches nothing else before it starts.
     const installed = npm(['ls', '--all', '--parseable'], npxFolder())
@@ -224,7 +224,7 @@ describe('yo container-api from the installed tarball', () => {
     // Yeoman reports each file it writes on stderr; an error would show there too.
     expect({ code: run.status, errors: run.stderr.match(FAILURE) }).toEqual({ code: 0, errors: null });
     expect(run.stderr).toContain('create yo-api/.gitignore');
-    const stored = JSON.parse(readFileSync(path.join(target, '.yo-rc.json'), 'utf8'))['generator-container-api'];
+    const stored = JSON.parse(readFileSync(path.join(target, '.yo-rc.json'), 'utf8'))['generator-container-api'][':app'].answers;
     expect(stored).toMatchObject({ name: 'yo-api', port: 8089 });
     expect(existsSync(path.join(target, '.gitignore'))).toBe(true);
   });

@@ -265,7 +265,7 @@ describe("the README's yo commands, verbatim", () => {
         ...(isRoot ? { uid: YO_USER.uid, gid: YO_USER.gid } : {}),
       });
       expect(noisyLines(yo.output)).toEqual([]);
-      const stored = JSON.parse(readFileSync(path.join(home, 'my-api', '.yo-rc.json'), 'utf8'))['generator-container-api'];
+      const stored = JSON.parse(readFileSync(path.join(home, 'my-api', '.yo-rc.json'), 'utf8'))['generator-container-api'][':app'].answers;
       expect(stored).toMatchObject({ name: 'my-api' });
     },
     10 * MINUTES,
@@ -323,7 +323,7 @@ describe.each([
       expect(existsSync(path.join(project, lockfile))).toBe(true);
       expect(existsSync(path.join(project, 'package-lock.json'))).toBe(false);
       expect(existsSync(path.join(project, 'node_modules', 'express', 'package.json'))).toBe(true);
-      const stored = JSON.parse(readFileSync(path.join(project, '.yo-rc.json'), 'utf8'))['generator-container-api'];
+      const stored = JSON.parse(readFileSync(path.join(project, '.yo-rc.json'), 'utf8'))['generator-container-api'][':app'].answers;
       expect(stored['package-manager']).toBe(pm);
     },
     10 * MINUTES,

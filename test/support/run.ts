@@ -42,11 +42,24 @@ export function run(command: string, args: string[], options: RunOptions = {}): 
     maxBuffer: 64 * 1024 * 1024,
     ...(options.uid === undefined ? {} : { uid: options.uid, gid: options.gid }),
   });
+  return settle(`${command} ${args.join(' ')}${options.cwd ? ` (in ${options.cwd})` : ''}`, result, options);
+}
+
+/**
+ * A finished command's RunResult, from what spawnSync reports (or the same fields, for a run
+ * that was not a subprocess). A failure throws with the end of the output unless `allowFail`;
+ * `what` names the command in that error.
+ */
+export function settle(
+  what: string,
+  result: { status: number | null; signal: NodeJS.Signals | null; stdout?: string | null; stderr?: string | null; error?: Error },
+  options: Pick<RunOptions, 'allowFail'> = {},
+): RunResult {
   const output = `${result.stdout ?? ''}\n${result.stderr ?? ''}`;
   const ok = result.status === 0;
   if (!ok && !options.allowFail) {
     const why = result.error ? result.error.message : result.signal ? `was killed by ${result.signal}` : `exited ${result.status}`;
-    throw new Error(`${command} ${args.join(' ')}${options.cwd ? ` (in ${options.cwd})` : ''} ${why}:\n${output.slice(-8000)}`);
+    throw new Error(`${what} ${why}:\n${output.slice(-8000)}`);
   }
   return {
     ok,
