@@ -4,10 +4,13 @@
  * through yeoman-environment directly, which works as root (yo refuses) and without a
  * terminal when flags answer the questions.
  */
+import { realpathSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createEnv } from 'yeoman-environment';
 import { checkStateFiles, RUN_FLAGS } from '../generators/lib/generator.js';
+import { isWriteFault, resetWriteGuard, rollBack } from '../generators/lib/write-guard.js';
 import { describeDefault, describeFlag, UsageError } from '../generators/lib/questions.js';
 import { BIN, type Command, COMMANDS, commandFor, modulePath } from './commands.js';
 
@@ -97,11 +100,35 @@ export async function main(argv: string[]): Promise<void> {
     interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),
   };
   if (command.flag) delete generatorOptions[command.flag];
-  await env.run([command.namespace, directory], generatorOptions);
+  resetWriteGuard();
+  try {
+    await env.run([command.namespace, directory], generatorOptions);
+    resetWriteGuard();
+  } catch (error) {
+    if (!isWriteFault(error)) throw error;
+    // Half a project is worse than none: a re-run would refuse it.
+    const restored = rollBack();
+    throw new Error(
+      `${(error as Error).message}. Nothing of this run is left: its ${restored} files are removed or put back as they were.`,
+    );
+  }
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
-  const message = error instanceof Error ? error.message : String(error);
-  console.error(`${BIN}: ${message.split('\n')[0]}`);
-  process.exitCode = error instanceof UsageError ? 2 : 1;
-});
+/** Whether this file is what node was asked to run (directly, or through npm's bin link). */
+function isEntryPoint(): boolean {
+  if (!process.argv[1]) return false;
+  try {
+    return realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
+  }
+}
+
+// Imported (the tests run main() in a worker thread), it only defines main().
+if (isEntryPoint()) {
+  main(process.argv.slice(2)).catch((error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(`${BIN}: ${message.split('\n')[0]}`);
+    process.exitCode = error instanceof UsageError ? 2 : 1;
+  });
+}

@@ -11,6 +11,7 @@ import { isFilePending } from 'mem-fs-editor/state';
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import { localInstallFor, type PackageManagerName } from '../container/package-managers.js';
 import { PACKAGE_VERSION } from './paths.js';
+import { prepareWrite } from './write-guard.js';
 import { type DefaultContext, describeDefault, parseAnswers, type QuestionOf, UsageError } from './questions.js';
 
 /** The .yo-rc.json key this package's sections live under, whichever bin runs it. */
@@ -308,6 +309,7 @@ export abstract class QuestionGenerator<A extends object, O extends RunOptions =
    */
   protected refuseConflicts(additions: ReadonlySet<string> = new Set()): void {
     this.#refuseEscapes();
+    this.#prepareWrite();
     if (this.options.force || this.interactive()) return;
     const root = this.destinationRoot();
     const conflicts: string[] = [];
@@ -321,6 +323,15 @@ export abstract class QuestionGenerator<A extends object, O extends RunOptions =
         `These files differ from what the generator would write: ${conflicts.sort().join(', ')}. Nothing was written. Re-run with --force to overwrite them, or in a terminal to decide file by file.`,
       );
     }
+  }
+
+  /** Room and permissions for every file about to be written, checked before any is (write-guard.ts). */
+  #prepareWrite(): void {
+    const files: { file: string; contents: Buffer }[] = [];
+    this.fs.store.each((file) => {
+      if (isFilePending(file) && file.contents) files.push({ file: file.path, contents: file.contents });
+    });
+    prepareWrite(this.destinationRoot(), files);
   }
 
   /**

@@ -3,6 +3,7 @@
  * malformed state files, ports the project already uses, volumes on system folders, and
  * symlinks that lead out of the project (issue 30's generator half).
  */
+import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -129,5 +130,62 @@ describe('--existing and what it reads', () => {
     const result = generate(dir, ['--existing', '--yes', '--skip-install'], { cwd: path.join(work, 'sub') });
     expect(result.output).toContain('Written in api/: Dockerfile');
     expect(result.output).toContain('  cd api');
+  });
+});
+
+/**
+ * A small file system of its own (tmpfs; mounting needs root, as CI and these machines run):
+ * `size` limits the bytes, `nr_inodes` the files, which runs out half-way through a write
+ * that the free-space check lets through.
+ */
+function smallDisk(name: string, options: string): { dir: string; [Symbol.dispose](): void } {
+  const dir = fresh(name);
+  execFileSync('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', dir]);
+  return { dir, [Symbol.dispose]: () => execFileSync('umount', [dir]) };
+}
+
+/** Every file under a folder with its bytes. */
+function snapshot(dir: string): Record<string, string> {
+  return Object.fromEntries(
+    readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => path.join(entry.parentPath, entry.name))
+      .sort()
+      .map((file) => [path.relative(dir, file), readFileSync(file, 'base64')]),
+  );
+}
+
+const asRoot = process.getuid?.() === 0;
+
+describe('a disk too small, or full half-way', () => {
+  (asRoot ? it : it.skip)('too little free space: exit 2 before anything is written, saying how much is needed', () => {
+    using disk = smallDisk('small-bytes', 'size=600k');
+    const result = generate(path.join(disk.dir, 'api'), ['--yes', '--skip-install'], { allowFail: true });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/has \d+ KB free, and the project needs about \d+ KB/);
+    expect(readdirSync(disk.dir)).toEqual([]);
+  });
+
+  (asRoot ? it : it.skip)('out of room half-way through a new project: one line, and nothing is left', () => {
+    using disk = smallDisk('small-inodes', 'size=8m,nr_inodes=30');
+    const result = generate(path.join(disk.dir, 'api'), ['--yes', '--skip-install'], { allowFail: true });
+    expect(result.status).toBe(1);
+    expect(result.stderr.split('\n').filter((line) => line.startsWith('create-container-api:'))).toEqual([
+      expect.stringMatching(/ENOSPC.*Nothing of this run is left/),
+    ]);
+    expect(readdirSync(disk.dir)).toEqual([]);
+  });
+
+  (asRoot ? it : it.skip)('out of room half-way through --existing: the project is as it was, package.json included', () => {
+    const files = readdirSync(FIXTURE, { recursive: true }).length;
+    // Room for the project's own files and folders, and for a few of ours only.
+    using disk = smallDisk('small-existing', `size=8m,nr_inodes=${files + 4}`);
+    const dir = path.join(disk.dir, 'app');
+    cpSync(FIXTURE, dir, { recursive: true });
+    const before = snapshot(dir);
+    const result = generate(dir, ['--existing', '--yes', '--skip-install'], { allowFail: true });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('Nothing of this run is left');
+    expect(snapshot(dir)).toEqual(before);
   });
 });
