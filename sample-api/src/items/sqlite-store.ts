@@ -107,8 +107,8 @@ export function openSqliteStore(dataDir: string, { busyTimeoutMs = 5000 }: Sqlit
         updated_at  TEXT NOT NULL
       ) STRICT
     `);
-    // One row that readiness rewrites to learn whether a write can commit again (see ping).
-    db.exec('CREATE TABLE IF NOT EXISTS write_probe (id INTEGER PRIMARY KEY CHECK (id = 1), at TEXT NOT NULL) STRICT');
+    // One row that readiness rewrites to learn whether writes can commit again (see ping).
+    db.exec('CREATE TABLE IF NOT EXISTS write_probe (id INTEGER PRIMARY KEY CHECK (id = 1), room BLOB NOT NULL) STRICT');
   } catch (error) {
     throw new StoreError('unavailable', `DATA_DIR ${dataDir}: cannot open ${file}: ${(error as Error).message}`, { cause: error });
   }
@@ -124,7 +124,9 @@ export function openSqliteStore(dataDir: string, { busyTimeoutMs = 5000 }: Sqlit
     update: db.prepare('UPDATE items SET name = ?, description = ?, updated_at = ? WHERE id = ? RETURNING *'),
     remove: db.prepare('DELETE FROM items WHERE id = ?'),
     ping: db.prepare('SELECT 1'),
-    probe: db.prepare('INSERT OR REPLACE INTO write_probe (id, at) VALUES (1, ?)'),
+    // 16 KB, several times an item: a write this size that commits shows there is room for
+    // writes again, where a tiny one could still fit into the last free bytes.
+    probe: db.prepare('INSERT OR REPLACE INTO write_probe (id, room) VALUES (1, zeroblob(16384))'),
   };
 
   // Set when a write could not be stored for want of space or a writable file, cleared by
@@ -187,9 +189,9 @@ export function openSqliteStore(dataDir: string, { busyTimeoutMs = 5000 }: Sqlit
       return write(() => sql.remove.run(id).changes > 0);
     },
     async ping() {
-      // After a write that could not be stored, a read proves nothing: each probe tries a
-      // one-row write, and the first that commits (space freed, volume writable) ends it.
-      if (fault) write(() => sql.probe.run(new Date().toISOString()));
+      // After a write that could not be stored, a read proves nothing: each probe tries the
+      // 16 KB probe write, and the first that commits (space freed, volume writable) ends it.
+      if (fault) write(() => sql.probe.run());
       else read(() => sql.ping.get());
     },
     async close() {

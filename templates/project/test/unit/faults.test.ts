@@ -300,6 +300,10 @@ const mountsTmpfs = process.getuid?.() === 0 && process.platform === 'linux';
       }
       expect(refused.length).toBe(20);
       const acknowledged = stored.length;
+      // The last write was refused: out of rotation until writes fit again.
+      const notReady = await request(app).get('/health/ready').expect(503);
+      expect(notReady.body.error).toEqual({ code: 'not_ready', message: expect.stringMatching(/full/) });
+
       // A PUT, a PATCH and a DELETE on a full disk: each is stored and says so, or is refused
       // and changes nothing (an update may still fit where a new row did not).
       const [first, second] = stored as [Item, Item];
@@ -322,8 +326,6 @@ const mountsTmpfs = process.getuid?.() === 0 && process.platform === 'linux';
       expect(refusal?.level).toBe(50);
       expect(refusal?.err.message).toMatch(/full/);
 
-      const notReady = await request(app).get('/health/ready').expect(503);
-      expect(notReady.body.error).toEqual({ code: 'not_ready', message: expect.stringMatching(/full/) });
 
       rmSync(ballast);
       await request(app).get('/health/ready').expect(200);
