@@ -8,10 +8,19 @@ import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import type { StartedTestContainer } from 'testcontainers';
-import { ApiContainer, nodeEval, testToken } from './support/api.ts';
+import {
+  ApiContainer,
+  nodeEval,
+  testToken,
+} from './support/api.ts';
 import { inspect } from './support/docker.ts';
 import { request, type Reply } from './support/http.ts';
-import { APP_UID, DATA_DIR, NODE_BIN, PORT } from './support/project.ts';
+import {
+  APP_UID,
+  DATA_DIR,
+  NODE_BIN,
+  PORT,
+} from './support/project.ts';
 
 const urlOf = (container: StartedTestContainer) => `http://127.0.0.1:${container.getMappedPort(PORT)}`;
 
@@ -62,6 +71,12 @@ describe('bad clients', () => {
     socket.on('data', (chunk) => {
       received += String(chunk);
     });
+    // A byte sent just as the server closes can make its kernel answer with a reset that
+    // overtakes the 408: the server cut the connection either way.
+    let reset = false;
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      reset = error.code === 'ECONNRESET';
+    });
     const closed = new Promise<number>((done) => socket.on('close', () => done(performance.now())));
     const head = ['POST /items HTTP/1.1', 'Host: test', 'Content-Type: application/json', 'Content-Length: 1000', `Authorization: Bearer ${testToken()}`];
     const started = performance.now();
@@ -69,7 +84,7 @@ describe('bad clients', () => {
     const drip = setInterval(() => socket.writable && socket.write(' '), 50);
     const endedAt = await closed;
     clearInterval(drip);
-    expect(received).toMatch(/^HTTP\/1\.1 408 /);
+    expect(received.startsWith('HTTP/1.1 408 ') || (reset && received === '')).toBe(true);
     // Cut off by the server at its timeout (checked every second), not by a default of minutes.
     expect(endedAt - started).toBeGreaterThanOrEqual(500);
     expect(endedAt - started).toBeLessThan(5_000);

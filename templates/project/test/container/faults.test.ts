@@ -9,12 +9,27 @@ import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import type { StartedTestContainer } from 'testcontainers';
-import { ApiContainer<%- sqlite ? ', nodeEval' : '' %><%- token ? ', testToken' : '' %> } from './support/api.ts';
+import {
+  ApiContainer,
+<%_ if (sqlite) { _%>
+  nodeEval,
+<%_ } _%>
+<%_ if (token) { _%>
+  testToken,
+<%_ } _%>
+} from './support/api.ts';
 <%_ if (sqlite) { _%>
 import { inspect } from './support/docker.ts';
 <%_ } _%>
 import { request, type Reply } from './support/http.ts';
-import { <%- sqlite ? 'APP_UID, DATA_DIR, NODE_BIN, ' : '' %>PORT } from './support/project.ts';
+import {
+<%_ if (sqlite) { _%>
+  APP_UID,
+  DATA_DIR,
+  NODE_BIN,
+<%_ } _%>
+  PORT,
+} from './support/project.ts';
 
 const urlOf = (container: StartedTestContainer) => `http://127.0.0.1:${container.getMappedPort(PORT)}`;
 
@@ -67,6 +82,12 @@ describe('bad clients', () => {
     socket.on('data', (chunk) => {
       received += String(chunk);
     });
+    // A byte sent just as the server closes can make its kernel answer with a reset that
+    // overtakes the 408: the server cut the connection either way.
+    let reset = false;
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      reset = error.code === 'ECONNRESET';
+    });
     const closed = new Promise<number>((done) => socket.on('close', () => done(performance.now())));
     const head = ['POST /items HTTP/1.1', 'Host: test', 'Content-Type: application/json', 'Content-Length: 1000'<%- token ? ', `Authorization: Bearer ${testToken()}`' : '' %>];
     const started = performance.now();
@@ -74,7 +95,7 @@ describe('bad clients', () => {
     const drip = setInterval(() => socket.writable && socket.write(' '), 50);
     const endedAt = await closed;
     clearInterval(drip);
-    expect(received).toMatch(/^HTTP\/1\.1 408 /);
+    expect(received.startsWith('HTTP/1.1 408 ') || (reset && received === '')).toBe(true);
     // Cut off by the server at its timeout (checked every second), not by a default of minutes.
     expect(endedAt - started).toBeGreaterThanOrEqual(500);
     expect(endedAt - started).toBeLessThan(5_000);

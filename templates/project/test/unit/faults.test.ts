@@ -132,9 +132,18 @@ describe('a slow client', () => {
     socket.on('data', (chunk) => {
       received += String(chunk);
     });
+    // A byte sent just as the server closes can make its kernel answer with a reset that
+    // overtakes the 408: the server cut the connection either way.
+    let reset = false;
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      reset = error.code === 'ECONNRESET';
+    });
     const opened = performance.now();
-    const closed = new Promise<{ afterMs: number; received: string }>((done) =>
-      socket.on('close', () => done({ afterMs: performance.now() - opened, received })),
+    const closed = new Promise<{ afterMs: number; cutOff: boolean }>((done) =>
+      socket.on('close', () => {
+        const cutOff = received.startsWith('HTTP/1.1 408 ') || (reset && received === '');
+        done({ afterMs: performance.now() - opened, cutOff });
+      }),
     );
     return { socket, closed, stop: () => new Promise((done) => server.close(done)) };
   }
@@ -145,19 +154,19 @@ describe('a slow client', () => {
     socket.write(`${headers.join('\r\n')}\r\n\r\n{`);
     // A byte every 50 ms: never idle, never done.
     const drip = setInterval(() => socket.writable && socket.write(' '), 50);
-    const { afterMs, received } = await closed;
+    const { afterMs, cutOff } = await closed;
     clearInterval(drip);
     await stop();
-    expect(received).toMatch(/^HTTP\/1\.1 408 /);
+    expect(cutOff).toBe(true);
     expect(afterMs).toBeGreaterThanOrEqual(300);
   });
 
   it('that never finishes its headers is cut off with 408 at the headers timeout', async () => {
     const { socket, closed, stop } = await connectSlowly({ headersTimeoutMs: 200, requestTimeoutMs: 5000 });
     socket.write('GET /items HTTP/1.1\r\nHost: test\r\n');
-    const { afterMs, received } = await closed;
+    const { afterMs, cutOff } = await closed;
     await stop();
-    expect(received).toMatch(/^HTTP\/1\.1 408 /);
+    expect(cutOff).toBe(true);
     expect(afterMs).toBeGreaterThanOrEqual(200);
     expect(afterMs).toBeLessThan(5000);
   });
@@ -214,8 +223,8 @@ describe('the server process refuses to start', () => {
     });
     return { status: result.status, lines: result.stderr.trimEnd().split('\n') };
   }
-
 <%_ if (sqlite) { _%>
+
   it('over a DATA_DIR that is a file, in one line naming DATA_DIR and what to do', () => {
     const file = path.join(scratch, 'data');
     writeFileSync(file, '');
@@ -325,7 +334,6 @@ const mountsTmpfs = process.getuid?.() === 0 && process.platform === 'linux';
       const refusal = lines().find((line) => line.res?.statusCode === 507);
       expect(refusal?.level).toBe(50);
       expect(refusal?.err.message).toMatch(/full/);
-
 
       rmSync(ballast);
       await request(app).get('/health/ready').expect(200);
