@@ -11,6 +11,9 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 const PORT = { error: 'must be a whole number from 0 to 65535' };
 const MILLISECONDS = { error: 'must be a whole number of milliseconds, above 0' };
 
+const milliseconds = (fallback: number) =>
+  z.coerce.number(MILLISECONDS).int(MILLISECONDS).positive(MILLISECONDS).default(fallback);
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   HOST: z.string().default('0.0.0.0'),
@@ -34,7 +37,19 @@ const envSchema = z.object({
     })
     .default(9464),
   // Docker sends SIGKILL 10 s after SIGTERM; finishing well before that keeps shutdown clean.
-  SHUTDOWN_TIMEOUT_MS: z.coerce.number(MILLISECONDS).int(MILLISECONDS).positive(MILLISECONDS).default(8000),
+  SHUTDOWN_TIMEOUT_MS: milliseconds(8000),
+  // How long a client may take to send a request's headers, and the whole request with its
+  // body: a client that trickles bytes (by accident or to exhaust the server, "slowloris")
+  // is answered 408 and cut off. Node's own defaults, 60 s and 300 s, are for servers that
+  // face slow networks directly; behind a proxy the proxy buffers, and 20 s and 30 s are ample.
+  HEADERS_TIMEOUT_MS: milliseconds(20_000),
+  REQUEST_TIMEOUT_MS: milliseconds(30_000),
+  // How long an idle kept-alive connection stays open. It must outlast the idle timeout of
+  // the load balancer or proxy in front (60 s on AWS ALB and in nginx), so that the balancer,
+  // never the server, closes it: a connection the server closes just as the balancer sends
+  // on it fails that request with a 502. Node's default is 5 s. Raise it above the
+  // balancer's (Google Cloud's keeps connections for 600 s).
+  KEEP_ALIVE_TIMEOUT_MS: milliseconds(65_000),
   API_TOKEN_FILE: z.string().optional(),
   API_TOKEN: z.string().optional(),
 });
@@ -53,12 +68,20 @@ export interface Config {
   /** Where GET /metrics is served; `undefined` when metrics are off. */
   metricsPort: number | undefined;
   shutdownTimeoutMs: number;
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
   /** The bearer token writes must present; without one every write is refused. */
   apiToken: string | undefined;
 }
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
+
+  /** One line for one problem, a line each for several: read by a person at a terminal. */
+  constructor(problems: string[]) {
+    super(problems.length === 1 ? `Invalid configuration: ${problems[0]}` : `Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  }
 }
 
 /** Reads and checks the configuration; throws a ConfigError listing every problem. */
@@ -67,19 +90,24 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const env = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ''));
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
-      const name = String(issue.path[0]);
-      return `  ${name}: ${issue.message} (got ${JSON.stringify(env[name])})`;
-    });
-    throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0]);
+        return `${name}: ${issue.message} (got ${JSON.stringify(env[name])})`;
+      }),
+    );
   }
   const vars = parsed.data;
+  // Node refuses a server whose headers may take longer than the whole request.
+  if (vars.HEADERS_TIMEOUT_MS > vars.REQUEST_TIMEOUT_MS) {
+    throw new ConfigError([`HEADERS_TIMEOUT_MS: must not be above REQUEST_TIMEOUT_MS (${vars.REQUEST_TIMEOUT_MS})`]);
+  }
   const apiToken = readApiToken(vars);
   if (apiToken === undefined && vars.NODE_ENV === 'production') {
-    throw new ConfigError(
-      'Invalid configuration:\n  No API token: set API_TOKEN_FILE to a file holding the token ' +
+    throw new ConfigError([
+      'No API token: set API_TOKEN_FILE to a file holding the token ' +
         '(compose mounts the secret at /run/secrets/api_token), or API_TOKEN to the token itself.',
-    );
+    ]);
   }
   return {
     nodeEnv: vars.NODE_ENV,
@@ -91,29 +119,50 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     apiDocs: vars.API_DOCS ?? vars.NODE_ENV !== 'production',
     metricsPort: vars.METRICS_PORT === 'off' ? undefined : vars.METRICS_PORT,
     shutdownTimeoutMs: vars.SHUTDOWN_TIMEOUT_MS,
+    headersTimeoutMs: vars.HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: vars.REQUEST_TIMEOUT_MS,
+    keepAliveTimeoutMs: vars.KEEP_ALIVE_TIMEOUT_MS,
     apiToken,
   };
 }
 
 /**
+ * What an Authorization header can carry: printable ASCII, no space. A token with a line
+ * break, a space or a non-ASCII character inside can never be presented, so every write
+ * would get 401: better to refuse to start.
+ */
+const TOKEN_CHARACTERS = /^[\x21-\x7e]+$/;
+
+/**
  * A file is the safe way to hand over a secret: unlike a variable it does not show up in
  * `docker inspect`, in /proc/<pid>/environ or in the environment of child processes.
+ * Neither message below repeats the token: it would end up in the logs.
  */
 function readApiToken(vars: Env): string | undefined {
   if (vars.API_TOKEN_FILE !== undefined && vars.API_TOKEN !== undefined) {
-    throw new ConfigError('Invalid configuration:\n  Set API_TOKEN_FILE or API_TOKEN, not both.');
+    throw new ConfigError(['Set API_TOKEN_FILE or API_TOKEN, not both.']);
   }
-  if (vars.API_TOKEN_FILE === undefined) return vars.API_TOKEN;
+  if (vars.API_TOKEN_FILE === undefined) {
+    if (vars.API_TOKEN !== undefined && !TOKEN_CHARACTERS.test(vars.API_TOKEN)) {
+      throw new ConfigError(['API_TOKEN: must be printable ASCII with no space or line break (it is sent in the Authorization header)']);
+    }
+    return vars.API_TOKEN;
+  }
   let token: string;
   try {
     // Editors and `echo` add a trailing newline that is not part of the token.
     token = readFileSync(vars.API_TOKEN_FILE, 'utf8').trim();
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new ConfigError(`Invalid configuration:\n  API_TOKEN_FILE: cannot read ${vars.API_TOKEN_FILE} (${reason})`);
+    throw new ConfigError([`API_TOKEN_FILE: cannot read ${vars.API_TOKEN_FILE} (${reason})`]);
   }
   if (token === '') {
-    throw new ConfigError(`Invalid configuration:\n  API_TOKEN_FILE: ${vars.API_TOKEN_FILE} is empty`);
+    throw new ConfigError([`API_TOKEN_FILE: ${vars.API_TOKEN_FILE} is empty`]);
+  }
+  if (!TOKEN_CHARACTERS.test(token)) {
+    throw new ConfigError([
+      `API_TOKEN_FILE: ${vars.API_TOKEN_FILE} must hold the token alone on one line, printable ASCII with no space (it is sent in the Authorization header)`,
+    ]);
   }
   return token;
 }

@@ -5,6 +5,7 @@
  */
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { z } from 'zod';
+import { StoreError } from './items/store.ts';
 
 /** The error shape, as the OpenAPI document states it. */
 export const errorBody = z.object({
@@ -22,12 +23,15 @@ export class HttpError extends Error {
   readonly status: number;
   readonly code: string;
   readonly details: ErrorDetails;
+  /** Response headers that go with it, such as Retry-After. */
+  readonly headers: Record<string, string>;
 
-  constructor(status: number, code: string, message: string, details?: ErrorDetails) {
-    super(message);
+  constructor(status: number, code: string, message: string, options: { details?: ErrorDetails; headers?: Record<string, string>; cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
     this.status = status;
     this.code = code;
-    this.details = details;
+    this.details = options.details;
+    this.headers = options.headers ?? {};
   }
 }
 
@@ -36,8 +40,21 @@ export function validate<S extends z.ZodType>(schema: S, input: unknown): z.outp
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const details = result.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
-  throw new HttpError(400, 'invalid_request', 'The request has invalid fields', details);
+  throw new HttpError(400, 'invalid_request', 'The request has invalid fields', { details });
 }
+
+/**
+ * Put before the routes: a path that does not percent-decode (`/%E0%A4%A`) is the client's
+ * mistake wherever it points, not a route that happens to be missing.
+ */
+export const rejectMalformedPath: RequestHandler = (req, _res, next) => {
+  try {
+    decodeURIComponent(req.path);
+  } catch {
+    return next(new HttpError(400, 'malformed_url', 'The URL holds a malformed percent-encoding: encode each part with encodeURIComponent'));
+  }
+  next();
+};
 
 export const notFound: RequestHandler = (req, _res, next) => {
   next(new HttpError(404, 'not_found', `No route for ${req.method} ${req.path}`));
@@ -74,11 +91,36 @@ function isBodyParserError(error: unknown): error is BodyParserError {
   return typeof error === 'object' && error !== null && 'type' in error && 'status' in error && 'expose' in error;
 }
 
+/**
+ * A compressed body (Content-Encoding gzip, deflate or br) that does not decompress: the
+ * parser passes zlib's own error on as a 400, with zlib's `errno` and without a `type`.
+ */
+function isDecompressionError(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && !('type' in error) && 'errno' in error && (error as { status?: unknown }).status === 400;
+}
+
+/** How long a client should wait before retrying a write the store was too busy for. */
+const RETRY_AFTER_SECONDS = '5';
+
+function fromStoreError(error: StoreError): HttpError {
+  switch (error.kind) {
+    case 'full':
+      return new HttpError(507, 'insufficient_storage', 'The item was not stored: the service is out of storage space', { cause: error });
+    case 'busy':
+      return new HttpError(503, 'store_busy', 'The item store is busy: retry after the time Retry-After gives', {
+        headers: { 'Retry-After': RETRY_AFTER_SECONDS },
+        cause: error,
+      });
+    case 'unavailable':
+      return new HttpError(503, 'store_unavailable', 'The item store cannot be written or read', { cause: error });
+  }
+}
+
 function toHttpError(error: unknown): HttpError | undefined {
   if (error instanceof HttpError) return error;
-  // The router decodes path parameters; a broken escape such as `%E0%A4%A` is the client's.
-  if (error instanceof URIError) {
-    return new HttpError(400, 'malformed_url', 'The URL holds a malformed percent-encoding: encode each part with encodeURIComponent');
+  if (error instanceof StoreError) return fromStoreError(error);
+  if (isDecompressionError(error)) {
+    return new HttpError(400, 'malformed_body', 'The request body does not decompress as its Content-Encoding says');
   }
   if (!isBodyParserError(error)) return undefined;
   switch (error.type) {
@@ -105,6 +147,9 @@ export const errorHandler: ErrorRequestHandler = (error, _req, res, next) => {
     res.status(500).json({ error: { code: 'internal_error', message: 'Internal server error' } });
     return;
   }
-  const { status, code, message, details } = known;
-  res.status(status).json({ error: { code, message, ...(details && { details }) } });
+  const { status, code, message, details, headers } = known;
+  // A 5xx the service can name (a full disk, a held lock) is still the service's failure:
+  // its cause goes to the log line, at error level, as for a bug.
+  if (status >= 500 && known.cause instanceof Error) res.err = known.cause;
+  res.status(status).set(headers).json({ error: { code, message, ...(details && { details }) } });
 };

@@ -4,21 +4,21 @@
  */
 import { Router } from 'express';
 import { allowOnly, HttpError } from './errors.ts';
-import type { ItemStore } from './items/store.ts';
+import { StoreError, type ItemStore } from './items/store.ts';
 
 export function createHealthRouter(store: Pick<ItemStore, 'ping'>, isShuttingDown: () => boolean): Router {
   const router = Router();
 
   // Checks nothing else on purpose: a restart would not fix a database outage.
   router
-    .route('/live')
+    .route('/health/live')
     .all(allowOnly('GET'))
     .get((_req, res) => {
       res.json({ status: 'ok' });
     });
 
   router
-    .route('/ready')
+    .route('/health/ready')
     .all(allowOnly('GET'))
     .get(async (req, res) => {
       if (isShuttingDown()) throw new HttpError(503, 'shutting_down', 'The service is shutting down');
@@ -26,7 +26,8 @@ export function createHealthRouter(store: Pick<ItemStore, 'ping'>, isShuttingDow
         await store.ping();
       } catch (error) {
         req.log.warn({ err: error }, 'readiness check failed');
-        throw new HttpError(503, 'not_ready', 'The item store is unreachable');
+        // A store that says why (the disk is full) is worth repeating to whoever looks.
+        throw new HttpError(503, 'not_ready', error instanceof StoreError ? error.message : 'The item store is unreachable');
       }
       res.json({ status: 'ready' });
     });

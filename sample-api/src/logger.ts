@@ -82,7 +82,8 @@ export function requestLogger(logger: Logger): HttpLogger {
       return id;
     },
     // Health probes arrive every few seconds and would bury the real traffic.
-    autoLogging: { ignore: (req) => req.url?.startsWith('/health/') ?? false },
+    // Any casing: routing matches /HeAlTh/ready too.
+    autoLogging: { ignore: (req) => /^\/health\//i.test(req.url ?? '') },
     // A 5xx is the service's fault and someone should look: error level, with the stack of
     // the error behind it (errors.ts hands it over as res.err). A 4xx is the client's
     // mistake, part of normal traffic: info, like any request, so that scanners probing

@@ -42,6 +42,8 @@ const ERROR_STATUS: Record<string, string> = {
   UnsupportedMediaType: '415',
   InternalError: '500',
   NotReady: '503',
+  Unavailable: '503',
+  InsufficientStorage: '507',
 };
 
 const idParameter = { name: 'id', in: 'path', required: true, description: 'The id the server gave the item', schema: { type: 'string' } };
@@ -58,6 +60,9 @@ const reads = { security: [] };
 const body = (schema: string) => ({ required: true, content: json(schema) });
 const itemResponse = (description: string) => ({ description, headers: withRequestId(), content: json('Item') });
 const writeErrors = ['Unauthorized', 'PayloadTooLarge', 'UnsupportedMediaType'];
+/** What the store can answer instead of a 500: every operation on items, and a full disk for writes. */
+const storeErrors = ['Unavailable'];
+const storeWriteErrors = ['Unavailable', 'InsufficientStorage'];
 
 const packageJson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { name: string; version: string; description?: string };
 
@@ -85,7 +90,7 @@ export function createOpenApiDocument(): Json {
           parameters: queryParameters(pageQuery),
           responses: responses(
             { 200: { description: 'A page of items, oldest first', headers: withRequestId(), content: json('ItemPage') } },
-            ['BadRequest', 'InternalError'],
+            ['BadRequest', 'InternalError', ...storeErrors],
           ),
         },
         post: {
@@ -102,7 +107,7 @@ export function createOpenApiDocument(): Json {
                 content: json('Item'),
               },
             },
-            ['BadRequest', ...writeErrors, 'InternalError'],
+            ['BadRequest', ...writeErrors, 'InternalError', ...storeWriteErrors],
           ),
         },
       },
@@ -113,7 +118,7 @@ export function createOpenApiDocument(): Json {
           tags: ['items'],
           summary: 'Read one item',
           ...reads,
-          responses: responses({ 200: itemResponse('The item') }, ['BadRequest', 'NotFound', 'InternalError']),
+          responses: responses({ 200: itemResponse('The item') }, ['BadRequest', 'NotFound', 'InternalError', ...storeErrors]),
         },
         put: {
           operationId: 'replaceItem',
@@ -121,7 +126,13 @@ export function createOpenApiDocument(): Json {
           summary: 'Replace an item; fields not sent are dropped',
           ...writes,
           requestBody: body('ItemInput'),
-          responses: responses({ 200: itemResponse('The item as replaced') }, ['BadRequest', ...writeErrors, 'NotFound', 'InternalError']),
+          responses: responses({ 200: itemResponse('The item as replaced') }, [
+            'BadRequest',
+            ...writeErrors,
+            'NotFound',
+            'InternalError',
+            ...storeWriteErrors,
+          ]),
         },
         patch: {
           operationId: 'updateItem',
@@ -129,7 +140,13 @@ export function createOpenApiDocument(): Json {
           summary: 'Change the fields sent, at least one',
           ...writes,
           requestBody: body('ItemPatch'),
-          responses: responses({ 200: itemResponse('The item as changed') }, ['BadRequest', ...writeErrors, 'NotFound', 'InternalError']),
+          responses: responses({ 200: itemResponse('The item as changed') }, [
+            'BadRequest',
+            ...writeErrors,
+            'NotFound',
+            'InternalError',
+            ...storeWriteErrors,
+          ]),
         },
         delete: {
           operationId: 'deleteItem',
@@ -138,7 +155,7 @@ export function createOpenApiDocument(): Json {
           ...writes,
           responses: responses(
             { 204: { description: 'Deleted', headers: withRequestId() } },
-            ['BadRequest', 'Unauthorized', 'NotFound', 'InternalError'],
+            ['BadRequest', 'Unauthorized', 'NotFound', 'InternalError', ...storeWriteErrors],
           ),
         },
       },
@@ -184,7 +201,7 @@ export function createOpenApiDocument(): Json {
         }),
       },
       responses: {
-        BadRequest: errorResponse('The request is invalid: see error.details, or a malformed URL or JSON body'),
+        BadRequest: errorResponse('The request is invalid: see error.details, or a malformed URL, JSON or compressed body'),
         Unauthorized: errorResponse('The bearer token is missing or wrong', {
           'WWW-Authenticate': { description: 'Always `Bearer`', schema: { type: 'string', const: 'Bearer' } },
         }),
@@ -192,7 +209,11 @@ export function createOpenApiDocument(): Json {
         PayloadTooLarge: errorResponse('The body is over the limit (BODY_LIMIT)'),
         UnsupportedMediaType: errorResponse('The body is not sent as application/json'),
         InternalError: errorResponse('A failure inside the service; the log has the details under the same request id'),
-        NotReady: errorResponse('Shutting down, or the item store is unreachable'),
+        NotReady: errorResponse('Shutting down, or the item store is unreachable or cannot store writes (see README)'),
+        Unavailable: errorResponse('The item store is busy (another process holds its write lock; retry after Retry-After) or cannot be written or read', {
+          'Retry-After': { description: 'Seconds to wait before retrying; sent when the store is busy', schema: { type: 'string', pattern: '^\\d+$' } },
+        }),
+        InsufficientStorage: errorResponse('Not stored: the service is out of storage space. Nothing was changed.'),
       },
       headers: {
         RequestId: {

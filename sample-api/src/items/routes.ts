@@ -40,8 +40,9 @@ export function createItemsRouter(store: ItemStore, { bodyLimit, guardWrites }: 
   // In this order: an unknown method (405), then a missing token (401), then the body (415, 413).
   const checks = (...methods: string[]) => [allowOnly(...methods), ...(guardWrites ? [guardWrites] : []), jsonBody(bodyLimit)];
 
+  // Whole paths, not a mount path: see metrics.ts for why.
   router
-    .route('/')
+    .route('/items')
     .all(checks('GET', 'POST'))
     .get(async (req, res) => {
       const page = validate(pageQuery, req.query);
@@ -50,11 +51,11 @@ export function createItemsRouter(store: ItemStore, { bodyLimit, guardWrites }: 
     })
     .post(async (req, res) => {
       const item = await store.create(validate(itemInput, req.body));
-      res.status(201).location(`${req.baseUrl}/${item.id}`).json(item);
+      res.status(201).location(`/items/${item.id}`).json(item);
     });
 
   router
-    .route('/:id')
+    .route('/items/:id')
     .all(checks('GET', 'PUT', 'PATCH', 'DELETE'))
     .get(async (req, res) => {
       res.json(found(await store.get(req.params.id), req.params.id));

@@ -25,7 +25,16 @@ describe('configuration', () => {
       apiDocs: true,
       metricsPort: 9464,
       shutdownTimeoutMs: 8000,
+      headersTimeoutMs: 20_000,
+      requestTimeoutMs: 30_000,
+      keepAliveTimeoutMs: 65_000,
     });
+  });
+
+  it('keeps idle connections open longer than a load balancer would (60 s on AWS ALB and nginx)', () => {
+    const { keepAliveTimeoutMs, headersTimeoutMs, requestTimeoutMs } = loadConfig(base);
+    expect(keepAliveTimeoutMs).toBeGreaterThan(60_000);
+    expect(headersTimeoutMs).toBeLessThanOrEqual(requestTimeoutMs);
   });
 
   it('turns the reference page off in production, unless API_DOCS says otherwise', () => {
@@ -49,6 +58,9 @@ describe('configuration', () => {
       LOG_LEVEL: 'warn',
       BODY_LIMIT: '1mb',
       SHUTDOWN_TIMEOUT_MS: '3000',
+      HEADERS_TIMEOUT_MS: '5000',
+      REQUEST_TIMEOUT_MS: '10000',
+      KEEP_ALIVE_TIMEOUT_MS: '620000',
     });
     expect(config).toMatchObject({
       nodeEnv: 'production',
@@ -58,6 +70,9 @@ describe('configuration', () => {
       logLevel: 'warn',
       bodyLimit: '1mb',
       shutdownTimeoutMs: 3000,
+      headersTimeoutMs: 5000,
+      requestTimeoutMs: 10_000,
+      keepAliveTimeoutMs: 620_000,
     });
   });
 
@@ -74,8 +89,14 @@ describe('configuration', () => {
     ['NODE_ENV', 'staging', 'NODE_ENV: '],
     ['API_DOCS', 'maybe', 'API_DOCS: must be true or false (got "maybe")'],
     ['METRICS_PORT', 'on', 'METRICS_PORT: must be a port number (0 to 65535) or off (got "on")'],
+    ['KEEP_ALIVE_TIMEOUT_MS', '65s', 'KEEP_ALIVE_TIMEOUT_MS: must be a whole number of milliseconds, above 0 (got "65s")'],
+    ['HEADERS_TIMEOUT_MS', '40000', 'HEADERS_TIMEOUT_MS: must not be above REQUEST_TIMEOUT_MS (30000)'],
   ])('names %s when it is invalid (%s)', (name, value, expected) => {
     expect(problemsWith({ [name]: value })).toContain(expected);
+  });
+
+  it('says a single problem in one line, for a person reading a failed start', () => {
+    expect(problemsWith({ PORT: 'x' })).toBe('Invalid configuration: PORT: must be a whole number from 0 to 65535 (got "x")');
   });
 
   it('lists every problem at once', () => {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import request from 'supertest';
+import { StoreError } from '../../src/items/store.ts';
 import { createOpenApiDocument } from '../../src/openapi.ts';
 import { conformance, document, operation, operations } from './contract.ts';
 import { buildApp, client, createHarness, TOKEN, type Harness } from './helpers.ts';
@@ -31,12 +32,18 @@ describe('the OpenAPI document', () => {
 
 describe('every documented operation answers as documented', () => {
   const create = async () => (await client(h.app).post('/items').send({ name: 'Tea' }).expect(201)).body;
+  /** The app over a store whose every call fails as `kind`: a held lock, a full disk. */
+  const failing = (kind: StoreError['kind']) => {
+    const fail = () => Promise.reject(new StoreError(kind, `the store is ${kind}`));
+    return buildApp({ ...h.store, list: fail, get: fail, create: fail, replace: fail, update: fail, remove: fail });
+  };
 
   /** Requests that reach each documented status, per operation. */
   const cases: Record<string, [string, (id: string) => request.Test][]> = {
     listItems: [
       ['200', () => client(h.app).get('/items?limit=5&offset=0')],
       ['400', () => client(h.app).get('/items?limit=0')],
+      ['503', () => request(failing('busy')).get('/items')],
     ],
     createItem: [
       ['201', () => client(h.app).post('/items').send({ name: 'Coffee', description: 'beans' })],
@@ -44,11 +51,14 @@ describe('every documented operation answers as documented', () => {
       ['401', () => request(h.app).post('/items').send({ name: 'Coffee' })],
       ['413', () => client(h.app).post('/items').send({ name: 'x', description: 'y'.repeat(200_000) })],
       ['415', () => client(h.app).post('/items').set('Content-Type', 'text/plain').send('name=x')],
+      ['503', () => client(failing('busy')).post('/items').send({ name: 'Coffee' })],
+      ['507', () => client(failing('full')).post('/items').send({ name: 'Coffee' })],
     ],
     getItem: [
       ['200', (id) => client(h.app).get(`/items/${id}`)],
       ['400', () => client(h.app).get('/items/%E0%A4%A')],
       ['404', () => client(h.app).get('/items/no-such-id')],
+      ['503', (id) => request(failing('unavailable')).get(`/items/${id}`)],
     ],
     replaceItem: [
       ['200', (id) => client(h.app).put(`/items/${id}`).send({ name: 'Green tea' })],
@@ -57,6 +67,8 @@ describe('every documented operation answers as documented', () => {
       ['404', () => client(h.app).put('/items/no-such-id').send({ name: 'x' })],
       ['413', (id) => client(h.app).put(`/items/${id}`).send({ name: 'x', description: 'y'.repeat(200_000) })],
       ['415', (id) => client(h.app).put(`/items/${id}`).set('Content-Type', 'text/plain').send('x')],
+      ['503', (id) => client(failing('busy')).put(`/items/${id}`).send({ name: 'x' })],
+      ['507', (id) => client(failing('full')).put(`/items/${id}`).send({ name: 'x' })],
     ],
     updateItem: [
       ['200', (id) => client(h.app).patch(`/items/${id}`).send({ description: 'oolong' })],
@@ -65,12 +77,16 @@ describe('every documented operation answers as documented', () => {
       ['404', () => client(h.app).patch('/items/no-such-id').send({ name: 'x' })],
       ['413', (id) => client(h.app).patch(`/items/${id}`).send({ description: 'y'.repeat(200_000) })],
       ['415', (id) => client(h.app).patch(`/items/${id}`).set('Content-Type', 'text/plain').send('x')],
+      ['503', (id) => client(failing('unavailable')).patch(`/items/${id}`).send({ name: 'x' })],
+      ['507', (id) => client(failing('full')).patch(`/items/${id}`).send({ name: 'x' })],
     ],
     deleteItem: [
       ['204', (id) => client(h.app).delete(`/items/${id}`)],
       ['400', () => client(h.app).delete('/items/%ZZ')],
       ['401', (id) => request(h.app).delete(`/items/${id}`)],
       ['404', () => client(h.app).delete('/items/no-such-id')],
+      ['503', (id) => client(failing('busy')).delete(`/items/${id}`)],
+      ['507', (id) => client(failing('full')).delete(`/items/${id}`)],
     ],
     live: [['200', () => request(h.app).get('/health/live')]],
     ready: [

@@ -9,7 +9,7 @@ import { requireTokenForWrites } from './auth.ts';
 <%_ } _%>
 import type { Config } from './config.ts';
 import { renderDocsPage } from './docs.ts';
-import { allowOnly, errorHandler, notFound } from './errors.ts';
+import { allowOnly, errorHandler, notFound, rejectMalformedPath } from './errors.ts';
 import { createHealthRouter } from './health.ts';
 import { createItemsRouter } from './items/routes.ts';
 import type { ItemStore } from './items/store.ts';
@@ -35,9 +35,11 @@ export function createApp({ config, store, logger, isShuttingDown = () => false,
   app.use(helmet());
   app.use(requestLogger(logger));
   if (metrics) app.use(metrics.recordRequests);
+  app.use(rejectMalformedPath);
   if (metrics && metricsOnAppPort) app.route('/metrics').all(allowOnly('GET')).get(metricsEndpoint(metrics.registry));
 
-  app.use('/health', createHealthRouter(store, isShuttingDown));
+  // Each route is declared with its whole path (see metrics.ts), so routers are not mounted under one.
+  app.use(createHealthRouter(store, isShuttingDown));
 
   const openapi = createOpenApiDocument();
   app.route('/openapi.json').all(allowOnly('GET')).get((_req, res) => {
@@ -50,10 +52,10 @@ export function createApp({ config, store, logger, isShuttingDown = () => false,
     });
   }
 <%_ if (token) { _%>
-  app.use('/items', createItemsRouter(store, { bodyLimit: config.bodyLimit, guardWrites: requireTokenForWrites(config.apiToken) }));
+  app.use(createItemsRouter(store, { bodyLimit: config.bodyLimit, guardWrites: requireTokenForWrites(config.apiToken) }));
 <%_ } else { _%>
   // Writes are open to anyone who can reach the service: keep it on a private network.
-  app.use('/items', createItemsRouter(store, { bodyLimit: config.bodyLimit }));
+  app.use(createItemsRouter(store, { bodyLimit: config.bodyLimit }));
 <%_ } _%>
 
   app.use(notFound);

@@ -6,6 +6,7 @@
  */
 import express, { type Express, type RequestHandler } from 'express';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { allowOnly, errorHandler, notFound } from './errors.ts';
 
 export interface Metrics {
   registry: Registry;
@@ -28,9 +29,11 @@ export function createMetrics({ processDefaults = true } = {}): Metrics {
 
   const recordRequests: RequestHandler = (req, res, next) => {
     const stop = duration.startTimer();
-    // The router sets req.route when a route takes the request, while req.baseUrl still
-    // holds the mount path ("/items"); by the time the response is sent an error may have
-    // left the router and reset baseUrl. So the pattern is read at that moment.
+    // The router sets req.route when a route takes the request; an error that leaves the
+    // router may reset it before the response is sent, so the pattern is read at that
+    // moment. Only the route's own path is read: routes are declared with their whole path
+    // (`/items/:id`), never under a mount path, because req.baseUrl holds the request's own
+    // text, which routing matches case-insensitively: `/iTeMs` would be a series of its own.
     let route = 'unmatched';
     let matched: unknown;
     Object.defineProperty(req, 'route', {
@@ -39,12 +42,12 @@ export function createMetrics({ processDefaults = true } = {}): Metrics {
       get: () => matched,
       set(value: { path: string }) {
         matched = value;
-        route = `${req.baseUrl}${value.path}`.replace(/(.)\/$/, '$1');
+        route = value.path;
       },
     });
     res.on('finish', () => {
-      // Without a route (404, a URL the router could not decode) there is no pattern, and
-      // the raw path must not become a label.
+      // Without a route (404, a URL that does not decode) there is no pattern, and the raw
+      // path must not become a label.
       stop({
         method: KNOWN_METHODS.has(req.method) ? req.method : 'other',
         route,
@@ -63,10 +66,12 @@ export function metricsEndpoint(registry: Registry): RequestHandler {
   };
 }
 
-/** The app the metrics port serves: /metrics and nothing else. */
+/** The app the metrics port serves: /metrics and nothing else, with errors in the API's shape. */
 export function createMetricsApp(registry: Registry): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.get('/metrics', metricsEndpoint(registry));
+  app.route('/metrics').all(allowOnly('GET')).get(metricsEndpoint(registry));
+  app.use(notFound);
+  app.use(errorHandler);
   return app;
 }

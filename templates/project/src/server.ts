@@ -2,12 +2,13 @@
  * The entry point: reads the configuration, opens the store, serves the app, and shuts
  * down cleanly on SIGTERM (`docker stop`) or SIGINT (Ctrl-C).
  */
-import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
+import { createHttpServer } from './http.ts';
 <%_ if (sqlite) { _%>
 import { openSqliteStore } from './items/sqlite-store.ts';
+import { StoreError, type ItemStore } from './items/store.ts';
 <%_ } else { _%>
 import { createMemoryStore } from './items/memory-store.ts';
 <%_ } _%>
@@ -15,21 +16,37 @@ import { createLogger, flushLogs } from './logger.ts';
 import { createMetrics, createMetricsApp } from './metrics.ts';
 import { gracefulCloser } from './shutdown.ts';
 
+/** Refuses to start over a setting that cannot work: one line naming it, no stack trace. */
+function refuseToStart(error: unknown): never {
+  if (!(error instanceof ConfigError<%- sqlite ? ' || error instanceof StoreError' : '' %>)) throw error;
+  // Plain text on stderr: this is read by a person fixing a deployment, not a log parser.
+  console.error(error.message);
+  process.exit(1);
+}
+
 function readConfig(): Config {
   try {
     return loadConfig();
   } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    // Plain text on stderr: this is read by a person fixing a deployment, not a log parser.
-    console.error(error.message);
-    process.exit(1);
+    refuseToStart(error);
   }
 }
+<%_ if (sqlite) { _%>
+
+/** A DATA_DIR that is a file, read-only or not the service's to write is refused here. */
+function openStore(): ItemStore {
+  try {
+    return openSqliteStore(config.dataDir);
+  } catch (error) {
+    refuseToStart(error);
+  }
+}
+<%_ } _%>
 
 const config = readConfig();
 const logger = createLogger(config);
 <%_ if (sqlite) { _%>
-const store = openSqliteStore(config.dataDir);
+const store = openStore();
 <%_ } else { _%>
 const store = createMemoryStore();
 <%_ } _%>
@@ -41,10 +58,10 @@ let shuttingDown = false;
 const metrics = config.metricsPort === undefined ? undefined : createMetrics();
 const metricsOnAppPort = config.metricsPort === config.port;
 const app = createApp({ config, store, logger, isShuttingDown: () => shuttingDown, metrics, metricsOnAppPort });
-const server = createServer(app);
+const server = createHttpServer(app, config);
 const closeServer = gracefulCloser(server);
 // Metrics on a port of their own (the default, see config.ts): a listener for /metrics alone.
-const metricsServer = metrics && !metricsOnAppPort ? createServer(createMetricsApp(metrics.registry)) : undefined;
+const metricsServer = metrics && !metricsOnAppPort ? createHttpServer(createMetricsApp(metrics.registry), config) : undefined;
 
 /** Exits once the log lines written so far are out: the lines a shutdown leaves matter most. */
 async function exit(code: number): Promise<never> {

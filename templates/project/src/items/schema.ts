@@ -21,9 +21,18 @@ export const itemPatch = itemInput
   .refine((patch) => Object.keys(patch).length > 0, 'send at least one of: name, description')
   .meta({ minProperties: 1 });
 
+/**
+ * A query parameter that is a whole number written in decimal digits. Number() alone would
+ * also take `0x10`, `1e1`, ` 5` and an empty `limit=` (as 0). Anything else is left as the
+ * string it is, and the number schema refuses it; the document states the number schema.
+ */
+const decimal = <T extends z.ZodType>(number: T) =>
+  z.preprocess((value) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value), number);
+const WHOLE = { error: 'must be a whole number in decimal digits' };
+
 export const pageQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20).describe('Items per page'),
-  offset: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0).describe('Items to skip'),
+  limit: decimal(z.int(WHOLE).min(1).max(100).default(20)).describe('Items per page'),
+  offset: decimal(z.int(WHOLE).min(0).max(Number.MAX_SAFE_INTEGER).default(0)).describe('Items to skip'),
 });
 
 /** An item as stored and returned; the server sets `id` and the timestamps (ISO 8601). */

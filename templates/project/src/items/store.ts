@@ -19,3 +19,20 @@ export interface ItemStore {
   ping(): Promise<void>;
   close(): Promise<void>;
 }
+
+/**
+ * A failure the store can name, so the client gets an answer it can act on instead of a
+ * 500 (errors.ts maps each kind to a status):
+ * - `full`: no space left to store the write (507); freeing space fixes it, not retrying.
+ * - `busy`: another process held the database's write lock too long (503, Retry-After).
+ * - `unavailable`: the storage cannot be written or read (I/O error, read-only) (503).
+ */
+export class StoreError extends Error {
+  override name = 'StoreError';
+  readonly kind: 'full' | 'busy' | 'unavailable';
+
+  constructor(kind: StoreError['kind'], message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.kind = kind;
+  }
+}

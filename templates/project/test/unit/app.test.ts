@@ -32,8 +32,8 @@ describe('the app', () => {
 });
 
 describe('bad input in the request line', () => {
-  it('answers a malformed percent-encoding in the path with 400, not 500', async () => {
-    const res = await request(h.app).get('/items/%E0%A4%A').expect(400);
+  it.each(['/items/%E0%A4%A', '/%E0%A4%A', '/nowhere/%ZZ'])('answers a malformed percent-encoding in the path (%s) with 400, not 404 or 500', async (path) => {
+    const res = await request(h.app).get(path).expect(400);
     expect(res.body).toEqual({ error: { code: 'malformed_url', message: expect.stringContaining('encodeURIComponent') } });
   });
 

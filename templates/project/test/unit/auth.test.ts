@@ -106,6 +106,30 @@ describe('the token setting', () => {
     expect(refusal({ API_TOKEN_FILE: file })).toThrow(/API_TOKEN_FILE: .* is empty/);
   });
 
+  it.each([
+    ['an inner newline', 'first\nsecond\n'],
+    ['a space inside', 'two words'],
+    ['non-ASCII bytes', 'caf\u00e9-token'],
+    ['a NUL byte', 'to\u0000ken'],
+  ])('refuses a file whose token holds %s, in one line that does not repeat it', (_case, content) => {
+    const file = path.join(dir, 'api_token');
+    writeFileSync(file, content);
+    let message = '';
+    try {
+      loadConfig({ API_TOKEN_FILE: file });
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/^Invalid configuration: API_TOKEN_FILE: .*api_token must hold the token alone on one line, printable ASCII/);
+    expect(message).not.toContain('\n');
+    expect(message).not.toContain(content.trim().split(/\s/)[0]);
+  });
+
+  it.each([' ', '   \t', 'two words', 'line\nbreak'])('refuses an API_TOKEN that cannot be sent in a header (%j)', (token) => {
+    expect(refusal({ API_TOKEN: token })).toThrow(/^Invalid configuration: API_TOKEN: must be printable ASCII with no space or line break/);
+  });
+
   it('refuses both ways at once', () => {
     expect(refusal({ API_TOKEN_FILE: '/run/secrets/api_token', API_TOKEN: 'x' })).toThrow(/not both/);
   });

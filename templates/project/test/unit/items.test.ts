@@ -82,10 +82,15 @@ describe('paging', () => {
     expect(res.body.items).toHaveLength(5);
   });
 
-  it.each(['limit=0', 'limit=101', 'limit=two', 'offset=-1'])('rejects %s with 400', async (query) => {
+  it.each(['limit=0', 'limit=101', 'limit=two', 'offset=-1', 'limit=0x10', 'limit=1e1', 'limit= 5', 'limit=2.0', 'limit=', 'offset='])('rejects %s with 400', async (query) => {
     const res = await client(h.app).get(`/items?${query}`).expect(400);
     expect(res.body.error.code).toBe('invalid_request');
     expect(res.body.error.details[0].path).toBe(query.split('=')[0]);
+  });
+
+  it('takes decimal digits, leading zeros included', async () => {
+    const res = await client(h.app).get('/items?limit=02&offset=003').expect(200);
+    expect(res.body).toMatchObject({ limit: 2, offset: 3 });
   });
 });
 

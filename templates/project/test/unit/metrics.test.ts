@@ -37,6 +37,28 @@ describe('metrics', () => {
     expect(res.text).not.toMatch(new RegExp(`${item.id}|no-such-id|nowhere|%E0`));
   });
 
+  it('label a route by its pattern whatever the casing of the request', async () => {
+    const metrics = createMetrics({ processDefaults: false });
+    const app = buildApp(h.store, { metrics });
+    for (const path of ['/items', '/iTeMs', '/ITEMS', '/HeAlTh/ready', '/health/ready']) await request(app).get(path).expect(200);
+
+    const { text } = await request(createMetricsApp(metrics.registry)).get('/metrics').expect(200);
+    const count = (labels: string) => sample(text, 'http_request_duration_seconds_count', labels);
+    expect(count('method="GET",route="/items",status_class="2xx"')).toBe(3);
+    expect(count('method="GET",route="/health/ready",status_class="2xx"')).toBe(2);
+    expect(text).not.toMatch(/iTeMs|ITEMS|HeAlTh/);
+  });
+
+  it('answer anything but GET /metrics on their port in the API error shape, not HTML', async () => {
+    const app = createMetricsApp(createMetrics({ processDefaults: false }).registry);
+    const missing = await request(app).get('/nowhere').expect(404);
+    expect(missing.headers['content-type']).toMatch(/^application\/json/);
+    expect(missing.body).toEqual({ error: { code: 'not_found', message: 'No route for GET /nowhere' } });
+    const wrongMethod = await request(app).post('/metrics').expect(405);
+    expect(wrongMethod.body.error.code).toBe('method_not_allowed');
+    expect(wrongMethod.headers.allow).toBe('GET, HEAD, OPTIONS');
+  });
+
   it('include the process defaults', async () => {
     const metrics = createMetrics();
     const res = await request(createMetricsApp(metrics.registry)).get('/metrics').expect(200);
