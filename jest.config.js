@@ -20,7 +20,13 @@ export default {
   // band anyway (--runInBand in its script).
   maxWorkers: '100%',
   projects: [
-    { ...common, displayName: 'generator', testMatch: ['<rootDir>/test/generator/**/*.test.ts'] },
+    {
+      ...common,
+      displayName: 'generator',
+      testMatch: ['<rootDir>/test/generator/**/*.test.ts'],
+      // variants.test.ts renders each template thousands of times: compile each text once.
+      setupFilesAfterEnv: [...common.setupFilesAfterEnv, '<rootDir>/test/support/ejs-compile-cache.ts'],
+    },
     { ...common, displayName: 'sample', testMatch: ['<rootDir>/test/sample/**/*.test.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
   ],

@@ -2,7 +2,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import os from 'node:os';
 import path from 'node:path';
 import { QUESTIONS } from '../../generators/app/command.js';
-import { generate } from '../support/generate.js';
+import { generateInSubprocess as generate } from '../support/generate.js';
 
 let workdir = '';
 beforeEach(() => (workdir = mkdtempSync(path.join(os.tmpdir(), 'cli-'))));

@@ -15,7 +15,8 @@
  * - an error ends it as the bin's own catch does: `create-container-api: <first line>` on
  *   stderr, exit code 2 for a UsageError and 1 otherwise. An uncaught exception or unhandled
  *   rejection during a run ends it with status 1 and the stack on stderr, as Node would.
- * The caller sets the working directory (the process's, shared with this thread) for the run.
+ * - process.cwd() is the run's working directory, which the caller also makes the process's
+ *   for the run.
  */
 import { registerHooks } from 'node:module';
 import path from 'node:path';
@@ -31,7 +32,13 @@ let runNumber = 0;
 registerHooks({
   resolve(specifier, context, nextResolve) {
     const resolved = nextResolve(specifier, context);
-    if (runNumber === 0 || !resolved.url.startsWith(DIST)) return resolved;
+    if (!resolved.url.startsWith(DIST)) return resolved;
+    // yeoman-environment require()s a generator first and import()s it when require says
+    // ERR_REQUIRE_ESM. Node keeps what require() loads by file name, whatever the URL, so one
+    // instance would serve every run: say so, and it imports the run's own.
+    if (context.conditions.includes('require')) {
+      throw Object.assign(new Error(`${resolved.url} is loaded with import() in this worker`), { code: 'ERR_REQUIRE_ESM' });
+    }
     return { ...resolved, url: `${resolved.url.split('?')[0]}?run=${runNumber}` };
   },
 });
@@ -50,6 +57,17 @@ for (const name of ['stdout', 'stderr']) {
   };
 }
 
+/**
+ * The caller changes the process's working directory for the run, but process.cwd() here
+ * would not say so: graceful-fs (under yeoman) replaces it with one that keeps the first
+ * answer until a process.chdir, which a worker cannot call. So the run's directory is sent
+ * along and is process.cwd() until the run ends, and the replacement is ignored.
+ */
+let runCwd;
+const cwd = process.cwd.bind(process);
+const runOrProcessCwd = () => runCwd ?? cwd();
+Object.defineProperty(process, 'cwd', { configurable: true, get: () => runOrProcessCwd, set() {} });
+
 /** The run in progress: finishing it twice (an uncaught error, then main settling) answers once. */
 let current;
 
@@ -58,6 +76,7 @@ function finish(run, status) {
   current = undefined;
   const { stdout, stderr } = sink;
   sink = undefined;
+  runCwd = undefined;
   for (const key of Object.keys(process.env)) if (!(key in run.savedEnv)) delete process.env[key];
   Object.assign(process.env, run.savedEnv);
   process.exitCode = undefined;
@@ -74,11 +93,12 @@ function crash(error) {
 process.on('uncaughtException', crash);
 process.on('unhandledRejection', crash);
 
-port.on('message', async ({ argv, env, state }) => {
+port.on('message', async ({ argv, cwd: directory, env, state }) => {
   runNumber += 1;
   const run = { state, savedEnv: { ...process.env } };
   current = run;
   sink = { stdout: [], stderr: [] };
+  runCwd = directory;
   for (const key of Object.keys(process.env)) if (!(key in env)) delete process.env[key];
   Object.assign(process.env, env);
   process.exitCode = undefined;

@@ -57,11 +57,11 @@ function generateInWorker(argv: string[], options: RunOptions): RunResult {
   const state = new Int32Array(new SharedArrayBuffer(4));
   const timeout = options.timeout ?? 10 * MINUTES;
   // The bin resolves its directory against the working directory, and says where it wrote
-  // relative to it: the worker shares this process's, set for the run alone.
+  // relative to it: the process's is options.cwd for the run alone, and the worker is told.
   const cwd = process.cwd();
   if (options.cwd) process.chdir(options.cwd);
   try {
-    port.postMessage({ argv, env: { ...(options.env ?? process.env) }, state });
+    port.postMessage({ argv, cwd: process.cwd(), env: { ...(options.env ?? process.env) }, state });
     if (Atomics.wait(state, 0, 0, timeout) === 'timed-out') {
       worker = undefined;
       void thread.terminate();

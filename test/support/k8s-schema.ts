@@ -66,6 +66,11 @@ function kindOf(manifest: Manifest) {
 /** The virtual source file is placed in the repository so that node_modules resolves. */
 const SOURCE = path.join(REPO_ROOT, 'test/support/__k8s-schema-check__.ts');
 let previous: ts.Program | undefined;
+/**
+ * The declarations' source files, parsed once: a program reuses an old program's files only
+ * when the host hands it the same objects, and then skips parsing and binding them again.
+ */
+const parsed = new Map<string, ts.SourceFile | undefined>();
 
 /** TypeScript's verdict on each object as a literal of its kind: one line per error. */
 function unknownFieldErrors(manifests: Manifest[]): string[] {
@@ -79,8 +84,8 @@ function unknownFieldErrors(manifests: Manifest[]): string[] {
     const literal = JSON.stringify(manifest, null, 2).replace(/^(\s*)"([A-Za-z_$][\w$]*)":/gm, '$1$2:');
     consts.push(`export const m${i}: T${i} = ${literal};`);
   });
-  const header = imports.join('\n') + '\n';
-  const text = header + consts.join('\n') + '\n';
+  const header = `${imports.join('\n')}\n`;
+  const text = `${header}${consts.join('\n')}\n`;
   // Where each object starts in the text, to name the object an error is in.
   const starts: number[] = [];
   let offset = header.length;
@@ -101,8 +106,12 @@ function unknownFieldErrors(manifests: Manifest[]): string[] {
   };
   const host = ts.createCompilerHost(options);
   const { getSourceFile, fileExists, readFile } = host;
-  host.getSourceFile = (file, language, ...rest) =>
-    file === SOURCE ? ts.createSourceFile(file, text, language) : getSourceFile.call(host, file, language, ...rest);
+  host.getSourceFile = (file, language, ...rest) => {
+    if (file === SOURCE) return ts.createSourceFile(file, text, language);
+    const key = `${file}\0${JSON.stringify(language)}`;
+    if (!parsed.has(key)) parsed.set(key, getSourceFile.call(host, file, language, ...rest));
+    return parsed.get(key);
+  };
   host.fileExists = (file) => file === SOURCE || fileExists.call(host, file);
   host.readFile = (file) => (file === SOURCE ? text : readFile.call(host, file));
   // Reusing the last program keeps the declarations parsed once across calls.
