@@ -8,10 +8,10 @@ import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { createEnv } from 'yeoman-environment';
-import { checkStateFiles, RUN_FLAGS } from '../generators/lib/generator.js';
+import type { createEnv } from 'yeoman-environment';
+import { describeDefault, describeFlag, RUN_FLAGS, UsageError } from '../generators/lib/questions.js';
+import { checkStateFiles } from '../generators/lib/state-files.js';
 import { isWriteFault, resetWriteGuard, rollBack } from '../generators/lib/write-guard.js';
-import { describeDefault, describeFlag, UsageError } from '../generators/lib/questions.js';
 import { BIN, type Command, COMMANDS, commandFor, modulePath } from './commands.js';
 
 /** A flag per question (a toggle is a boolean, anything else a string), and the run flags. */
@@ -88,6 +88,8 @@ export async function main(argv: string[]): Promise<void> {
   const directory = path.resolve(positionals[0] ?? '.');
   checkStateFiles(directory);
   const skipInstall = Boolean(values['skip-install']);
+  // Loaded only once the command line is known good: --help and a bad flag answer at once.
+  const { createEnv } = await import('yeoman-environment');
   const env = createEnv({ cwd: directory, skipInstall });
   env.register(modulePath(command), { namespace: command.namespace });
   quietTaskErrors(env);

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { COMMANDS } = await import(path.join(ROOT, 'dist/cli/commands.js'));
-const { RUN_FLAGS } = await import(path.join(ROOT, 'dist/generators/lib/generator.js'));
+const { RUN_FLAGS } = await import(path.join(ROOT, 'dist/generators/lib/questions.js'));
 const { optionsTable } = await import(path.join(ROOT, 'dist/generators/lib/questions.js'));
 
 /** The markers a command's table sits between: `options table` for the default command, `--existing options table` for one picked by a flag. */

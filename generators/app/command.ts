@@ -152,7 +152,7 @@ export const QUESTIONS: readonly Question[] = [
   }),
 ];
 
-export { RUN_FLAGS } from '../lib/generator.js';
+export { RUN_FLAGS } from '../lib/questions.js';
 
 export type CliFlags = Partial<Record<keyof Answers, unknown>>;
 

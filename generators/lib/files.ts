@@ -32,11 +32,22 @@ function isWanted<M>(template: string, rules: readonly FileRule<M>[], model: M):
 
 /** Template paths (posix, relative to `templateRoot`) that `model` gets, sorted. */
 export function selectTemplates<M>(templateRoot: string, rules: readonly FileRule<M>[], model: M): string[] {
-  // Names relative to the root, not Dirent.parentPath: Yarn's Plug'n'Play runs `yarn create`
-  // from a zip archive, whose file system sets parentPath wrongly for recursive listings.
-  return readdirSync(templateRoot, { recursive: true, encoding: 'utf8' })
-    .filter((name) => statSync(path.join(templateRoot, name)).isFile())
-    .map((name) => name.split(path.sep).join('/'))
-    .filter((template) => isWanted(template, rules, model))
-    .sort();
+  return templatesIn(templateRoot).filter((template) => isWanted(template, rules, model));
+}
+
+/** A template set's files never change while the generator runs: listed once per set. */
+const listings = new Map<string, readonly string[]>();
+
+function templatesIn(templateRoot: string): readonly string[] {
+  let listing = listings.get(templateRoot);
+  if (!listing) {
+    // Names relative to the root, not Dirent.parentPath: Yarn's Plug'n'Play runs `yarn create`
+    // from a zip archive, whose file system sets parentPath wrongly for recursive listings.
+    listing = readdirSync(templateRoot, { recursive: true, encoding: 'utf8' })
+      .filter((name) => statSync(path.join(templateRoot, name)).isFile())
+      .map((name) => name.split(path.sep).join('/'))
+      .sort();
+    listings.set(templateRoot, listing);
+  }
+  return listing;
 }

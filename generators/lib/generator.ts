@@ -12,7 +12,9 @@ import Generator, { type BaseOptions } from 'yeoman-generator';
 import { localInstallFor, type PackageManagerName } from '../container/package-managers.js';
 import { PACKAGE_VERSION } from './paths.js';
 import { prepareWrite } from './write-guard.js';
-import { type DefaultContext, describeDefault, parseAnswers, type QuestionOf, UsageError } from './questions.js';
+import { type DefaultContext, describeDefault, parseAnswers, type QuestionOf, RUN_FLAGS, UsageError } from './questions.js';
+
+export { RUN_FLAGS };
 
 /** The .yo-rc.json key this package's sections live under, whichever bin runs it. */
 export const GENERATOR_KEY = 'generator-container-api';
@@ -44,13 +46,6 @@ interface Section {
 
 /** Who wrote a target's .yo-rc.json: this generator, another of ours, or none we know. */
 type Author = { kind: 'self'; answers: Record<string, unknown> } | { kind: 'other'; id: string } | { kind: 'none' };
-
-/** Flags that steer the run rather than answer a question. */
-export const RUN_FLAGS = {
-  yes: 'Take the default for every question not answered by a flag; ask nothing',
-  force: 'Write into a non-empty directory and overwrite changed files',
-  'skip-install': 'Run no package manager after writing (no install, no lockfile update); the output says what to run',
-} as const;
 
 /** Entries a directory may hold and still count as empty. */
 const IGNORABLE_ENTRIES = new Set(['.git', '.DS_Store']);
@@ -367,27 +362,6 @@ function resolvedPath(file: string): string {
   let existing = file;
   while (!existsSync(existing) && path.dirname(existing) !== existing) existing = path.dirname(existing);
   return path.join(realpathSync(existing), path.relative(existing, file));
-}
-
-/**
- * The JSON files yeoman reads as soon as a generator is made (.yo-rc.json, package.json), read
- * first: one that does not parse is the user's to fix, said in one line (exit 2), before yeoman
- * would fail on it with a stack trace.
- */
-export function checkStateFiles(directory: string): void {
-  for (const name of ['.yo-rc.json', 'package.json']) {
-    const file = path.join(directory, name);
-    if (!existsSync(file) || !statSync(file).isFile()) continue;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(readFileSync(file, 'utf8'));
-    } catch (error) {
-      throw new UsageError(`${file} is not valid JSON (${(error as Error).message}): fix it, then run again. Nothing was written.`);
-    }
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-      throw new UsageError(`${file} is not a JSON object, as ${name} must be: fix or delete it. Nothing was written.`);
-    }
-  }
 }
 
 /** Answers of a release that kept them flat under the package's key (no `:id` sections). */

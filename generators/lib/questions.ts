@@ -4,6 +4,13 @@
  * .yo-rc.json all go through the same `parse`, so no source of answers skips the checks.
  */
 
+/** Flags that steer the run rather than answer a question. */
+export const RUN_FLAGS = {
+  yes: 'Take the default for every question not answered by a flag; ask nothing',
+  force: 'Write into a non-empty directory and overwrite changed files',
+  'skip-install': 'Run no package manager after writing (no install, no lockfile update); the output says what to run',
+} as const;
+
 /** A mistake in what the user gave: reported as one line, exit code 2, nothing written. */
 export class UsageError extends Error {
   override name = 'UsageError';

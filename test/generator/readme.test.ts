@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { COMMANDS } from '../../cli/commands.js';
-import { RUN_FLAGS } from '../../generators/lib/generator.js';
+import { RUN_FLAGS } from '../../generators/lib/questions.js';
 import { optionsTable } from '../../generators/lib/questions.js';
 import { REPO_ROOT } from '../support/paths.js';
 

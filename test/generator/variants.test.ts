@@ -46,11 +46,15 @@ interface Rendered {
   template: string;
 }
 
+/** Each template's text, read once for the thousands of renders. */
+const sources = new Map<string, string>();
+const sourceText = (file: string) => sources.get(file) ?? sources.set(file, readFileSync(file, 'utf8')).get(file)!;
+
 function renderSet<M extends object>(set: string, rules: readonly FileRule<M>[], model: M): Rendered[] {
   const root = templateRoot(set);
   return selectTemplates(root, rules, model).map((template) => {
     const source = path.join(root, template);
-    const text = ejs.render(readFileSync(source, 'utf8'), model, { filename: source });
+    const text = ejs.render(sourceText(source), model, { filename: source });
     return { file: destinationPath(template), text, template: source };
   });
 }
@@ -67,7 +71,7 @@ function problems({ file, text, template }: Rendered): string[] {
   const found: string[] = [];
   if (/<%|%>/.test(text)) found.push('a leftover ejs tag');
   // Generated code may say `undefined` itself; more of them than the template has leaked in.
-  if (count(text, /\bundefined\b/g) > count(readFileSync(template, 'utf8'), /\bundefined\b/g)) found.push('"undefined"');
+  if (count(text, /\bundefined\b/g) > count(sourceText(template), /\bundefined\b/g)) found.push('"undefined"');
   if (/\bNaN\b|\[object Object\]/.test(text)) found.push('NaN or [object Object]');
   if (/\n\n\n/.test(text)) found.push('a doubled blank line');
   if (/[ \t]+$/m.test(text)) found.push('trailing whitespace');
