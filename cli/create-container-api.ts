@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { createEnv } from 'yeoman-environment';
 import { describeDefault, describeFlag, RUN_FLAGS, UsageError } from '../generators/lib/questions.js';
+import { PACKAGE_VERSION } from '../generators/lib/paths.js';
 import { checkStateFiles } from '../generators/lib/state-files.js';
 import { isWriteFault, resetWriteGuard, rollBack } from '../generators/lib/write-guard.js';
 import { BIN, type Command, COMMANDS, commandFor, modulePath } from './commands.js';
@@ -23,7 +24,9 @@ function optionsFor(command: Command): NonNullable<ParseArgsConfig['options']> {
     yes: { type: 'boolean', short: 'y' },
     force: { type: 'boolean' },
     'skip-install': { type: 'boolean' },
+    'dry-run': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
+    version: { type: 'boolean' },
     ...(command.flag ? { [command.flag]: { type: 'boolean' as const } } : {}),
   };
 }
@@ -34,6 +37,7 @@ function usage(command: Command): string {
   lines.push('', 'Run:');
   for (const [flag, text] of Object.entries(RUN_FLAGS)) lines.push(`  ${`--${flag}`.padEnd(36)} ${text}`);
   lines.push(`  ${'--help'.padEnd(36)} Show this help`);
+  lines.push(`  ${'--version'.padEnd(36)} Show the version`);
   lines.push('', `Example: ${command.example}`);
   for (const other of COMMANDS.filter((c) => c !== command && c.flag)) {
     lines.push('', `${other.tagline}: ${BIN} ${other.directory.usage} [options] (--${other.flag} --help lists them)`);
@@ -80,6 +84,10 @@ export async function main(argv: string[]): Promise<void> {
     console.log(usage(command));
     return;
   }
+  if (values.version) {
+    console.log(PACKAGE_VERSION);
+    return;
+  }
   if (positionals.length > 1) {
     throw new UsageError(`Expected at most one directory, got ${positionals.length}: ${positionals.join(' ')}.`);
   }
@@ -87,16 +95,19 @@ export async function main(argv: string[]): Promise<void> {
 
   const directory = path.resolve(positionals[0] ?? '.');
   checkStateFiles(directory);
-  const skipInstall = Boolean(values['skip-install']);
+  // A dry run goes through every step but the writes (yeoman's conflicter reports instead) and the install.
+  const dryRun = Boolean(values['dry-run']);
+  const skipInstall = dryRun || Boolean(values['skip-install']);
   // Loaded only once the command line is known good: --help and a bad flag answer at once.
   const { createEnv } = await import('yeoman-environment');
-  const env = createEnv({ cwd: directory, skipInstall });
+  const env = createEnv({ cwd: directory, skipInstall, dryRun });
   env.register(modulePath(command), { namespace: command.namespace });
   quietTaskErrors(env);
   // run() forwards these to the generator as its options.
   const generatorOptions: Record<string, unknown> = {
     ...values,
     skipInstall,
+    dryRun,
     force: values.force ?? false,
     yes: values.yes ?? false,
     interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),

@@ -62,6 +62,7 @@ export default class ContainerApiGenerator extends QuestionGenerator<Answers, Op
   }
 
   end(): void {
+    if (this.endDryRun()) return;
     // The token file stays readable by the container's user (compose bind-mounts it as is);
     // the folder keeps other local users out.
     const secrets = this.destinationPath('secrets');

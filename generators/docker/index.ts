@@ -198,6 +198,7 @@ export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, 
   }
 
   end(): void {
+    if (this.endDryRun()) return;
     const secrets = this.#at('secrets');
     if (existsSync(secrets)) chmodSync(secrets, 0o700);
     const run = this.#container!.install.run;

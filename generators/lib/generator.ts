@@ -58,6 +58,8 @@ export type RunOptions = BaseOptions & {
   yes?: boolean;
   force?: boolean;
   skipInstall?: boolean;
+  /** List what would be written, write nothing (the environment's conflicter runs dry). */
+  dryRun?: boolean;
   /** Whether questions may be asked; defaults to whether stdin is a terminal. */
   interactive?: boolean;
 };
@@ -104,6 +106,7 @@ export abstract class QuestionGenerator<A extends object, O extends RunOptions =
     }
     this.option('yes', { type: Boolean, alias: 'y', description: RUN_FLAGS.yes });
     this.option('force', { type: Boolean, description: RUN_FLAGS.force });
+    this.option('dry-run', { type: Boolean, description: RUN_FLAGS['dry-run'] });
     this.option('interactive', { type: Boolean, hide: true, description: 'Allow prompts' });
 
     if (this.options.directory) {
@@ -126,6 +129,13 @@ export abstract class QuestionGenerator<A extends object, O extends RunOptions =
     const envOptions = (this.env as unknown as { options: { nodePackageManager?: string } }).options;
     envOptions.nodePackageManager = manager;
     for (const [name, value] of Object.entries(localInstallFor(manager).env)) process.env[name] ??= value;
+  }
+
+  /** A dry run ends by saying nothing was written, instead of giving the next steps. */
+  protected endDryRun(): boolean {
+    if (!this.options.dryRun) return false;
+    this.log('\nDry run: nothing was written. Run the same command without --dry-run to write these files.');
+    return true;
   }
 
   protected interactive(): boolean {

@@ -9,6 +9,7 @@ export const RUN_FLAGS = {
   yes: 'Take the default for every question not answered by a flag; ask nothing',
   force: 'Write into a non-empty directory and overwrite changed files',
   'skip-install': 'Run no package manager after writing (no install, no lockfile update); the output says what to run',
+  'dry-run': 'List the files the run would write, and write nothing (no install either)',
 } as const;
 
 /** A mistake in what the user gave: reported as one line, exit code 2, nothing written. */
