@@ -67,7 +67,8 @@ result.generated = true;
 for (const [file, text] of saved) writeFileSync(path.join(root, file), text);
 
 // One package of a monorepo (--workspace): its Docker files are in its folder, the context is the root.
-const workspace = JSON.parse(readFileSync(path.join(root, '.yo-rc.json'), 'utf8'))['generator-container-api']?.[':docker']?.answers?.workspace;
+const workspace = JSON.parse(readFileSync(path.join(root, '.yo-rc.json'), 'utf8'))['generator-container-api']?.[':docker']?.answers
+  ?.workspace;
 const at = workspace && workspace !== 'none' ? path.join(root, workspace) : root;
 const build = spawnSync('docker', ['buildx', 'build', '--load', '-t', tag, '-f', path.join(at, 'Dockerfile'), root], { encoding: 'utf8' });
 if (build.status !== 0) {

@@ -68,8 +68,18 @@ const failed = [];
 for (const spec of specs) {
   const version = newest(spec);
   const bin = nodeBinary(version);
-  console.log(`\n--- generator tests that depend on the release, on Node ${version} (${spec === floor ? 'the engines floor' : `newest ${spec}`})`);
-  const args = ['--experimental-vm-modules', 'node_modules/jest/bin/jest.js', '--selectProjects', 'generator', 'sample', '--testPathPatterns', PATTERN];
+  console.log(
+    `\n--- generator tests that depend on the release, on Node ${version} (${spec === floor ? 'the engines floor' : `newest ${spec}`})`,
+  );
+  const args = [
+    '--experimental-vm-modules',
+    'node_modules/jest/bin/jest.js',
+    '--selectProjects',
+    'generator',
+    'sample',
+    '--testPathPatterns',
+    PATTERN,
+  ];
   const jest = spawnSync(bin, args, {
     cwd: ROOT,
     stdio: 'inherit',
