@@ -21,7 +21,11 @@ import {
 <%_ if (sqlite) { _%>
 import { inspect } from './support/docker.ts';
 <%_ } _%>
+<%_ if (sqlite) { _%>
 import { request, type Reply } from './support/http.ts';
+<%_ } else { _%>
+import type { Reply } from './support/http.ts';
+<%_ } _%>
 import {
 <%_ if (sqlite) { _%>
   APP_UID,
