@@ -1,5 +1,5 @@
 /**
- * A generated project prints no warning: its install, type-check, build and unit tests, on
+ * A generated project prints no warning: its install, type-check, lint, build and unit tests, on
  * each Node line a project can choose (22, 24 and 26, the newest release of each). One
  * project, generated once with the default answers but `--node 22`: its engines (>=22.18)
  * admit all three lines, where the default's (>=24) make npm warn EBADENGINE on Node 22, as it
@@ -59,6 +59,7 @@ describe.each(LINES)('a generated project on Node %s', (line) => {
   const steps: [string, string[]][] = [
     ['npm', ['ci', '--no-audit', '--no-fund']],
     ['npm', ['run', 'typecheck']],
+    ['npm', ['run', 'lint']],
     ['npm', ['run', 'build']],
     ['npm', ['run', 'test:unit']],
   ];
@@ -66,7 +67,7 @@ describe.each(LINES)('a generated project on Node %s', (line) => {
   if (line === LINES[0]) steps[0] = ['npm', ['install', '--no-audit', '--no-fund']];
 
   it(
-    'installs, type-checks, builds and passes its unit tests without one warning',
+    'installs, type-checks, lints, builds and passes its unit tests without one warning',
     () => {
       const bin = nodeBinary(newest(line));
       // npm is the machine's, run by the node first on PATH: this line's.
