@@ -1,5 +1,5 @@
 /**
- * A generated project prints no warning: its install, type-check, lint, build and unit tests, on
+ * A generated project prints no warning: its install, type-check, lints (Biome, Redocly), build and unit tests, on
  * each Node line a project can choose (22, 24 and 26, the newest release of each). One
  * project, generated once with the default answers but `--node 22`: its engines (>=22.18)
  * admit all three lines, where the default's (>=24) make npm warn EBADENGINE on Node 22, as it
@@ -60,6 +60,7 @@ describe.each(LINES)('a generated project on Node %s', (line) => {
     ['npm', ['ci', '--no-audit', '--no-fund']],
     ['npm', ['run', 'typecheck']],
     ['npm', ['run', 'lint']],
+    ['npm', ['run', 'lint:openapi']],
     ['npm', ['run', 'build']],
     ['npm', ['run', 'test:unit']],
   ];
