@@ -4,7 +4,9 @@
  * text, and its TypeScript, JSON and YAML must parse. Takes seconds; the e2e suites prove
  * that a few of these combinations also build and pass their own tests.
  */
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import ejs from 'ejs';
 import ts from 'typescript';
@@ -16,6 +18,7 @@ import { type Answers, toProjectModel } from '../../generators/app/project.js';
 import { FILE_RULES as CONTAINER_RULES } from '../../generators/container/files.js';
 import { destinationPath, type FileRule, selectTemplates } from '../../generators/lib/files.js';
 import { templateRoot } from '../../generators/lib/paths.js';
+import { REPO_ROOT } from '../support/paths.js';
 
 /** Text answers at their edges: a scoped name with a dot, the top port, quotes in prose. */
 const EDGE_TEXT: Record<string, unknown> = { name: '@acme/orders.api', port: 65535, description: `Orders & "returns": Bob's API <v2>` };
@@ -150,9 +153,17 @@ describe('every combination of options', () => {
     expect(expected).toBeGreaterThanOrEqual(192);
   });
 
-  it('renders clean files whose TypeScript, JSON and YAML parse', () => {
+  /**
+   * One pass over every combination, shared by the tests below: each distinct file's problems,
+   * and the distinct files Biome lints with the project's own biome.json.
+   */
+  let survey: { seen: Map<string, string[]>; failures: string[]; lintable: Rendered[]; biomeConfig: string } | undefined;
+  const surveyed = () => {
+    if (survey) return survey;
     const seen = new Map<string, string[]>();
     const failures: string[] = [];
+    const lintable: Rendered[] = [];
+    let biomeConfig = '';
     for (const answers of all) {
       for (const rendered of render(answers)) {
         const key = `${rendered.file}\0${rendered.text}`;
@@ -160,13 +171,59 @@ describe('every combination of options', () => {
         if (!found) {
           found = problems(rendered);
           seen.set(key, found);
+          if (rendered.file === 'biome.json') biomeConfig = rendered.text;
+          else if (/\.(ts|js|mjs|json)$/.test(rendered.file)) lintable.push(rendered);
         }
         for (const problem of found) failures.push(`${rendered.file} (${JSON.stringify(answers)}): ${problem}`);
       }
     }
+    survey = { seen, failures, lintable, biomeConfig };
+    return survey;
+  };
+
+  it('renders clean files whose TypeScript, JSON and YAML parse', () => {
+    const { seen, failures } = surveyed();
     expect(failures.slice(0, 20)).toEqual([]);
     // The check looked at a real number of distinct files, not at nothing.
     expect(seen.size).toBeGreaterThan(400);
+  });
+
+  it("passes the project's own linter: Biome, with its biome.json, on every distinct TypeScript, JavaScript and JSON file", () => {
+    // Each distinct text once, in a folder of its own under its own path (Biome reads
+    // tsconfig.json and devcontainer.json as JSON with comments by their names), then one run
+    // of the generator's Biome, the version the projects pin (see the test below).
+    const { lintable, biomeConfig } = surveyed();
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'variants-biome-'));
+    try {
+      lintable.forEach(({ file, text }, i) => {
+        const target = path.join(dir, `v${i}`, file);
+        mkdirSync(path.dirname(target), { recursive: true });
+        writeFileSync(target, text);
+      });
+      writeFileSync(path.join(dir, 'biome.json'), biomeConfig.replace('./node_modules/', `${path.join(REPO_ROOT, 'node_modules')}/`));
+      const result = spawnSync(
+        path.join(REPO_ROOT, 'node_modules/.bin/biome'),
+        ['lint', '--error-on-warnings', '--max-diagnostics=50', '--colors=off', '.'],
+        {
+          cwd: dir,
+          encoding: 'utf8',
+        },
+      );
+      const output = `${result.stdout}${result.stderr}`;
+      if (result.status !== 0) throw new Error(`biome lint found problems:\n${output}`);
+      expect(lintable.length).toBeGreaterThan(200);
+      // The rendered files and biome.json itself.
+      expect(output).toContain(`Checked ${lintable.length + 1} files`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('pins the Biome the generator lints them with', () => {
+    const own = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).devDependencies['@biomejs/biome'];
+    const project = JSON.parse(render(all[0]!).find((r) => r.file === 'package.json')!.text).devDependencies['@biomejs/biome'];
+    expect(project).toBe(own);
+    expect(own).toMatch(/^\d+\.\d+\.\d+$/);
   });
 
   it('catches what it is meant to catch', () => {

@@ -290,7 +290,14 @@ describe.each(VARIANTS)('the generated project workflow ($label)', ({ options, n
   it('tests on the project Node line: install, type-check, OpenAPI lint, unit and container tests', () => {
     const test = workflow.jobs.test!;
     expect(step(test, 'actions/setup-node').with).toEqual({ 'node-version': node, cache: 'npm' });
-    expect(runs(test)).toEqual(['npm ci', 'npm run typecheck', 'npm run lint:openapi', 'npm run test:unit', 'npm run test:container']);
+    expect(runs(test)).toEqual([
+      'npm ci',
+      'npm run typecheck',
+      'npm run lint',
+      'npm run lint:openapi',
+      'npm run test:unit',
+      'npm run test:container',
+    ]);
     expect(test.permissions).toBeUndefined();
   });
 
@@ -605,6 +612,7 @@ describe.each([
       `npm install --global ${field}`,
       ci,
       `${pm} run typecheck`,
+      `${pm} run lint`,
       `${pm} run lint:openapi`,
       `${pm} run test:unit`,
       `${pm} run test:container`,

@@ -10,6 +10,7 @@ import request from 'supertest';
 import { conformance, operations, requestSchema, type Operation } from './contract.ts';
 import { createHarness, TOKEN, type Harness } from './helpers.ts';
 
+// biome-ignore lint/suspicious/noExplicitAny: a JSON document walked by its keys, each read checked where it is used
 type Json = Record<string, any>;
 
 const RUNS = 40;
@@ -22,14 +23,14 @@ beforeAll(() => {
 afterAll(() => h.close());
 
 /** Values a JSON Schema accepts, for the few kinds of schema the document uses. */
-function valueOf(schema: Json): fc.Arbitrary<unknown> {
+function arbitraryFor(schema: Json): fc.Arbitrary<unknown> {
   switch (schema.type) {
     case 'string':
       return fc.string({ unit: 'grapheme', minLength: schema.minLength ?? 0, maxLength: schema.maxLength ?? 100 });
     case 'integer':
       return fc.integer({ min: schema.minimum ?? -(2 ** 31), max: Math.min(schema.maximum ?? 2 ** 31, Number.MAX_SAFE_INTEGER) });
     case 'object': {
-      const properties = Object.fromEntries(Object.entries((schema.properties ?? {}) as Json).map(([key, value]) => [key, valueOf(value)]));
+      const properties = Object.fromEntries(Object.entries((schema.properties ?? {}) as Json).map(([key, value]) => [key, arbitraryFor(value)]));
       return fc.record(properties, { requiredKeys: schema.required ?? [] });
     }
     default:
@@ -39,7 +40,7 @@ function valueOf(schema: Json): fc.Arbitrary<unknown> {
 
 function queryOf(op: Operation): fc.Arbitrary<Record<string, unknown>> {
   const parameters = (op.spec.parameters as Json[]).filter((p) => p.in === 'query');
-  const valid = fc.record(Object.fromEntries(parameters.map((p) => [p.name, valueOf(p.schema)])), { requiredKeys: [] });
+  const valid = fc.record(Object.fromEntries(parameters.map((p) => [p.name, arbitraryFor(p.schema)])), { requiredKeys: [] });
   const names = [...parameters.map((p) => p.name as string), 'other'];
   const invalid = fc.dictionary(fc.constantFrom(...names), fc.oneof(fc.string(), fc.integer()));
   return fc.oneof(valid, invalid);
@@ -49,7 +50,7 @@ function bodyOf(op: Operation): fc.Arbitrary<string | undefined> {
   const schema = requestSchema(op);
   if (!schema) return fc.constant(undefined);
   return fc.oneof(
-    valueOf(schema).map((value) => JSON.stringify(value)),
+    arbitraryFor(schema).map((value) => JSON.stringify(value)),
     fc.jsonValue().map((value) => JSON.stringify(value)),
     fc.string(), // mostly not JSON at all
   );

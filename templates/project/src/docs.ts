@@ -4,11 +4,12 @@
  * Policy stays as strict here as everywhere (a page that loads a viewer from a CDN would
  * need that policy loosened). Clients and code generators read /openapi.json instead.
  */
+// biome-ignore lint/suspicious/noExplicitAny: a JSON document walked by its keys, each read checked where it is used
 type Json = Record<string, any>;
 
 const METHODS = ['get', 'put', 'post', 'patch', 'delete'] as const;
 
-const escape = (text: unknown): string =>
+const escapeHtml = (text: unknown): string =>
   String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** `#/components/schemas/Item` → the object it names. */
@@ -24,7 +25,7 @@ const refName = (value: Json): string | undefined => value?.$ref?.split('/').pop
 
 function schemaLink(schema: Json | undefined): string {
   const name = refName(schema ?? {});
-  return name ? `<a href="#schema-${escape(name)}">${escape(name)}</a>` : `<code>${escape(JSON.stringify(schema))}</code>`;
+  return name ? `<a href="#schema-${escapeHtml(name)}">${escapeHtml(name)}</a>` : `<code>${escapeHtml(JSON.stringify(schema))}</code>`;
 }
 
 function operation(document: Json, path: string, method: string, op: Json, shared: Json[]): string {
@@ -34,13 +35,13 @@ function operation(document: Json, path: string, method: string, op: Json, share
     const response = resolve(document, raw as Json);
     const schema = response.content?.['application/json']?.schema;
     const headers = Object.keys(response.headers ?? {}).join(', ');
-    return `<tr><td>${escape(status)}</td><td>${escape(response.description)}</td><td>${schema ? schemaLink(schema) : ''}</td><td>${escape(headers)}</td></tr>`;
+    return `<tr><td>${escapeHtml(status)}</td><td>${escapeHtml(response.description)}</td><td>${schema ? schemaLink(schema) : ''}</td><td>${escapeHtml(headers)}</td></tr>`;
   });
   return `
-<section id="${escape(op.operationId)}">
-  <h3><span class="method">${method.toUpperCase()}</span> <code>${escape(path)}</code></h3>
-  <p>${escape(op.summary ?? '')}${op.security?.length ? ' <em>Needs the bearer token.</em>' : ''}</p>
-  ${parameters.length ? `<p>Parameters: ${parameters.map((p) => `<code>${escape(p.name)}</code> (${escape(p.in)}${p.required ? ', required' : ''}) ${escape(p.description ?? '')}`).join('; ')}</p>` : ''}
+<section id="${escapeHtml(op.operationId)}">
+  <h3><span class="method">${method.toUpperCase()}</span> <code>${escapeHtml(path)}</code></h3>
+  <p>${escapeHtml(op.summary ?? '')}${op.security?.length ? ' <em>Needs the bearer token.</em>' : ''}</p>
+  ${parameters.length ? `<p>Parameters: ${parameters.map((p) => `<code>${escapeHtml(p.name)}</code> (${escapeHtml(p.in)}${p.required ? ', required' : ''}) ${escapeHtml(p.description ?? '')}`).join('; ')}</p>` : ''}
   ${body ? `<p>Body (application/json): ${schemaLink(body)}</p>` : ''}
   <table><tr><th>Status</th><th>Meaning</th><th>Body</th><th>Headers</th></tr>${rows.join('')}</table>
 </section>`;
@@ -51,14 +52,14 @@ export function renderDocsPage(document: Json): string {
     METHODS.filter((method) => item[method]).map((method) => operation(document, path, method, item[method], item.parameters ?? [])),
   );
   const schemas = Object.entries(document.components?.schemas ?? {}).map(
-    ([name, schema]) => `<h3 id="schema-${escape(name)}">${escape(name)}</h3><pre>${escape(JSON.stringify(schema, null, 2))}</pre>`,
+    ([name, schema]) => `<h3 id="schema-${escapeHtml(name)}">${escapeHtml(name)}</h3><pre>${escapeHtml(JSON.stringify(schema, null, 2))}</pre>`,
   );
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escape(document.info.title)} API reference</title>
+<title>${escapeHtml(document.info.title)} API reference</title>
 <style>
   body { font: 15px/1.5 system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #222; }
   code, pre { font: 13px ui-monospace, monospace; } pre { background: #f5f5f5; padding: .75rem; overflow-x: auto; }
@@ -67,9 +68,9 @@ export function renderDocsPage(document: Json): string {
 </style>
 </head>
 <body>
-<h1>${escape(document.info.title)} <small>${escape(document.info.version)}</small></h1>
-<p>${escape(document.info.description ?? '')}</p>
-<p>The machine-readable contract: <a href="/openapi.json">/openapi.json</a> (OpenAPI ${escape(document.openapi)}).</p>
+<h1>${escapeHtml(document.info.title)} <small>${escapeHtml(document.info.version)}</small></h1>
+<p>${escapeHtml(document.info.description ?? '')}</p>
+<p>The machine-readable contract: <a href="/openapi.json">/openapi.json</a> (OpenAPI ${escapeHtml(document.openapi)}).</p>
 <h2>Operations</h2>
 ${operations.join('\n')}
 <h2>Schemas</h2>

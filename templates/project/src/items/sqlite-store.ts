@@ -6,9 +6,29 @@
 import { randomUUID } from 'node:crypto';
 import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
+import type { DatabaseSync as Database } from 'node:sqlite';
 import type { Item, ItemInput } from './schema.ts';
 import { StoreError, type ItemStore } from './store.ts';
+
+// Node 22 prints "ExperimentalWarning: SQLite is an experimental feature" on stderr when
+// node:sqlite first loads (24 and later print nothing). Nothing in it is for an operator to
+// act on, so that one warning is dropped while the module loads, and only there: every other
+// warning still prints. (A `--disable-warning=ExperimentalWarning` flag on the server would
+// hide every experimental warning, in every place that starts it.)
+const { DatabaseSync } = await loadWithoutWarning('SQLite is an experimental feature', () => import('node:sqlite'));
+
+async function loadWithoutWarning<T>(message: string, load: () => Promise<T>): Promise<T> {
+  const emitWarning = process.emitWarning;
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    if ((typeof warning === 'string' ? warning : warning.message).startsWith(message)) return;
+    Reflect.apply(emitWarning, process, [warning, ...rest]);
+  }) as typeof process.emitWarning;
+  try {
+    return await load();
+  } finally {
+    process.emitWarning = emitWarning;
+  }
+}
 
 // A type alias, not an interface: aliases have the implicit index signature that lets the
 // records node:sqlite returns be cast to them.
@@ -89,7 +109,7 @@ export interface SqliteStoreOptions {
 export function openSqliteStore(dataDir: string, { busyTimeoutMs = 5000 }: SqliteStoreOptions = {}): ItemStore {
   checkDataDir(dataDir);
   const file = path.join(dataDir, 'items.db');
-  let db: DatabaseSync;
+  let db: Database;
   try {
     // During a rolling update the old and the new container briefly share the file: wait
     // (5 s by default) for the other's write lock instead of failing at once with SQLITE_BUSY.

@@ -7,8 +7,8 @@ import {
   inspect,
 <%_ if (sqlite) { _%>
   removeQuietly,
-<%_ } _%>
   runDocker,
+<%_ } _%>
 } from './support/docker.ts';
 import { request } from './support/http.ts';
 import {

@@ -14,8 +14,6 @@ import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
 <%_ if (sqlite) { _%>
 import os from 'node:os';
-<%_ } _%>
-<%_ if (sqlite || token) { _%>
 import path from 'node:path';
 <%_ } _%>
 <%_ if (sqlite) { _%>
