@@ -15,9 +15,18 @@ import { MINUTES, type RunOptions, type RunResult, run, settle } from './run.js'
  */
 export function generate(target: string, args: string[], options: RunOptions = {}): RunResult {
   const skipsInstall = args.findLast((a) => a === '--skip-install' || a === '--no-skip-install') === '--skip-install';
-  if (options.uid !== undefined || !skipsInstall) return generateInSubprocess(target, args, options);
+  if (options.uid !== undefined || !skipsInstall || !WORKER_HOOKS_WORK) return generateInSubprocess(target, args, options);
   return generateInWorker([target, ...args], options);
 }
+
+/**
+ * The worker's module hooks (module.registerHooks) misbehave on early Node 22 releases: on
+ * 22.18.0, the engines floor, its default resolve fails on the hook's context
+ * (`conditions.includes` / `conditions.has is not a function`). There the bin runs as a
+ * subprocess, as users run it; 22.23 and later, 24 and 26 take the worker.
+ */
+const [NODE_MAJOR = 0, NODE_MINOR = 0] = process.versions.node.split('.').map(Number);
+const WORKER_HOOKS_WORK = NODE_MAJOR > 22 || (NODE_MAJOR === 22 && NODE_MINOR >= 23);
 
 /** The bin itself in a subprocess, for the tests of the bin. */
 export function generateInSubprocess(target: string, args: string[], options: RunOptions = {}): RunResult {
