@@ -8,6 +8,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import os from 'node:os';
 import path from 'node:path';
 import { generate } from '../support/generate.js';
+import { snapshot } from '../support/tree.js';
 import { REPO_ROOT } from '../support/paths.js';
 
 const FIXTURE = path.join(REPO_ROOT, 'test/fixtures/existing/js-cjs-npm');
@@ -142,17 +143,6 @@ function smallDisk(name: string, options: string): { dir: string; [Symbol.dispos
   const dir = fresh(name);
   execFileSync('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', dir]);
   return { dir, [Symbol.dispose]: () => execFileSync('umount', [dir]) };
-}
-
-/** Every file under a folder with its bytes. */
-function snapshot(dir: string): Record<string, string> {
-  return Object.fromEntries(
-    readdirSync(dir, { recursive: true, withFileTypes: true })
-      .filter((entry) => entry.isFile())
-      .map((entry) => path.join(entry.parentPath, entry.name))
-      .sort()
-      .map((file) => [path.relative(dir, file), readFileSync(file, 'base64')]),
-  );
 }
 
 const asRoot = process.getuid?.() === 0;

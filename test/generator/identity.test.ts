@@ -8,6 +8,7 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, wri
 import os from 'node:os';
 import path from 'node:path';
 import { generate } from '../support/generate.js';
+import { snapshot } from '../support/tree.js';
 import { REPO_ROOT } from '../support/paths.js';
 
 const FIXTURE = path.join(REPO_ROOT, 'test/fixtures/existing/js-cjs-npm');
@@ -16,17 +17,6 @@ const KEY = 'generator-container-api';
 let work = '';
 beforeAll(() => (work = mkdtempSync(path.join(os.tmpdir(), 'identity-'))));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-/** Every file under a folder with its bytes, to compare a tree before and after a run. */
-function snapshot(dir: string): Record<string, string> {
-  const files = readdirSync(dir, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile());
-  return Object.fromEntries(
-    files
-      .map((entry) => path.join(entry.parentPath, entry.name))
-      .sort()
-      .map((file) => [path.relative(dir, file), readFileSync(file, 'base64')]),
-  );
-}
 
 function containerized(name: string): string {
   const dir = path.join(work, name);

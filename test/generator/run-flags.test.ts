@@ -3,22 +3,12 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } fr
 import os from 'node:os';
 import path from 'node:path';
 import { generate } from '../support/generate.js';
+import { snapshot } from '../support/tree.js';
 import { REPO_ROOT } from '../support/paths.js';
 
 let work = '';
 beforeAll(() => (work = mkdtempSync(path.join(os.tmpdir(), 'run-flags-'))));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-/** Every file under a folder with its bytes. */
-function snapshot(dir: string): Record<string, string> {
-  return Object.fromEntries(
-    readdirSync(dir, { recursive: true, withFileTypes: true })
-      .filter((entry) => entry.isFile())
-      .map((entry) => path.join(entry.parentPath, entry.name))
-      .sort()
-      .map((file) => [path.relative(dir, file), readFileSync(file, 'base64')]),
-  );
-}
 
 it('--version prints the package version and nothing else', () => {
   const { version } = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
