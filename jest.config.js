@@ -19,6 +19,9 @@ export default {
   // generator tests' speed (86 s against 142 s for the 718 of them, measured). e2e runs in
   // band anyway (--runInBand in its script).
   maxWorkers: '100%',
+  // A generation takes about a second alone and several while the machine is busy (CI shares
+  // it): 5 s, Jest's default, failed hooks that were only slow. Waits still end on conditions.
+  testTimeout: 60_000,
   projects: [
     {
       ...common,
