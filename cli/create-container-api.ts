@@ -77,7 +77,40 @@ function quietTaskErrors(env: ReturnType<typeof createEnv>): void {
       : original(message as string, ...(rest as string[]))) as typeof log.error;
 }
 
+/** `--upgrade [directory] [--dry-run] [--force]`: merges this version's templates into a project we wrote. */
+async function runUpgrade(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: {
+      upgrade: { type: 'boolean' },
+      'dry-run': { type: 'boolean' },
+      force: { type: 'boolean' },
+      yes: { type: 'boolean', short: 'y' },
+    },
+    allowPositionals: true,
+    strict: false,
+  });
+  const unknown = Object.keys(values).filter((k) => !['upgrade', 'dry-run', 'force', 'yes'].includes(k));
+  if (unknown.length)
+    throw new UsageError(
+      `--upgrade takes only a directory, --dry-run and --force (not --${unknown[0]}): the answers are the ones recorded.`,
+    );
+  if (positionals.length > 1) throw new UsageError(`Expected at most one directory, got ${positionals.length}: ${positionals.join(' ')}.`);
+  const { upgrade, report } = await import('./upgrade/index.js');
+  const dryRun = Boolean(values['dry-run']);
+  const result = await upgrade(path.resolve(positionals[0] ?? '.'), {
+    bin: fileURLToPath(import.meta.url),
+    dryRun,
+    force: Boolean(values.force),
+    err: (line) => console.error(line),
+  });
+  for (const line of report(result, dryRun)) console.log(line);
+  const conflicts = result.steps.filter((s) => s.action === 'conflict').map((s) => s.file);
+  if (conflicts.length && !dryRun) throw new Error(`conflicts to resolve in ${conflicts.join(', ')}`);
+}
+
 export async function main(argv: string[]): Promise<void> {
+  if (argv.includes('--upgrade')) return runUpgrade(argv);
   const command = commandFor(argv);
   const { values, positionals } = parseCommandLine(argv, command);
   if (values.help) {

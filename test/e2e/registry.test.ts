@@ -7,24 +7,19 @@
  * run verbatim by a shell; only the environment points npm at this registry, at an empty
  * cache, and at a global prefix of the test's own.
  *
- * Verdaccio listens on the Docker bridge's gateway address, not loopback: an npm lockfile
- * records every tarball's URL, and the image build (whose RUN steps have a network of their
- * own) must fetch from those URLs as a user's build fetches from the npm registry. On
- * 127.0.0.1 it would pass only while the engine's cache mount already held each tarball.
+ * Verdaccio (test/support/verdaccio.ts) listens on the Docker bridge's gateway address.
  *
  * A first run must look clean: no "Error" and no "npm warn" line from the create command, the
  * install it runs, or the project's own `npm test`.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { PNPM_VERSION, YARN_VERSION } from '../../generators/container/package-manager-versions.js';
 import { rebuildAfterSourceEdit } from '../support/rebuild.js';
 import { REPO_ROOT } from '../support/paths.js';
-import { MINUTES, SECONDS, run } from '../support/run.js';
+import { MINUTES, run } from '../support/run.js';
+import { publishOurs, type Registry, request, startRegistry, userEnv as registryEnv } from '../support/verdaccio.js';
 
 const README = readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
 /** What the README tells a user to type: the first line of its first sh block, and the yo route. */
@@ -43,74 +38,11 @@ const YO_USER = { uid: 65534, gid: 65534 };
 
 let work = '';
 let registry = '';
-let verdaccio: ChildProcess | undefined;
-
-/** The host's address on the default bridge network, reachable from build steps and containers. */
-const HOST = run('docker', ['network', 'inspect', 'bridge', '--format', '{{(index .IPAM.Config 0).Gateway}}']).output.trim();
-let verdaccioLog = '';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, HOST, () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/**
- * One request on a connection of its own, closed after it. Not fetch: its keep-alive pool
- * would hand the next request a connection Verdaccio closed while this process sat in a
- * synchronous run (the publish, a create), and that request fails with "other side closed".
- */
-function request(url: string, init: { method?: string; json?: unknown } = {}): Promise<{ status: number; body: string }> {
-  const body = init.json === undefined ? undefined : JSON.stringify(init.json);
-  const headers = { connection: 'close', ...(body ? { 'content-type': 'application/json' } : {}) };
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { method: init.method ?? 'GET', agent: false, headers }, (res) => {
-      let text = '';
-      res
-        .setEncoding('utf8')
-        .on('data', (chunk: string) => (text += chunk))
-        .on('end', () => resolve({ status: res.statusCode ?? 0, body: text }))
-        .on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-/** Polls until the registry answers its ping, or fails with its own log. */
-async function waitForRegistry(deadline: number): Promise<void> {
-  for (;;) {
-    try {
-      if ((await request(`${registry}-/ping`)).status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    if (verdaccio?.exitCode !== null || Date.now() > deadline) {
-      throw new Error(`Verdaccio did not answer on ${registry}:\n${verdaccioLog.slice(-4000)}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
+let verdaccio: Registry | undefined;
+let HOST = '';
 
 /** The environment a user's shell would have, with npm pointed at the local registry. */
-function userEnv(home: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    HOME: home,
-    npm_config_registry: registry,
-    npm_config_cache: path.join(home, '.npm'),
-    npm_config_prefix: path.join(work, 'global'),
-    NO_UPDATE_NOTIFIER: '1',
-  };
-  // Nothing of the developer's own npm setup leaks in, such as a token or another registry.
-  env.npm_config_userconfig = path.join(home, '.npmrc');
-  return env;
-}
+const userEnv = (home: string) => registryEnv(verdaccio!, home, path.join(work, 'global'));
 
 function shell(command: string, cwd: string, env: NodeJS.ProcessEnv, timeout = 10 * MINUTES) {
   return run('sh', ['-c', command], { cwd, env, timeout });
@@ -130,66 +62,14 @@ beforeAll(async () => {
   });
   work = mkdtempSync(path.join(os.tmpdir(), 'registry-'));
   chmodSync(work, 0o755);
-  const port = await freePort();
-  registry = `http://${HOST}:${port}/`;
-  const storage = path.join(work, 'storage');
-  const config = path.join(work, 'verdaccio.yaml');
-  // Our two names are served from this registry only, never merged with a public package of
-  // the same name; everything else is fetched from the npm registry on first use.
-  writeFileSync(
-    config,
-    [
-      `storage: ${storage}`,
-      'auth:',
-      '  htpasswd:',
-      `    file: ${path.join(work, 'htpasswd')}`,
-      'uplinks:',
-      '  npmjs:',
-      '    url: https://registry.npmjs.org/',
-      '    timeout: 60s',
-      'packages:',
-      "  'generator-container-api':",
-      '    access: $all',
-      '    publish: $authenticated',
-      "  'create-container-api':",
-      '    access: $all',
-      '    publish: $authenticated',
-      "  '**':",
-      '    access: $all',
-      '    proxy: npmjs',
-      'log: { type: stdout, format: pretty, level: warn }',
-      '',
-    ].join('\n'),
-  );
-  verdaccio = spawn(
-    process.execPath,
-    [path.join(REPO_ROOT, 'node_modules/verdaccio/bin/verdaccio'), '--config', config, '--listen', `${HOST}:${port}`],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  verdaccio.stdout!.on('data', (chunk: Buffer) => (verdaccioLog += chunk.toString()));
-  verdaccio.stderr!.on('data', (chunk: Buffer) => (verdaccioLog += chunk.toString()));
-  await waitForRegistry(Date.now() + 60 * SECONDS);
-
-  // A publisher account, made the way `npm adduser` makes one.
-  const user = await request(`${registry}-/user/org.couchdb.user:release`, {
-    method: 'PUT',
-    json: { name: 'release', password: 'rehearsal-only' },
-  });
-  expect(user.status).toBe(201);
-  const { token } = JSON.parse(user.body) as { token: string };
-  const publisher = path.join(work, 'publisher');
-  mkdirSync(publisher);
-  writeFileSync(path.join(publisher, '.npmrc'), `registry=${registry}\n//${HOST}:${port}/:_authToken=${token}\n`);
-  run(process.execPath, [path.join(REPO_ROOT, 'scripts/publish.mjs')], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, npm_config_userconfig: path.join(publisher, '.npmrc'), npm_config_registry: registry },
-  });
+  verdaccio = await startRegistry(work);
+  registry = verdaccio.url;
+  HOST = verdaccio.host;
+  publishOurs(verdaccio);
 }, 5 * MINUTES);
 
 afterAll(() => {
-  verdaccio?.kill();
+  verdaccio?.stop();
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
