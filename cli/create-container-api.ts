@@ -42,6 +42,7 @@ function usage(command: Command): string {
   for (const other of COMMANDS.filter((c) => c !== command && c.flag)) {
     lines.push('', `${other.tagline}: ${BIN} ${other.directory.usage} [options] (--${other.flag} --help lists them)`);
   }
+  lines.push('', `Upgrade a project we wrote, keeping your changes: ${BIN} --upgrade [directory] [--dry-run] [--force]`);
   return lines.join('\n');
 }
 
