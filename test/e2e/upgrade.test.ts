@@ -30,6 +30,8 @@ const TEMPLATE_CHANGES = [
 let work = '';
 let registry: Registry | undefined;
 let nextBin = '';
+/** The new project after the team's edits, before any upgrade: the offline test starts from it. */
+let edited = '';
 
 const env = () => userEnv(registry!, path.join(work, 'home'), path.join(work, 'global'));
 const sh = (command: string, cwd: string, timeout = 10 * MINUTES) =>
@@ -107,8 +109,6 @@ afterAll(() => {
 
 describe('a new project, upgraded', () => {
   let project = '';
-  /** The project after the team's edits, before any upgrade: the offline test starts from it. */
-  let edited = '';
 
   beforeAll(() => {
     succeeded(sh(`npm create container-api@${VERSION} my-api -- --yes --skip-install`, work), 'npm create');
@@ -181,26 +181,6 @@ describe('a new project, upgraded', () => {
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/uncommitted change.*commit or stash first.*--force/);
   });
-
-  describe('with the registry stopped', () => {
-    beforeAll(() => registry!.stop());
-
-    it('writes the new files beside the old as <file>.new, and says why', () => {
-      const before = readFileSync(path.join(edited, 'Dockerfile'), 'utf8');
-      // An empty npm cache: what npm fetched earlier cannot stand in for the registry.
-      const offline = { ...env(), npm_config_cache: path.join(work, 'offline-cache'), npm_config_fetch_retries: '0' };
-      const result = succeeded(
-        run(process.execPath, [nextBin, '--upgrade', '.'], { cwd: edited, env: offline, allowFail: true }),
-        'the offline --upgrade',
-      );
-      expect(result.stdout).toMatch(
-        new RegExp(`No merge base: npm could not fetch create-container-api@${VERSION.replaceAll('.', '\\.')} \\(`),
-      );
-      expect(result.stdout).toMatch(/^ {2}beside {4}Dockerfile\.new$/m);
-      expect(readFileSync(path.join(edited, 'Dockerfile'), 'utf8')).toBe(before);
-      expect(readFileSync(path.join(edited, 'Dockerfile.new'), 'utf8')).toContain('HEALTHCHECK --interval=15s');
-    });
-  });
 });
 
 describe('an --existing project, upgraded', () => {
@@ -233,4 +213,25 @@ describe('an --existing project, upgraded', () => {
     },
     20 * MINUTES,
   );
+});
+
+// Last: nothing after it can reach the registry.
+describe('a new project, upgraded with the registry stopped', () => {
+  beforeAll(() => registry!.stop());
+
+  it('writes the new files beside the old as <file>.new, and says why', () => {
+    const before = readFileSync(path.join(edited, 'Dockerfile'), 'utf8');
+    // An empty npm cache: what npm fetched earlier cannot stand in for the registry.
+    const offline = { ...env(), npm_config_cache: path.join(work, 'offline-cache'), npm_config_fetch_retries: '0' };
+    const result = succeeded(
+      run(process.execPath, [nextBin, '--upgrade', '.'], { cwd: edited, env: offline, allowFail: true }),
+      'the offline --upgrade',
+    );
+    expect(result.stdout).toMatch(
+      new RegExp(`No merge base: npm could not fetch create-container-api@${VERSION.replaceAll('.', '\\.')} \\(`),
+    );
+    expect(result.stdout).toMatch(/^ {2}beside {4}Dockerfile\.new$/m);
+    expect(readFileSync(path.join(edited, 'Dockerfile'), 'utf8')).toBe(before);
+    expect(readFileSync(path.join(edited, 'Dockerfile.new'), 'utf8')).toContain('HEALTHCHECK --interval=15s');
+  });
 });
