@@ -17,6 +17,7 @@ import { localInstallFor } from '../container/package-managers.js';
 import { destinationPath, selectTemplates } from '../lib/files.js';
 import { QuestionGenerator, type RunOptions } from '../lib/generator.js';
 import { DOCKER, othersThan } from '../lib/identities.js';
+import { say } from '../lib/output.js';
 import { templateRoot } from '../lib/paths.js';
 import { type DefaultContext, UsageError } from '../lib/questions.js';
 import { EXISTING_QUESTIONS, type ExistingAnswers, type ExistingFlags, findingsFor } from './command.js';
@@ -42,7 +43,7 @@ export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, 
   #workspace: WorkspacePackage | undefined;
 
   constructor(args: string[], options: DockerOptions) {
-    super(args, options, EXISTING_QUESTIONS, DOCKER, othersThan(DOCKER));
+    super(args, options, EXISTING_QUESTIONS, DOCKER, othersThan(DOCKER), { ownInstall: true });
     this.target = 'existing';
     this.sourceRoot(TEMPLATES);
   }
@@ -52,10 +53,10 @@ export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, 
     const found = findingsFor(this.destinationRoot());
     this.#workspace = await this.#chooseWorkspace(found);
     this.#findings = this.#workspace ? findingsFor(this.#packageRoot()) : found;
-    for (const line of summarize(this.#findings)) this.log(line);
+    for (const line of summarize(this.#findings)) say(line);
     if (this.#workspace)
-      this.log(`  workspace       ${this.#workspace.dir} (${this.#workspace.name}) of ${found.root}${this.#describeInternal()}`);
-    this.log('');
+      say(`  workspace       ${this.#workspace.dir} (${this.#workspace.name}) of ${found.root}${this.#describeInternal()}`);
+    say();
   }
 
   /**
@@ -146,21 +147,26 @@ export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, 
   }
 
   /**
-   * The image installs exactly the lockfile, which must list testcontainers. Yeoman installs
-   * after writing only where the root's package.json changed; this covers the rest. With
+   * The image installs exactly the lockfile, which must list testcontainers: the project's
+   * package.json gained it, so its manager installs (a monorepo's at the root). With
    * --skip-install no package manager runs at all: end() says what to run.
    */
-  install(): void {
+  async install(): Promise<void> {
+    this.reportFiles();
     if (this.options.skipInstall) return;
     if (this.#workspace) {
       this.#installWorkspaces();
       return;
     }
-    if (this.answers['package-manager'] !== 'npm' || this.#findings!.packageManager.lockfile) return;
-    this.log('Writing package-lock.json (npm install --package-lock-only --ignore-scripts).');
-    this.spawnSync('npm', ['install', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund'], {
-      cwd: this.destinationRoot(),
-    });
+    if (this.answers['package-manager'] === 'npm' && !this.#findings!.packageManager.lockfile) {
+      this.log('Writing package-lock.json (npm install --package-lock-only --ignore-scripts).');
+      this.spawnSync('npm', ['install', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund'], {
+        cwd: this.destinationRoot(),
+      });
+    }
+    // As yeoman would: only when package.json changed (a re-run may find testcontainers there).
+    const manifest = this.fs.store.get(this.destinationPath('package.json')) as { committed?: boolean };
+    if (manifest.committed) await this.installDependencies(this.answers['package-manager']);
   }
 
   /**
@@ -208,17 +214,18 @@ export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, 
     // Said from where the user is: the commands below run in the project (the monorepo root).
     const relative = path.relative(process.cwd(), this.destinationRoot());
     const project = relative === '' ? '.' : relative.startsWith('..') ? this.destinationRoot() : relative;
-    this.log(
-      `\nWritten in ${path.join(project, where)}${path.sep}: Dockerfile, ${ignore}, compose.yaml, README.Docker.md, ${this.#containerTest().file}${preload}. Next:`,
+    say();
+    say(
+      `Written in ${path.join(project, where)}${path.sep}: Dockerfile, ${ignore}, compose.yaml, README.Docker.md, ${this.#containerTest().file}${preload}. Next:`,
     );
-    if (project !== '.') this.log(`  cd ${project}`);
+    if (project !== '.') say(`  cd ${project}`);
     if (this.options.skipInstall) {
       const lockfile = this.#container!.install.lockfile;
       const at = this.#workspace ? ' (at the monorepo root)' : '';
-      this.log(`  ${this.answers['package-manager']} install${at}   # adds testcontainers to ${lockfile}, which the image installs from`);
+      say(`  ${this.answers['package-manager']} install${at}   # adds testcontainers to ${lockfile}, which the image installs from`);
     }
-    this.log(`  ${run('test:container')}   # builds the image, proves it healthy, non-root, stopping cleanly`);
-    this.log(`  docker compose ${where ? `-f ${where}compose.yaml ` : ''}up --build  # serves on http://127.0.0.1:${this.answers.port}`);
+    say(`  ${run('test:container')}   # builds the image, proves it healthy, non-root, stopping cleanly`);
+    say(`  docker compose ${where ? `-f ${where}compose.yaml ` : ''}up --build  # serves on http://127.0.0.1:${this.answers.port}`);
   }
 
   #containerTest(): ContainerTest {
