@@ -189,17 +189,26 @@ export abstract class QuestionGenerator<A extends object, O extends RunOptions =
   protected async installDependencies(manager: PackageManagerName): Promise<void> {
     const { args, env } = localInstallFor(manager);
     const command = `${manager} ${args.join(' ')}`;
-    const result = await step(
-      () => this.spawn(manager, args, { env, all: true, reject: false, stdin: 'ignore', cwd: this.destinationRoot() }),
-      { doing: `Installing dependencies (${command})`, done: `Installed dependencies with ${manager}` },
-    );
-    if (result.exitCode === 0 && !result.failed) return;
-    const output = String(result.all ?? '').trimEnd();
-    if (output) note(output.split('\n').slice(-40).join('\n'));
-    const why = result.exitCode === undefined ? (result.shortMessage ?? 'it did not start') : `exit code ${result.exitCode}`;
-    throw new Error(
-      `${command} failed in ${this.whereFromHere()} (${why}; its output is above). The project's files are written: fix the cause, then run ${manager} install there.`,
-    );
+    let failure: { all?: unknown; exitCode?: number | undefined; shortMessage?: string } | undefined;
+    try {
+      await step(
+        async () => {
+          const result = await this.spawn(manager, args, { env, all: true, reject: false, stdin: 'ignore', cwd: this.destinationRoot() });
+          if (result.exitCode === 0 && !result.failed) return;
+          failure = result;
+          throw new Error(`${command} failed`);
+        },
+        { doing: `Installing dependencies (${command})`, done: `Installed dependencies with ${manager}` },
+      );
+    } catch (error) {
+      if (!failure) throw error;
+      const output = String(failure.all ?? '').trimEnd();
+      if (output) note(output.split('\n').slice(-40).join('\n'));
+      const why = failure.exitCode === undefined ? (failure.shortMessage ?? 'it did not start') : `exit code ${failure.exitCode}`;
+      throw new Error(
+        `${command} failed in ${this.whereFromHere()} (${why}; its output is above). The project's files are written: fix the cause, then run ${manager} install there.`,
+      );
+    }
   }
 
   protected interactive(): boolean {
