@@ -18,7 +18,7 @@ export interface StepOptions {
 
 /** Elapsed time as people read it: "0.4 s", "12 s", "1 min 05 s". */
 export function elapsed(ms: number): string {
-  if (ms < 10_000) return `${(ms / 1000).toFixed(1)} s`;
+  if (ms < 9_950) return `${(ms / 1000).toFixed(1)} s`;
   const seconds = Math.round(ms / 1000);
   if (seconds < 60) return `${seconds} s`;
   return `${Math.floor(seconds / 60)} min ${String(seconds % 60).padStart(2, '0')} s`;
