@@ -13,7 +13,7 @@ import { type PnpmPin, pnpmOnPath, pnpmToPin } from '../container/package-manage
 import { destinationPath, selectTemplates } from '../lib/files.js';
 import { QuestionGenerator, type RunOptions } from '../lib/generator.js';
 import { firstCommit } from '../lib/git.js';
-import { note, say } from '../lib/output.js';
+import { note } from '../lib/output.js';
 import { APP, othersThan } from '../lib/identities.js';
 import { templateRoot } from '../lib/paths.js';
 import { type CliFlags, QUESTIONS } from './command.js';
@@ -51,8 +51,8 @@ export default class ContainerApiGenerator extends QuestionGenerator<Answers, Op
   async configuring(): Promise<void> {
     if (this.answers['package-manager'] === 'pnpm') this.#pnpm = this.#pnpmPin();
     this.project = toProjectModel(this.answers, this.#pnpm?.version);
-    for (const line of this.answersTaken((key) => this.#describeAnswer(key))) say(line);
-    say();
+    for (const line of this.answersTaken((key) => this.#describeAnswer(key))) this.say(line);
+    this.say();
     this.saveAnswers();
     this.installWith(this.project['package-manager']);
     const generatorOptions: Partial<ContainerOptions> = { container: toContainerModel(this.project) };
@@ -85,9 +85,9 @@ export default class ContainerApiGenerator extends QuestionGenerator<Answers, Op
     if (!this.options.skipGit) this.#commit();
     const where = this.whereFromHere();
     // "Created my-api in my-api." says the name twice: the folder only when it differs.
-    say();
-    say(`Created ${this.project.name}${where === this.project.name || where === '.' ? '' : ` in ${where}`}. Next:`);
-    if (where !== '.') say(`  cd ${where}`);
+    this.say();
+    this.say(`Created ${this.project.name}${where === this.project.name || where === '.' ? '' : ` in ${where}`}. Next:`);
+    if (where !== '.') this.say(`  cd ${where}`);
     const { pm } = this.project;
     const steps: [string, string][] = [
       ...(this.options.skipInstall ? [[pm.install, 'writes the lockfile the image installs from'] as [string, string]] : []),
@@ -96,17 +96,17 @@ export default class ContainerApiGenerator extends QuestionGenerator<Answers, Op
       ['docker compose up --build', `serves on http://127.0.0.1:${this.project.port}`],
     ];
     const width = Math.max(...steps.map(([command]) => command.length));
-    for (const [command, what] of steps) say(`  ${command.padEnd(width)}  # ${what}`);
+    for (const [command, what] of steps) this.say(`  ${command.padEnd(width)}  # ${what}`);
   }
 
   /** git init and a first commit, said in one line; a project inside a repository is left to it. */
   #commit(): void {
     const outcome = firstCommit(this.destinationRoot(), 'Initial commit from create-container-api');
-    if (outcome.kind === 'committed') say(`Git: a new repository, first commit ${outcome.commit} on ${outcome.branch}.`);
+    if (outcome.kind === 'committed') this.say(`Git: a new repository, first commit ${outcome.commit} on ${outcome.branch}.`);
     else if (outcome.kind === 'inside' && outcome.repository === realpathSync(this.destinationRoot()))
-      say('Git: the project is a repository already; nothing committed.');
-    else if (outcome.kind === 'inside') say(`Git: left alone, the project is inside the repository at ${outcome.repository}.`);
-    else if (outcome.kind === 'no-git') say('Git: not installed, so no repository was made.');
+      this.say('Git: the project is a repository already; nothing committed.');
+    else if (outcome.kind === 'inside') this.say(`Git: left alone, the project is inside the repository at ${outcome.repository}.`);
+    else if (outcome.kind === 'no-git') this.say('Git: not installed, so no repository was made.');
     else
       note(
         `Git: a new repository with the files staged, but no commit: ${outcome.why}. Once git can commit here, run git commit -m "Initial commit".`,

@@ -17,7 +17,6 @@ import { localInstallFor } from '../container/package-managers.js';
 import { destinationPath, selectTemplates } from '../lib/files.js';
 import { QuestionGenerator, type RunOptions } from '../lib/generator.js';
 import { DOCKER, othersThan } from '../lib/identities.js';
-import { say } from '../lib/output.js';
 import { templateRoot } from '../lib/paths.js';
 import { type DefaultContext, UsageError } from '../lib/questions.js';
 import { EXISTING_QUESTIONS, type ExistingAnswers, type ExistingFlags, findingsFor } from './command.js';
@@ -53,10 +52,10 @@ export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, 
     const found = findingsFor(this.destinationRoot());
     this.#workspace = await this.#chooseWorkspace(found);
     this.#findings = this.#workspace ? findingsFor(this.#packageRoot()) : found;
-    for (const line of summarize(this.#findings)) say(line);
+    for (const line of summarize(this.#findings)) this.say(line);
     if (this.#workspace)
-      say(`  workspace       ${this.#workspace.dir} (${this.#workspace.name}) of ${found.root}${this.#describeInternal()}`);
-    say();
+      this.say(`  workspace       ${this.#workspace.dir} (${this.#workspace.name}) of ${found.root}${this.#describeInternal()}`);
+    this.say();
   }
 
   /**
@@ -214,18 +213,18 @@ export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, 
     // Said from where the user is: the commands below run in the project (the monorepo root).
     const relative = path.relative(process.cwd(), this.destinationRoot());
     const project = relative === '' ? '.' : relative.startsWith('..') ? this.destinationRoot() : relative;
-    say();
-    say(
+    this.say();
+    this.say(
       `Written in ${path.join(project, where)}${path.sep}: Dockerfile, ${ignore}, compose.yaml, README.Docker.md, ${this.#containerTest().file}${preload}. Next:`,
     );
-    if (project !== '.') say(`  cd ${project}`);
+    if (project !== '.') this.say(`  cd ${project}`);
     if (this.options.skipInstall) {
       const lockfile = this.#container!.install.lockfile;
       const at = this.#workspace ? ' (at the monorepo root)' : '';
-      say(`  ${this.answers['package-manager']} install${at}   # adds testcontainers to ${lockfile}, which the image installs from`);
+      this.say(`  ${this.answers['package-manager']} install${at}   # adds testcontainers to ${lockfile}, which the image installs from`);
     }
-    say(`  ${run('test:container')}   # builds the image, proves it healthy, non-root, stopping cleanly`);
-    say(`  docker compose ${where ? `-f ${where}compose.yaml ` : ''}up --build  # serves on http://127.0.0.1:${this.answers.port}`);
+    this.say(`  ${run('test:container')}   # builds the image, proves it healthy, non-root, stopping cleanly`);
+    this.say(`  docker compose ${where ? `-f ${where}compose.yaml ` : ''}up --build  # serves on http://127.0.0.1:${this.answers.port}`);
   }
 
   #containerTest(): ContainerTest {

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { isFilePending } from 'mem-fs-editor/state';
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import { localInstallFor, type PackageManagerName } from '../container/package-managers.js';
-import { files, note, say } from './output.js';
+import { files, note, resultsToStdout, say } from './output.js';
 import { PACKAGE_VERSION } from './paths.js';
 import { step } from './progress.js';
 import { prepareWrite } from './write-guard.js';
@@ -162,8 +162,17 @@ export abstract class QuestionGenerator<A extends object, O extends RunOptions =
   /** A dry run ends by saying nothing was written, instead of giving the next steps. */
   protected endDryRun(): boolean {
     if (!this.options.dryRun) return false;
-    say('Dry run: nothing was written. Run the same command without --dry-run to write these files.');
+    this.say('Dry run: nothing was written. Run the same command without --dry-run to write these files.');
     return true;
+  }
+
+  /**
+   * A result line (an answer, the files, a next step): stdout when the bin runs (output.ts);
+   * under `yo` and yeoman-test, yeoman's log, as every generator's.
+   */
+  protected say(line = ''): void {
+    if (resultsToStdout()) say(line);
+    else this.log(line);
   }
 
   /** The target as the user would type it from where they are: `my-api`, `.`, or an absolute path. */
@@ -178,7 +187,7 @@ export abstract class QuestionGenerator<A extends object, O extends RunOptions =
    * own line per file, nothing.
    */
   protected reportFiles(): void {
-    for (const line of files.summary(this.whereFromHere(), Boolean(this.options.dryRun))) say(line);
+    for (const line of files.summary(this.whereFromHere(), Boolean(this.options.dryRun))) this.say(line);
   }
 
   /**

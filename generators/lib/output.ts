@@ -21,10 +21,18 @@ export interface OutputSettings {
 
 const DEFAULTS: OutputSettings = { verbose: false, machine: false };
 let settings: OutputSettings = { ...DEFAULTS };
+/** Whether the bin set this run up; under `yo` or yeoman-test, results go through yeoman's log. */
+let configured = false;
 
 export function configureOutput(next: Partial<OutputSettings>): void {
   settings = { ...DEFAULTS, ...next };
+  configured = true;
   files.clear();
+}
+
+/** Whether results go to stdout (the bin runs): else the generator logs them as yeoman does. */
+export function resultsToStdout(): boolean {
+  return configured;
 }
 
 export function outputSettings(): Readonly<OutputSettings> {
