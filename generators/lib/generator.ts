@@ -192,23 +192,32 @@ export abstract class QuestionGenerator<A extends object, O extends RunOptions =
 
   /**
    * Installs the project's dependencies with `manager` (a generator constructed with
-   * `ownInstall`), saying so as it goes (progress.ts). The manager's own output is kept, and
-   * shown on stderr only if it fails; then the run fails with what to run, the files kept.
+   * `ownInstall`), saying so as it goes (progress.ts). The manager's output is kept back but
+   * for its warnings, and shown on stderr if it fails; then the run fails with what to run,
+   * the files kept.
    */
   protected async installDependencies(manager: PackageManagerName): Promise<void> {
     const { args, env } = localInstallFor(manager);
     const command = `${manager} ${args.join(' ')}`;
     let failure: { all?: unknown; exitCode?: number | undefined; shortMessage?: string } | undefined;
+    let warnings: string[] = [];
     try {
       await step(
         async () => {
           const result = await this.spawn(manager, args, { env, all: true, reject: false, stdin: 'ignore', cwd: this.destinationRoot() });
-          if (result.exitCode === 0 && !result.failed) return;
+          if (result.exitCode === 0 && !result.failed) {
+            warnings = String(result.all ?? '')
+              .split('\n')
+              .filter((line) => /\bwarn(ing)?\b/i.test(line));
+            return;
+          }
           failure = result;
           throw new Error(`${command} failed`);
         },
         { doing: `Installing dependencies (${command})`, done: `Installed dependencies with ${manager}` },
       );
+      // What the manager warns of is the user's to know (a deprecated package, an unreviewed script).
+      for (const line of warnings) note(line);
     } catch (error) {
       if (!failure) throw error;
       const output = String(failure.all ?? '').trimEnd();

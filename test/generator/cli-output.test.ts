@@ -92,14 +92,15 @@ it('--verbose lists every file written, then the same summary', () => {
   expect(listed).toContain('  created     src/app.ts');
 });
 
-it('installs with progress on stderr and keeps the manager’s own output to itself', () => {
-  const bin = fakeNpm('npm-ok', 0, 'added 412 packages in 3s');
+it('installs with progress on stderr, passing on the manager’s warnings and no other line of its output', () => {
+  const bin = fakeNpm('npm-ok', 0, 'npm warn deprecated inflight@1.0.6: not supported\nadded 412 packages in 3s');
   const result = cli('installed-api', ['--yes', '--skip-git'], { PATH: `${bin}:${process.env.PATH}` });
   expect(result.status).toBe(0);
   expect(readFileSync(path.join(bin, 'args'), 'utf8').trim()).toBe('install --no-audit --no-fund');
   const progress = result.stderr.split('\n');
   expect(progress[0]).toBe('Installing dependencies (npm install --no-audit --no-fund)…');
-  expect(progress.at(-1)).toMatch(/^✔ Installed dependencies with npm \(\d+\.\d s\)$/);
+  expect(progress.at(-2)).toMatch(/^✔ Installed dependencies with npm \(\d+\.\d s\)$/);
+  expect(progress.at(-1)).toBe('npm warn deprecated inflight@1.0.6: not supported');
   expect(result.output).not.toContain('added 412 packages');
   // Installed: no "npm install" among the next steps.
   expect(result.stdout).not.toMatch(/^ {2}npm install/m);
