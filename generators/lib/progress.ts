@@ -24,9 +24,13 @@ export function elapsed(ms: number): string {
   return `${Math.floor(seconds / 60)} min ${String(seconds % 60).padStart(2, '0')} s`;
 }
 
-/** A terminal that shows a spinner: not a pipe, not CI's log, not TERM=dumb (ora's own test). */
+/**
+ * A terminal that shows a spinner: not a pipe, not CI's log, not TERM=dumb (ora's own test),
+ * and one that knows its width: a pseudo-terminal of zero columns (`script`, some `docker
+ * exec -t`) makes ora count the lines to clear as infinite, and it never stops clearing.
+ */
 function spins(stream: NodeJS.WriteStream): boolean {
-  return Boolean(stream.isTTY) && process.env.TERM !== 'dumb' && !('CI' in process.env);
+  return Boolean(stream.isTTY) && (stream.columns ?? 0) > 0 && process.env.TERM !== 'dumb' && !('CI' in process.env);
 }
 
 /** Runs `task`, saying so as it goes; a failure is said (✖ with the time) and rethrown. */

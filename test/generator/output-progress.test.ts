@@ -53,3 +53,9 @@ it.each([
 ])('elapsed(%d) is %s', (ms, text) => {
   expect(elapsed(ms)).toBe(text);
 });
+
+it('a terminal of zero columns (script, some docker exec -t) gets the plain lines, not a spinner that never stops clearing', async () => {
+  const out = Object.assign(new Lines(), { isTTY: true, columns: 0 });
+  await step(() => Promise.resolve(), { doing: 'Installing', done: 'Installed', stream: asStream(out) });
+  expect(out.lines).toEqual(['Installing…', expect.stringMatching(/^✔ Installed \(\d+\.\d s\)$/)]);
+});
