@@ -2,7 +2,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { jest } from '@jest/globals';
 import { configureOutput, files, say } from '../../generators/lib/output.js';
 
 let root = '';
@@ -61,15 +60,17 @@ it('prints nothing when the bin did not feed it (under yo, yeoman prints its own
 });
 
 it('machine output (--json) leaves every human result off stdout', () => {
-  const write = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  const written: string[] = [];
+  const write = process.stdout.write;
+  process.stdout.write = ((chunk: string) => written.push(chunk) > 0) as typeof process.stdout.write;
   try {
     configureOutput({ machine: true });
     say('Created my-api. Next:');
-    expect(write).not.toHaveBeenCalled();
+    expect(written).toEqual([]);
     configureOutput({});
     say('Created my-api. Next:');
-    expect(write).toHaveBeenCalledWith('Created my-api. Next:\n');
+    expect(written).toEqual(['Created my-api. Next:\n']);
   } finally {
-    write.mockRestore();
+    process.stdout.write = write;
   }
 });
