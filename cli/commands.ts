@@ -8,7 +8,7 @@ import { parseGivenAnswers, QUESTIONS } from '../generators/app/command.js';
 import { EXISTING_QUESTIONS, parseExistingFlags } from '../generators/docker/command.js';
 import type { GeneratorIdentity } from '../generators/lib/generator.js';
 import { APP, DOCKER } from '../generators/lib/identities.js';
-import type { QuestionOf } from '../generators/lib/questions.js';
+import { NEW_PROJECT_RUN_FLAGS, type QuestionOf, RUN_FLAGS, type RunFlags } from '../generators/lib/questions.js';
 
 export const BIN = 'create-container-api';
 
@@ -29,6 +29,8 @@ export interface Command {
   /** How the directory is given, and what it is, for --help and the README. */
   directory: { usage: string; what: string };
   questions: readonly Question[];
+  /** The flags that steer the run (--yes, --dry-run, …): its --help and README table list them. */
+  runFlags: RunFlags;
   /** Checks every given answer before the environment starts, so bad input writes nothing. */
   check: (given: Record<string, unknown>) => void;
   example: string;
@@ -44,6 +46,7 @@ export const COMMANDS: readonly Command[] = [
     tagline: 'Create a new API',
     directory: { usage: '[directory]', what: 'where to write the project' },
     questions: QUESTIONS as unknown as readonly Question[],
+    runFlags: NEW_PROJECT_RUN_FLAGS,
     check: (given) => void parseGivenAnswers(given),
     example: `${BIN} my-api --yes --port 8080`,
   },
@@ -56,6 +59,7 @@ export const COMMANDS: readonly Command[] = [
     tagline: 'Containerize a project you have',
     directory: { usage: '--existing [directory]', what: 'the project to containerize' },
     questions: EXISTING_QUESTIONS as unknown as readonly Question[],
+    runFlags: RUN_FLAGS,
     check: (given) => void parseExistingFlags(given),
     example: `${BIN} --existing . --yes --port 8080`,
   },

@@ -9,7 +9,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { createEnv } from 'yeoman-environment';
-import { describeDefault, describeFlag, RUN_FLAGS, UsageError } from '../generators/lib/questions.js';
+import { describeDefault, describeFlag, UsageError } from '../generators/lib/questions.js';
+import { configureOutput, files } from '../generators/lib/output.js';
 import { PACKAGE_VERSION } from '../generators/lib/paths.js';
 import { checkStateFiles } from '../generators/lib/state-files.js';
 import { isWriteFault, resetWriteGuard, rollBack } from '../generators/lib/write-guard.js';
@@ -25,6 +26,8 @@ function optionsFor(command: Command): NonNullable<ParseArgsConfig['options']> {
     force: { type: 'boolean' },
     'skip-install': { type: 'boolean' },
     'dry-run': { type: 'boolean' },
+    verbose: { type: 'boolean' },
+    ...(command.runFlags['skip-git'] ? { 'skip-git': { type: 'boolean' as const } } : {}),
     help: { type: 'boolean', short: 'h' },
     version: { type: 'boolean' },
     ...(command.flag ? { [command.flag]: { type: 'boolean' as const } } : {}),
@@ -35,7 +38,7 @@ function usage(command: Command): string {
   const lines = [`Usage: ${BIN} ${command.directory.usage} [options]`, '', command.summary];
   for (const q of command.questions) lines.push(`  ${describeFlag(q).padEnd(36)} ${q.message} (default: ${describeDefault(q)})`);
   lines.push('', 'Run:');
-  for (const [flag, text] of Object.entries(RUN_FLAGS)) lines.push(`  ${`--${flag}`.padEnd(36)} ${text}`);
+  for (const [flag, text] of Object.entries(command.runFlags)) lines.push(`  ${`--${flag}`.padEnd(36)} ${text}`);
   lines.push(`  ${'--help'.padEnd(36)} Show this help`);
   lines.push(`  ${'--version'.padEnd(36)} Show the version`);
   lines.push('', `Example: ${command.example}`);
@@ -132,9 +135,13 @@ export async function main(argv: string[]): Promise<void> {
   // A dry run goes through every step but the writes (yeoman's conflicter reports instead) and the install.
   const dryRun = Boolean(values['dry-run']);
   const skipInstall = dryRun || Boolean(values['skip-install']);
+  configureOutput({ verbose: Boolean(values.verbose) });
   // Loaded only once the command line is known good: --help and a bad flag answer at once.
-  const { createEnv } = await import('yeoman-environment');
-  const env = createEnv({ cwd: directory, skipInstall, dryRun });
+  const [{ createEnv }, { QueuedAdapter, createLogger }] = await Promise.all([import('yeoman-environment'), import('@yeoman/adapter')]);
+  // Yeoman's own adapter, with its per-file status lines ("create src/app.ts", 80 of them)
+  // collected into one summary that the generator prints once the files are on disk.
+  const adapter = new QueuedAdapter({ log: createLogger({ loggers: files.loggers(directory) }) });
+  const env = createEnv({ cwd: directory, skipInstall, dryRun, adapter });
   env.register(modulePath(command), { namespace: command.namespace });
   quietTaskErrors(env);
   // run() forwards these to the generator as its options.
@@ -142,6 +149,8 @@ export async function main(argv: string[]): Promise<void> {
     ...values,
     skipInstall,
     dryRun,
+    skipGit: Boolean(values['skip-git']),
+    verbose: Boolean(values.verbose),
     force: values.force ?? false,
     yes: values.yes ?? false,
     interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),

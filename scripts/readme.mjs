@@ -7,7 +7,6 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { COMMANDS } = await import(path.join(ROOT, 'dist/cli/commands.js'));
-const { RUN_FLAGS } = await import(path.join(ROOT, 'dist/generators/lib/questions.js'));
 const { optionsTable } = await import(path.join(ROOT, 'dist/generators/lib/questions.js'));
 
 /** The markers a command's table sits between: `options table` for the default command, `--existing options table` for one picked by a flag. */
@@ -24,7 +23,7 @@ export function rewrite(readme) {
     const from = text.indexOf(start);
     const to = text.indexOf(end);
     if (from < 0 || to < from) throw new Error(`README.md has no "${start}" … "${end}" section`);
-    text = `${text.slice(0, from + start.length)}\n${optionsTable(command.questions, RUN_FLAGS, command.directory)}\n${text.slice(to)}`;
+    text = `${text.slice(0, from + start.length)}\n${optionsTable(command.questions, command.runFlags, command.directory)}\n${text.slice(to)}`;
   }
   return text;
 }

@@ -29,7 +29,7 @@ function files(dir, prefix = '') {
 function generateFresh() {
   const parent = mkdtempSync(path.join(os.tmpdir(), 'sample-'));
   const target = path.join(parent, 'sample-api');
-  execFileSync(process.execPath, [CLI, target, '--yes', '--skip-install'], { stdio: 'pipe' });
+  execFileSync(process.execPath, [CLI, target, '--yes', '--skip-install', '--skip-git'], { stdio: 'pipe' });
   return { parent, target };
 }
 

@@ -112,8 +112,9 @@ export const METRICS_PORT = 9464;
 /** The dev container's Node.js inspector, published on the host's loopback only. */
 export const INSPECT_PORT = 9229;
 
-export function toProjectModel(answers: Answers): ProjectModel {
-  const install = pinnedInstall(answers['package-manager']);
+/** `pnpmVersion`: the pnpm a pnpm project pins (pnpmToPin); the known one by default. */
+export function toProjectModel(answers: Answers, pnpmVersion?: string): ProjectModel {
+  const install = pinnedInstall(answers['package-manager'], pnpmVersion);
   const distroless = answers.runtime === 'distroless';
   return {
     ...answers,

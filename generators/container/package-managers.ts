@@ -209,10 +209,10 @@ export function installFor(spec: PackageManagerSpec): Install {
   return m === 1 ? yarnClassicInstall(spec.version) : yarnBerryInstall(spec.version);
 }
 
-/** The manager at the version a new project pins (package-manager-versions.ts). */
-export function pinnedInstall(name: PackageManagerName): Install {
+/** The manager at the version a new project pins (package-manager-versions.ts; pnpm's may be the user's). */
+export function pinnedInstall(name: PackageManagerName, pnpmVersion = PNPM_VERSION): Install {
   if (name === 'npm') return npmInstall();
-  return installFor({ name, version: name === 'pnpm' ? PNPM_VERSION : YARN_VERSION });
+  return installFor({ name, version: name === 'pnpm' ? pnpmVersion : YARN_VERSION });
 }
 
 /** A script of one workspace package, run from the monorepo root. */

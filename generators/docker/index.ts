@@ -42,7 +42,7 @@ export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, 
   #workspace: WorkspacePackage | undefined;
 
   constructor(args: string[], options: DockerOptions) {
-    super(args, options, EXISTING_QUESTIONS, DOCKER, othersThan(DOCKER));
+    super(args, options, EXISTING_QUESTIONS, DOCKER, othersThan(DOCKER), { ownInstall: true });
     this.target = 'existing';
     this.sourceRoot(TEMPLATES);
   }
@@ -52,10 +52,10 @@ export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, 
     const found = findingsFor(this.destinationRoot());
     this.#workspace = await this.#chooseWorkspace(found);
     this.#findings = this.#workspace ? findingsFor(this.#packageRoot()) : found;
-    for (const line of summarize(this.#findings)) this.log(line);
+    for (const line of summarize(this.#findings)) this.say(line);
     if (this.#workspace)
-      this.log(`  workspace       ${this.#workspace.dir} (${this.#workspace.name}) of ${found.root}${this.#describeInternal()}`);
-    this.log('');
+      this.say(`  workspace       ${this.#workspace.dir} (${this.#workspace.name}) of ${found.root}${this.#describeInternal()}`);
+    this.say();
   }
 
   /**
@@ -146,21 +146,26 @@ export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, 
   }
 
   /**
-   * The image installs exactly the lockfile, which must list testcontainers. Yeoman installs
-   * after writing only where the root's package.json changed; this covers the rest. With
+   * The image installs exactly the lockfile, which must list testcontainers: the project's
+   * package.json gained it, so its manager installs (a monorepo's at the root). With
    * --skip-install no package manager runs at all: end() says what to run.
    */
-  install(): void {
+  async install(): Promise<void> {
+    this.reportFiles();
     if (this.options.skipInstall) return;
     if (this.#workspace) {
       this.#installWorkspaces();
       return;
     }
-    if (this.answers['package-manager'] !== 'npm' || this.#findings!.packageManager.lockfile) return;
-    this.log('Writing package-lock.json (npm install --package-lock-only --ignore-scripts).');
-    this.spawnSync('npm', ['install', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund'], {
-      cwd: this.destinationRoot(),
-    });
+    if (this.answers['package-manager'] === 'npm' && !this.#findings!.packageManager.lockfile) {
+      this.log('Writing package-lock.json (npm install --package-lock-only --ignore-scripts).');
+      this.spawnSync('npm', ['install', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund'], {
+        cwd: this.destinationRoot(),
+      });
+    }
+    // As yeoman would: only when package.json changed (a re-run may find testcontainers there).
+    const manifest = this.fs.store.get(this.destinationPath('package.json')) as { committed?: boolean };
+    if (manifest.committed) await this.installDependencies(this.answers['package-manager']);
   }
 
   /**
@@ -208,17 +213,18 @@ export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, 
     // Said from where the user is: the commands below run in the project (the monorepo root).
     const relative = path.relative(process.cwd(), this.destinationRoot());
     const project = relative === '' ? '.' : relative.startsWith('..') ? this.destinationRoot() : relative;
-    this.log(
-      `\nWritten in ${path.join(project, where)}${path.sep}: Dockerfile, ${ignore}, compose.yaml, README.Docker.md, ${this.#containerTest().file}${preload}. Next:`,
+    this.say();
+    this.say(
+      `Written in ${path.join(project, where)}${path.sep}: Dockerfile, ${ignore}, compose.yaml, README.Docker.md, ${this.#containerTest().file}${preload}. Next:`,
     );
-    if (project !== '.') this.log(`  cd ${project}`);
+    if (project !== '.') this.say(`  cd ${project}`);
     if (this.options.skipInstall) {
       const lockfile = this.#container!.install.lockfile;
       const at = this.#workspace ? ' (at the monorepo root)' : '';
-      this.log(`  ${this.answers['package-manager']} install${at}   # adds testcontainers to ${lockfile}, which the image installs from`);
+      this.say(`  ${this.answers['package-manager']} install${at}   # adds testcontainers to ${lockfile}, which the image installs from`);
     }
-    this.log(`  ${run('test:container')}   # builds the image, proves it healthy, non-root, stopping cleanly`);
-    this.log(`  docker compose ${where ? `-f ${where}compose.yaml ` : ''}up --build  # serves on http://127.0.0.1:${this.answers.port}`);
+    this.say(`  ${run('test:container')}   # builds the image, proves it healthy, non-root, stopping cleanly`);
+    this.say(`  docker compose ${where ? `-f ${where}compose.yaml ` : ''}up --build  # serves on http://127.0.0.1:${this.answers.port}`);
   }
 
   #containerTest(): ContainerTest {

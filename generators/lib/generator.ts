@@ -10,9 +10,19 @@ import path from 'node:path';
 import { isFilePending } from 'mem-fs-editor/state';
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import { localInstallFor, type PackageManagerName } from '../container/package-managers.js';
+import { files, note, resultsToStdout, say } from './output.js';
 import { PACKAGE_VERSION } from './paths.js';
+import { step } from './progress.js';
 import { prepareWrite } from './write-guard.js';
-import { type DefaultContext, describeDefault, parseAnswers, type QuestionOf, RUN_FLAGS, UsageError } from './questions.js';
+import {
+  type DefaultContext,
+  describeDefault,
+  NEW_PROJECT_RUN_FLAGS,
+  parseAnswers,
+  type QuestionOf,
+  RUN_FLAGS,
+  UsageError,
+} from './questions.js';
 
 export { RUN_FLAGS };
 
@@ -62,7 +72,14 @@ export type RunOptions = BaseOptions & {
   dryRun?: boolean;
   /** Whether questions may be asked; defaults to whether stdin is a terminal. */
   interactive?: boolean;
+  /** List every file written (the bin's output module reads it too). */
+  verbose?: boolean;
+  /** No git init and first commit for a new project. */
+  skipGit?: boolean;
 };
+
+/** Where an answer came from, for the summary of the answers taken. */
+type AnswerSource = 'flag' | 'stored' | 'default' | 'asked';
 
 /** A generator whose answers are declared by a question table. */
 export abstract class QuestionGenerator<A extends object, O extends RunOptions = RunOptions> extends Generator<A, O> {
@@ -77,15 +94,24 @@ export abstract class QuestionGenerator<A extends object, O extends RunOptions =
   readonly #identity: GeneratorIdentity;
   /** The package's other generators, for telling whose a project is. */
   readonly #others: readonly GeneratorIdentity[];
+  readonly #sources = new Map<keyof A, AnswerSource>();
 
+  /**
+   * `ownInstall`: the generator installs the project's dependencies itself (installDependencies,
+   * with progress and its output kept unless it fails) instead of yeoman-environment, which
+   * prints "Changes to package.json were detected." and hands the terminal to the manager.
+   */
   constructor(
     args: string[],
     options: O,
     questions: readonly QuestionOf<A>[],
     identity: GeneratorIdentity,
     others: readonly GeneratorIdentity[],
+    { ownInstall = false }: { ownInstall?: boolean } = {},
   ) {
-    super(args, options);
+    // customInstallTask: true is the environment's switch for "a generator installs": it then
+    // runs no install and says nothing about one.
+    super(args, options, ownInstall ? { customInstallTask: true } : {});
     this.#questions = questions;
     this.#identity = identity;
     this.#others = others;
@@ -107,6 +133,8 @@ export abstract class QuestionGenerator<A extends object, O extends RunOptions =
     this.option('yes', { type: Boolean, alias: 'y', description: RUN_FLAGS.yes });
     this.option('force', { type: Boolean, description: RUN_FLAGS.force });
     this.option('dry-run', { type: Boolean, description: RUN_FLAGS['dry-run'] });
+    this.option('verbose', { type: Boolean, description: RUN_FLAGS.verbose });
+    if (identity.id === 'app') this.option('skip-git', { type: Boolean, description: NEW_PROJECT_RUN_FLAGS['skip-git'] });
     this.option('interactive', { type: Boolean, hide: true, description: 'Allow prompts' });
 
     if (this.options.directory) {
@@ -134,8 +162,71 @@ export abstract class QuestionGenerator<A extends object, O extends RunOptions =
   /** A dry run ends by saying nothing was written, instead of giving the next steps. */
   protected endDryRun(): boolean {
     if (!this.options.dryRun) return false;
-    this.log('\nDry run: nothing was written. Run the same command without --dry-run to write these files.');
+    this.say('Dry run: nothing was written. Run the same command without --dry-run to write these files.');
     return true;
+  }
+
+  /**
+   * A result line (an answer, the files, a next step): stdout when the bin runs (output.ts);
+   * under `yo` and yeoman-test, yeoman's log, as every generator's.
+   */
+  protected say(line = ''): void {
+    if (resultsToStdout()) say(line);
+    else this.log(line);
+  }
+
+  /** The target as the user would type it from where they are: `my-api`, `.`, or an absolute path. */
+  protected whereFromHere(): string {
+    const relative = path.relative(process.cwd(), this.destinationRoot()) || '.';
+    return relative.startsWith('..') ? this.destinationRoot() : relative;
+  }
+
+  /**
+   * The files the run wrote, in one line (every file under --verbose or a dry run): printed
+   * once the environment has written them, in the install step. Under `yo`, which prints its
+   * own line per file, nothing.
+   */
+  protected reportFiles(): void {
+    for (const line of files.summary(this.whereFromHere(), Boolean(this.options.dryRun))) this.say(line);
+  }
+
+  /**
+   * Installs the project's dependencies with `manager` (a generator constructed with
+   * `ownInstall`), saying so as it goes (progress.ts). The manager's output is kept back but
+   * for its warnings, and shown on stderr if it fails; then the run fails with what to run,
+   * the files kept.
+   */
+  protected async installDependencies(manager: PackageManagerName): Promise<void> {
+    const { args, env } = localInstallFor(manager);
+    const command = `${manager} ${args.join(' ')}`;
+    let failure: { all?: unknown; exitCode?: number | undefined; shortMessage?: string } | undefined;
+    let warnings: string[] = [];
+    try {
+      await step(
+        async () => {
+          const result = await this.spawn(manager, args, { env, all: true, reject: false, stdin: 'ignore', cwd: this.destinationRoot() });
+          if (result.exitCode === 0 && !result.failed) {
+            warnings = String(result.all ?? '')
+              .split('\n')
+              .filter((line) => /\bwarn(ing)?\b/i.test(line));
+            return;
+          }
+          failure = result;
+          throw new Error(`${command} failed`);
+        },
+        { doing: `Installing dependencies (${command})`, done: `Installed dependencies with ${manager}` },
+      );
+      // What the manager warns of is the user's to know (a deprecated package, an unreviewed script).
+      for (const line of warnings) note(line);
+    } catch (error) {
+      if (!failure) throw error;
+      const output = String(failure.all ?? '').trimEnd();
+      if (output) note(output.split('\n').slice(-40).join('\n'));
+      const why = failure.exitCode === undefined ? (failure.shortMessage ?? 'it did not start') : `exit code ${failure.exitCode}`;
+      throw new Error(
+        `${command} failed in ${this.whereFromHere()} (${why}; its output is above). The project's files are written: fix the cause, then run ${manager} install there.`,
+      );
+    }
   }
 
   protected interactive(): boolean {
@@ -149,7 +240,30 @@ export abstract class QuestionGenerator<A extends object, O extends RunOptions =
   protected readAnswers(): void {
     this.checkTarget();
     const given = this.options as Partial<Record<keyof A, unknown>>;
-    this.answers = { ...this.storedAnswers(), ...parseAnswers(this.#questions, given) } as A;
+    const stored = this.storedAnswers();
+    const flags = parseAnswers(this.#questions, given);
+    for (const key of Object.keys(stored) as (keyof A)[]) this.#sources.set(key, 'stored');
+    for (const key of Object.keys(flags) as (keyof A)[]) this.#sources.set(key, 'flag');
+    this.answers = { ...stored, ...flags } as A;
+  }
+
+  /**
+   * The answers taken, one line each with where each came from: a screen to check before
+   * the files are written, and the record of what --yes chose.
+   */
+  protected answersTaken(describe: (key: keyof A, value: unknown) => string | undefined = () => undefined): string[] {
+    const answers = this.answers as Record<keyof A, unknown>;
+    const width = Math.max(...this.#questions.map((q) => String(q.key).length));
+    const lines = this.#questions.map((q) => {
+      const value = answers[q.key];
+      const shown = typeof value === 'boolean' ? (value ? 'on' : 'off') : String(value);
+      const source = this.#sources.get(q.key) ?? 'default';
+      const extra = describe(q.key, value);
+      return `  ${String(q.key).padEnd(width)}  ${shown}${extra ? ` ${extra}` : ''}${SOURCE_NOTE[source]}`;
+    });
+    const defaults = [...this.#sources.values()].filter((s) => s === 'default').length;
+    const heading = defaults > 0 && this.options.yes ? 'Answers (--yes took the defaults; a flag changes any):' : 'Answers:';
+    return [heading, ...lines];
   }
 
   /**
@@ -293,6 +407,7 @@ export abstract class QuestionGenerator<A extends object, O extends RunOptions =
     for (const question of pending) {
       if (this.options.yes) {
         answers[question.key] = question.default(context);
+        this.#sources.set(question.key, 'default');
       } else if (!this.interactive()) {
         throw new UsageError(
           `No terminal to ask "${question.message}": pass --${String(question.key)}${question.valueHint ? ` ${question.valueHint}` : ''}, or --yes to take the defaults.`,
@@ -302,7 +417,10 @@ export abstract class QuestionGenerator<A extends object, O extends RunOptions =
     const toAsk = pending.filter((q) => answers[q.key] === undefined);
     if (toAsk.length === 0) return;
     const replies = await this.prompt(toAsk.map((q) => promptFor(q, context)));
-    for (const question of toAsk) answers[question.key] = question.parse(replies[String(question.key)]);
+    for (const question of toAsk) {
+      answers[question.key] = question.parse(replies[String(question.key)]);
+      this.#sources.set(question.key, 'asked');
+    }
   }
 
   /**
@@ -366,6 +484,14 @@ export abstract class QuestionGenerator<A extends object, O extends RunOptions =
     }
   }
 }
+
+/** How the summary of answers marks where each came from; a default, the usual case, is unmarked. */
+const SOURCE_NOTE: Record<AnswerSource, string> = {
+  flag: '  (flag)',
+  stored: '  (.yo-rc.json)',
+  default: '',
+  asked: '',
+};
 
 /** Where a path lands once every symlink on it is followed: the deepest part that exists decides. */
 function resolvedPath(file: string): string {

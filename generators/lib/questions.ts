@@ -4,13 +4,22 @@
  * .yo-rc.json all go through the same `parse`, so no source of answers skips the checks.
  */
 
-/** Flags that steer the run rather than answer a question. */
+/** Flags that steer the run rather than answer a question, for every command. */
 export const RUN_FLAGS = {
   yes: 'Take the default for every question not answered by a flag; ask nothing',
   force: 'Write into a non-empty directory and overwrite changed files',
   'skip-install': 'Run no package manager after writing (no install, no lockfile update); the output says what to run',
   'dry-run': 'List the files the run would write, and write nothing (no install either)',
+  verbose: 'List every file written, not only the count per folder',
 } as const;
+
+/** The run flags of a command that creates a project: the shared ones, and git's. */
+export const NEW_PROJECT_RUN_FLAGS = {
+  ...RUN_FLAGS,
+  'skip-git': 'Leave git alone (by default a new project outside any repository gets git init and a first commit)',
+} as const;
+
+export type RunFlags = Readonly<Record<string, string>> & typeof RUN_FLAGS;
 
 /** A mistake in what the user gave: reported as one line, exit code 2, nothing written. */
 export class UsageError extends Error {

@@ -43,7 +43,10 @@ describe('a --ci gitlab project, its pipeline run by gitlab-ci-local', () => {
     'is generated, installed and committed on main',
     () => {
       project = path.join(work, 'gl-api');
-      run(process.execPath, [CLI_PATH, project, '--yes', '--ci', 'gitlab', '--name', 'gl-e2e-api'], { cwd: work, timeout: 10 * MINUTES });
+      run(process.execPath, [CLI_PATH, project, '--yes', '--ci', 'gitlab', '--name', 'gl-e2e-api', '--skip-git'], {
+        cwd: work,
+        timeout: 10 * MINUTES,
+      });
       git('init', '-q', '-b', 'main');
       git('add', '-A');
       git('commit', '-q', '-m', 'generated');

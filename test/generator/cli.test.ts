@@ -24,6 +24,8 @@ describe('create-container-api', () => {
     expect(stdout).toContain('--port <1-65535>');
     expect(stdout).toContain('--no-workshop');
     expect(stdout).toMatch(/--skip-install/);
+    expect(stdout).toMatch(/^ {2}--verbose +List every file written/m);
+    expect(stdout).toMatch(/^ {2}--skip-git +Leave git alone/m);
   });
 
   it('generates without a terminal when --yes answers the rest', () => {

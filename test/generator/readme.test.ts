@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { COMMANDS } from '../../cli/commands.js';
-import { RUN_FLAGS } from '../../generators/lib/questions.js';
 import { optionsTable } from '../../generators/lib/questions.js';
 import { REPO_ROOT } from '../support/paths.js';
 
@@ -17,12 +16,12 @@ describe.each(COMMANDS.map((c) => [c.flag ? `--${c.flag}` : 'the default command
     const from = text.indexOf(start);
     const to = text.indexOf(end, from);
     expect(from).toBeGreaterThan(-1);
-    expect(text.slice(from + start.length, to)).toBe(optionsTable(command.questions, RUN_FLAGS, command.directory));
+    expect(text.slice(from + start.length, to)).toBe(optionsTable(command.questions, command.runFlags, command.directory));
   });
 
   it('has one row per question and run flag', () => {
-    const rows = optionsTable(command.questions, RUN_FLAGS, command.directory).split('\n');
-    expect(rows).toHaveLength(3 + command.questions.length + Object.keys(RUN_FLAGS).length);
+    const rows = optionsTable(command.questions, command.runFlags, command.directory).split('\n');
+    expect(rows).toHaveLength(3 + command.questions.length + Object.keys(command.runFlags).length);
     for (const q of command.questions) expect(rows.some((row) => row.startsWith(`| \`--${String(q.key)}`))).toBe(true);
   });
 });

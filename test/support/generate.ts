@@ -14,9 +14,20 @@ import { MINUTES, type RunOptions, type RunResult, run, settle } from './run.js'
  * (no --skip-install), whose package manager would write to this process's own stdout.
  */
 export function generate(target: string, args: string[], options: RunOptions = {}): RunResult {
+  args = withoutGit(args);
   const skipsInstall = args.findLast((a) => a === '--skip-install' || a === '--no-skip-install') === '--skip-install';
   if (options.uid !== undefined || !skipsInstall || !WORKER_HOOKS_WORK) return generateInSubprocess(target, args, options);
   return generateInWorker([target, ...args], options);
+}
+
+/**
+ * A new project's git init and first commit cost every run a few git processes, and only
+ * the tests of git itself look at them: those say --skip-git or --no-skip-git themselves;
+ * every other new-project run gets --skip-git. (--existing has no such flag.)
+ */
+function withoutGit(args: string[]): string[] {
+  const says = args.some((a) => a === '--skip-git' || a === '--no-skip-git' || a === '--existing' || a === '--help');
+  return says ? args : [...args, '--skip-git'];
 }
 
 /**

@@ -117,5 +117,8 @@ class Helpers extends YeomanTest {
 }
 
 const helpers = new Helpers();
+// A new project's git init and first commit are the bin's tests' to check
+// (test/generator/run-flags.test.ts); the rest leave git alone, as --skip-git does.
+helpers.generatorOptions = { skipGit: true } as typeof helpers.generatorOptions;
 export default helpers;
 export { result } from 'yeoman-test';
