@@ -88,7 +88,8 @@ export async function upgrade(project: string, options: UpgradeOptions): Promise
   const seed = { project, existing };
   const scratch: string[] = [];
   try {
-    const next = render(options.bin, seed, 'new');
+    // No repository in the scratch copy. (An older version may make one: renders ignore .git.)
+    const next = render(options.bin, seed, 'new', ['--skip-git']);
     scratch.push(next);
     let base: string | undefined;
     let fallback: string | undefined;

@@ -32,11 +32,11 @@ function seeded({ project, existing }: Seed, into: string): string {
 
 /**
  * Runs a create-container-api bin on a seeded copy with `--yes`: the stored answers are the
- * defaults it takes. Returns the folder it wrote.
+ * defaults it takes. `flags` are the ones only that version knows. Returns the folder it wrote.
  */
-export function render(bin: string, seed: Seed, label: string): string {
+export function render(bin: string, seed: Seed, label: string, flags: readonly string[] = []): string {
   const dir = seeded(seed, mkdtempSync(path.join(os.tmpdir(), `container-api-${label}-`)));
-  const args = [bin, ...(seed.existing ? ['--existing'] : []), dir, '--yes', '--skip-install', '--force'];
+  const args = [bin, ...(seed.existing ? ['--existing'] : []), dir, '--yes', '--skip-install', '--force', ...flags];
   const run = spawnSync(process.execPath, args, { encoding: 'utf8', env: { ...process.env, CI: 'true' }, timeout: 5 * 60_000 });
   if (run.status !== 0) {
     throw new Error(`the ${label} render failed (${run.status}): ${(run.stderr || run.stdout).trim().split('\n').slice(-3).join(' / ')}`);
