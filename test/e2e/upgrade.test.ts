@@ -111,8 +111,10 @@ describe('a new project, upgraded', () => {
   let project = '';
 
   beforeAll(() => {
-    succeeded(sh(`npm create container-api@${VERSION} my-api -- --yes --skip-install`, work), 'npm create');
-    project = path.join(work, 'my-api');
+    // Names of its own: the generated tests name images, volumes and compose projects after
+    // the package, and other suites build a my-api and containerize this fixture at the same time.
+    succeeded(sh(`npm create container-api@${VERSION} upgraded-api -- --yes --skip-install`, work), 'npm create');
+    project = path.join(work, 'upgraded-api');
     commitAll(project, 'generated');
     // The team's changes: in other places of the three files the release changes...
     edit(path.join(project, 'Dockerfile'), 'HEALTHCHECK ', 'LABEL org.opencontainers.image.vendor="Acme"\nHEALTHCHECK ');
@@ -189,6 +191,9 @@ describe('an --existing project, upgraded', () => {
   beforeAll(() => {
     project = path.join(work, 'existing-app');
     cpSync(path.join(REPO_ROOT, 'test/fixtures/existing/js-cjs-npm'), project, { recursive: true });
+    for (const file of ['package.json', 'package-lock.json'].map((f) => path.join(project, f))) {
+      writeFileSync(file, readFileSync(file, 'utf8').replaceAll('"fixture-js-cjs-npm"', '"upgraded-existing-app"'));
+    }
     succeeded(sh(`npm create container-api@${VERSION} -- --existing . --yes`, project), '--existing');
     commitAll(project, 'containerized');
     edit(path.join(project, 'Dockerfile'), 'HEALTHCHECK ', 'LABEL org.opencontainers.image.vendor="Acme"\nHEALTHCHECK ');
