@@ -48,6 +48,10 @@ function succeeded(result: RunResult, what: string): RunResult {
   return result;
 }
 
+/** The team's own line, at the end of the Dockerfile, away from any line a release changes. */
+const VENDOR = 'LABEL org.opencontainers.image.vendor="Acme"';
+const addVendor = (dockerfile: string) => writeFileSync(dockerfile, `${readFileSync(dockerfile, 'utf8')}${VENDOR}\n`);
+
 function edit(file: string, from: string, to: string): void {
   const text = readFileSync(file, 'utf8');
   expect(text.split(from)).toHaveLength(2);
@@ -117,7 +121,7 @@ describe('a new project, upgraded', () => {
     project = path.join(work, 'upgraded-api');
     commitAll(project, 'generated');
     // The team's changes: in other places of the three files the release changes...
-    edit(path.join(project, 'Dockerfile'), 'HEALTHCHECK ', 'LABEL org.opencontainers.image.vendor="Acme"\nHEALTHCHECK ');
+    addVendor(path.join(project, 'Dockerfile'));
     edit(path.join(project, 'compose.yaml'), 'restart: unless-stopped', 'restart: on-failure');
     const manifest = JSON.parse(readFileSync(path.join(project, 'package.json'), 'utf8'));
     manifest.keywords = ['orders'];
@@ -150,7 +154,7 @@ describe('a new project, upgraded', () => {
     const dockerfile = readFileSync(path.join(project, 'Dockerfile'), 'utf8');
     expect(dockerfile.match(/^<<<<<<< yours$/gm)).toHaveLength(1);
     expect(dockerfile).toMatch(/<<<<<<< yours\nHEALTHCHECK --interval=30s[\s\S]*=======\nHEALTHCHECK --interval=15s/);
-    expect(dockerfile).toContain('LABEL org.opencontainers.image.vendor="Acme"');
+    expect(dockerfile.endsWith(`${VENDOR}\n`)).toBe(true);
     const compose = readFileSync(path.join(project, 'compose.yaml'), 'utf8');
     expect(compose).toContain('restart: on-failure');
     expect(compose).toContain('stop_grace_period: 20s');
@@ -196,7 +200,7 @@ describe('an --existing project, upgraded', () => {
     }
     succeeded(sh(`npm create container-api@${VERSION} -- --existing . --yes`, project), '--existing');
     commitAll(project, 'containerized');
-    edit(path.join(project, 'Dockerfile'), 'HEALTHCHECK ', 'LABEL org.opencontainers.image.vendor="Acme"\nHEALTHCHECK ');
+    addVendor(path.join(project, 'Dockerfile'));
     edit(path.join(project, 'compose.yaml'), 'restart: unless-stopped', 'restart: on-failure');
     commitAll(project, 'our changes');
   }, 10 * MINUTES);
@@ -207,7 +211,8 @@ describe('an --existing project, upgraded', () => {
       const result = succeeded(sh(`npm create container-api@${NEXT} -- --upgrade`, project), '--upgrade');
       expect(result.stdout).toMatch(/^ {2}merged {4}Dockerfile$/m);
       const dockerfile = readFileSync(path.join(project, 'Dockerfile'), 'utf8');
-      expect(dockerfile).toContain('LABEL org.opencontainers.image.vendor="Acme"\nHEALTHCHECK --interval=15s');
+      expect(dockerfile).toContain('HEALTHCHECK --interval=15s');
+      expect(dockerfile.endsWith(`${VENDOR}\n`)).toBe(true);
       const compose = readFileSync(path.join(project, 'compose.yaml'), 'utf8');
       expect(compose).toMatch(/restart: on-failure[\s\S]*stop_grace_period: 20s/);
       const recorded = JSON.parse(readFileSync(path.join(project, '.yo-rc.json'), 'utf8'));
