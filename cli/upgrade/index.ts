@@ -88,8 +88,9 @@ export async function upgrade(project: string, options: UpgradeOptions): Promise
   const seed = { project, existing };
   const scratch: string[] = [];
   try {
-    // No repository in the scratch copy. (An older version may make one: renders ignore .git.)
-    const next = render(options.bin, seed, 'new', ['--skip-git']);
+    // No repository in a new project's scratch copy (--existing makes none). An older
+    // version may make one: renders ignore .git.
+    const next = render(options.bin, seed, 'new', existing ? [] : ['--skip-git']);
     scratch.push(next);
     let base: string | undefined;
     let fallback: string | undefined;
