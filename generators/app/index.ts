@@ -55,6 +55,7 @@ export default class ContainerApiGenerator extends QuestionGenerator<Answers, Op
   writing(): void {
     this.writeTemplates(TEMPLATES, selectTemplates(TEMPLATES, FILE_RULES, this.project), this.project, destinationPath);
     this.#writeApiToken();
+    this.#writeDbPassword();
   }
 
   conflicts(): void {
@@ -88,5 +89,13 @@ export default class ContainerApiGenerator extends QuestionGenerator<Answers, Op
     const tokenPath = this.destinationPath('secrets/api_token');
     if (existsSync(tokenPath) || this.fs.exists(tokenPath)) return;
     this.fs.write(tokenPath, randomBytes(32).toString('hex'));
+  }
+
+  /** The database's password, which the db service and the api both read: same rules as the token. */
+  #writeDbPassword(): void {
+    if (!this.project.postgres) return;
+    const passwordPath = this.destinationPath('secrets/db_password');
+    if (existsSync(passwordPath) || this.fs.exists(passwordPath)) return;
+    this.fs.write(passwordPath, randomBytes(24).toString('hex'));
   }
 }
