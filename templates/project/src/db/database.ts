@@ -33,8 +33,10 @@ export function createPool(config: DatabaseConfig, logger: Logger): pg.Pool {
     // Fail a request fast when the database is away, instead of queueing it for a
     // connection that will not come: the client gets 503 and Retry-After.
     connectionTimeoutMillis: 3000,
-    // A query that outlives every sane request is cut by the server.
+    // A query that outlives every sane request is cut by the server; one whose server stops
+    // answering (a partition, a frozen host) is given up by the client a little later.
     statement_timeout: 10_000,
+    query_timeout: 12_000,
     idleTimeoutMillis: 30_000,
   });
   // An idle connection the server drops (restart, failover) is only logged: without a

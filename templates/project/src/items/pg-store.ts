@@ -42,7 +42,7 @@ function named(error: unknown): unknown {
   if (
     (typeof code === 'string' && (NETWORK_ERRORS.has(code) || GOING_AWAY.has(code) || code.startsWith('08'))) ||
     // node-postgres's own words for a connection that died or never came.
-    /^Connection terminated|timeout exceeded when trying to connect/.test(message)
+    /^Connection terminated|timeout exceeded when trying to connect|^Query read timeout/.test(message)
   ) {
     return new StoreError('unreachable', 'The database does not answer', { cause: error });
   }
