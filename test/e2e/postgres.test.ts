@@ -60,7 +60,8 @@ const names = async () => ((await (await get('/items?limit=100')).json()) as { i
 beforeAll(() => {
   work = mkdtempSync(path.join(os.tmpdir(), `${PROJECT}-`));
   project = path.join(work, NAME);
-  generate(work, [NAME, '--yes', '--persistence', 'postgres'], { timeout: 10 * MINUTES });
+  // As a user runs it: `npm create container-api@latest pg-e2e -- --yes --persistence postgres`.
+  generate(project, ['--yes', '--persistence', 'postgres'], { timeout: 10 * MINUTES });
   token = readFileSync(path.join(project, 'secrets/api_token'), 'utf8').trim();
   compose(['up', '--build', '--detach', '--wait']);
 }, 15 * MINUTES);

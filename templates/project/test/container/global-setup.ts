@@ -9,7 +9,13 @@ import path from 'node:path';
 <%_ } else { _%>
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 <%_ } _%>
-import { buildImage, <%- postgres ? 'docker, ' : '' %>requireEngine } from './support/docker.ts';
+import {
+  buildImage,
+<%_ if (postgres) { _%>
+  docker,
+<%_ } _%>
+  requireEngine,
+} from './support/docker.ts';
 import {
   BUILD_LOG,
   ROOT,
@@ -52,7 +58,6 @@ export default async function globalSetup(): Promise<void> {
   writeFileSync(TEST_TOKEN_FILE, randomBytes(32).toString('hex'));
   chmodSync(TEST_TOKEN_FILE, 0o444);
 <%_ } _%>
-
 <%_ if (postgres) { _%>
 
   // compose.yaml's db service and the api read secrets/db_password; a fresh clone has none.
