@@ -9,13 +9,11 @@ import path from 'node:path';
 <%_ } else { _%>
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 <%_ } _%>
-import {
-  buildImage,
 <%_ if (postgres) { _%>
-  docker,
+import { buildImage, docker, requireEngine } from './support/docker.ts';
+<%_ } else { _%>
+import { buildImage, requireEngine } from './support/docker.ts';
 <%_ } _%>
-  requireEngine,
-} from './support/docker.ts';
 import {
   BUILD_LOG,
   ROOT,
