@@ -14,7 +14,7 @@ import { destinationPath, selectTemplates } from '../lib/files.js';
 import { QuestionGenerator, type RunOptions } from '../lib/generator.js';
 import { APP, othersThan } from '../lib/identities.js';
 import { templateRoot } from '../lib/paths.js';
-import { type CliFlags, QUESTIONS } from './command.js';
+import { type CliFlags, QUESTIONS, UsageError } from './command.js';
 import { toContainerModel } from './container.js';
 import { FILE_RULES } from './files.js';
 import { type Answers, type ProjectModel, toProjectModel } from './project.js';
@@ -45,6 +45,11 @@ export default class ContainerApiGenerator extends QuestionGenerator<Answers, Op
   }
 
   async configuring(): Promise<void> {
+    // The manifests know the API alone: a database in the cluster (a StatefulSet, or an
+    // operator such as CloudNativePG) is not written yet, and half a deployment is worse than none.
+    if (this.answers.k8s && this.answers.persistence === 'postgres') {
+      throw new UsageError('--k8s does not support --persistence postgres yet: leave out --k8s, or choose --persistence sqlite or none.');
+    }
     this.project = toProjectModel(this.answers);
     this.saveAnswers();
     this.installWith(this.project['package-manager']);
