@@ -55,7 +55,15 @@ const post = (name: string) =>
     body: JSON.stringify({ name }),
     signal: AbortSignal.timeout(10 * SECONDS),
   });
-const names = async () => ((await (await get('/items?limit=100')).json()) as { items: { name: string }[] }).items.map((item) => item.name);
+/** Every item's name, page by page. */
+async function names(): Promise<string[]> {
+  const all: string[] = [];
+  for (let offset = 0; ; offset += 100) {
+    const page = (await (await get(`/items?limit=100&offset=${offset}`)).json()) as { items: { name: string }[]; total: number };
+    all.push(...page.items.map((item) => item.name));
+    if (offset + 100 >= page.total) return all;
+  }
+}
 
 beforeAll(() => {
   work = mkdtempSync(path.join(os.tmpdir(), `${PROJECT}-`));
@@ -123,6 +131,34 @@ describe('--persistence postgres, with its own compose.yaml', () => {
       expect(containerOf('api')).toBe(api);
       expect(run('docker', ['inspect', '-f', '{{.RestartCount}}', api]).stdout).toBe('0');
       expect(await names()).toEqual(expect.arrayContaining(['first', 'after the outage']));
+    },
+    5 * MINUTES,
+  );
+
+  test(
+    'api SIGKILLed during a write burst, then db SIGKILLed: every acknowledged write is still there',
+    async () => {
+      const acknowledged: string[] = [];
+      let stop = false;
+      const burst = (async () => {
+        for (let i = 0; !stop; i++) {
+          try {
+            if ((await post(`burst-${i}`)).status === 201) acknowledged.push(`burst-${i}`);
+          } catch {
+            // The api is gone: the write was not acknowledged.
+          }
+        }
+      })();
+      await waitFor('50 acknowledged writes', 1 * MINUTES, async () => (acknowledged.length >= 50 ? true : undefined));
+      run('docker', ['kill', '--signal', 'KILL', containerOf('api')]);
+      stop = true;
+      await burst;
+      run('docker', ['kill', '--signal', 'KILL', containerOf('db')]);
+
+      compose(['up', '--detach', '--wait']);
+      await waitFor('GET /items to answer 200', 2 * MINUTES, async () => ((await get('/items')).status === 200 ? true : undefined));
+      const stored = new Set(await names());
+      expect(acknowledged.filter((name) => !stored.has(name))).toEqual([]);
     },
     5 * MINUTES,
   );
