@@ -105,6 +105,8 @@ describe('--persistence postgres, with its own compose.yaml', () => {
       for (const name of ['first', 'second', 'third']) expect((await post(name)).status).toBe(201);
       compose(['down']);
       compose(['up', '--detach', '--wait']);
+      // The client's kept-alive connection went with the old containers: the first call may fail.
+      await waitFor('GET /items to answer 200', 1 * MINUTES, async () => ((await get('/items')).status === 200 ? true : undefined));
       expect(await names()).toEqual(expect.arrayContaining(['first', 'second', 'third']));
     },
     5 * MINUTES,
