@@ -81,6 +81,23 @@ afterAll(() => {
 });
 
 describe('--persistence postgres, with its own compose.yaml', () => {
+  test(
+    'the project type-checks, lints and passes its unit tests',
+    () => {
+      for (const script of ['typecheck', 'lint', 'test:unit']) run('npm', ['run', script], { cwd: project, timeout: 5 * MINUTES });
+    },
+    10 * MINUTES,
+  );
+
+  test(
+    'its store and migration tests pass on postgres:17 started by Testcontainers, through its container suite',
+    () => {
+      const result = run('npm', ['run', 'test:container', '--', 'test/container/store.test.ts'], { cwd: project, timeout: 10 * MINUTES });
+      expect(result.output).toMatch(/Tests:\s+5 passed, 5 total/);
+    },
+    15 * MINUTES,
+  );
+
   test('the db service is on postgres:17, unpublished, on an internal network shared only with the api', () => {
     const db = containerOf('db');
     const api = containerOf('api');
