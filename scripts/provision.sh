@@ -12,7 +12,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/provision"
 
-steps=(node kubectl docker docker-plugins dockerd base-images ci-tools)
+steps=(node kubectl docker docker-plugins dockerd base-images postgres-image ci-tools)
 [ "${PROVISION_VERIFY:-1}" = 0 ] || steps+=(verify)
 
 summary=()

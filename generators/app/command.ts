@@ -110,7 +110,7 @@ export const QUESTIONS: readonly Question[] = [
   {
     key: 'persistence',
     kind: 'choice',
-    message: 'Persistence (sqlite on a volume, or in memory)',
+    message: 'Persistence (sqlite on a volume, postgres in a database service, or in memory)',
     choices: PERSISTENCE,
     default: () => 'sqlite',
     parse: choice('persistence', PERSISTENCE),

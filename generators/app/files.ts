@@ -6,7 +6,7 @@ import type { FileRule } from '../lib/files.js';
 import type { ProjectModel } from './project.js';
 
 const sqlite = (p: ProjectModel) => p.persistence === 'sqlite';
-const memory = (p: ProjectModel) => p.persistence === 'none';
+const postgres = (p: ProjectModel) => p.postgres;
 
 export const FILE_RULES: readonly FileRule<ProjectModel>[] = [
   { template: '_github/', when: (p) => p.githubCi },
@@ -22,10 +22,15 @@ export const FILE_RULES: readonly FileRule<ProjectModel>[] = [
   // What the workload allows: a claim for one SQLite writer; disruption budget and autoscaler
   // for replicas that share nothing.
   { template: 'k8s/pvc.yaml', when: sqlite },
-  { template: 'k8s/pdb.yaml', when: memory },
-  { template: 'k8s/hpa.yaml', when: memory },
+  { template: 'k8s/pdb.yaml', when: (p) => p.scalable },
+  { template: 'k8s/hpa.yaml', when: (p) => p.scalable },
   { template: 'src/items/sqlite-store.ts', when: sqlite },
-  { template: 'src/items/memory-store.ts', when: memory },
+  // PostgreSQL's unit tests run the routes on the memory store; test/db/ runs the real one.
+  { template: 'src/items/memory-store.ts', when: (p) => !p.sqlite },
+  { template: 'src/items/pg-store.ts', when: postgres },
+  { template: 'src/db/', when: postgres },
+  { template: 'src/migrate.ts', when: postgres },
+  { template: 'test/container/store.test.ts', when: postgres },
   { template: 'test/unit/persistence.test.ts', when: sqlite },
   { template: 'src/auth.ts', when: (p) => p.auth === 'token' },
   { template: 'test/unit/auth.test.ts', when: (p) => p.auth === 'token' },

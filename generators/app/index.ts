@@ -16,7 +16,7 @@ import { firstCommit } from '../lib/git.js';
 import { note } from '../lib/output.js';
 import { APP, othersThan } from '../lib/identities.js';
 import { templateRoot } from '../lib/paths.js';
-import { type CliFlags, QUESTIONS } from './command.js';
+import { type CliFlags, QUESTIONS, UsageError } from './command.js';
 import { toContainerModel } from './container.js';
 import { FILE_RULES } from './files.js';
 import { type Answers, type ProjectModel, toProjectModel } from './project.js';
@@ -49,6 +49,11 @@ export default class ContainerApiGenerator extends QuestionGenerator<Answers, Op
   }
 
   async configuring(): Promise<void> {
+    // The manifests know the API alone: a database in the cluster (a StatefulSet, or an
+    // operator such as CloudNativePG) is not written yet, and half a deployment is worse than none.
+    if (this.answers.k8s && this.answers.persistence === 'postgres') {
+      throw new UsageError('--k8s does not support --persistence postgres yet: leave out --k8s, or choose --persistence sqlite or none.');
+    }
     if (this.answers['package-manager'] === 'pnpm') this.#pnpm = this.#pnpmPin();
     this.project = toProjectModel(this.answers, this.#pnpm?.version);
     for (const line of this.answersTaken((key) => this.#describeAnswer(key))) this.say(line);
@@ -62,6 +67,7 @@ export default class ContainerApiGenerator extends QuestionGenerator<Answers, Op
   writing(): void {
     this.writeTemplates(TEMPLATES, selectTemplates(TEMPLATES, FILE_RULES, this.project), this.project, destinationPath);
     this.#writeApiToken();
+    this.#writeDbPassword();
   }
 
   conflicts(): void {
@@ -135,6 +141,14 @@ export default class ContainerApiGenerator extends QuestionGenerator<Answers, Op
     const tokenPath = this.destinationPath('secrets/api_token');
     if (existsSync(tokenPath) || this.fs.exists(tokenPath)) return;
     this.fs.write(tokenPath, randomBytes(32).toString('hex'));
+  }
+
+  /** The database's password, which the db service and the api both read: same rules as the token. */
+  #writeDbPassword(): void {
+    if (!this.project.postgres) return;
+    const passwordPath = this.destinationPath('secrets/db_password');
+    if (existsSync(passwordPath) || this.fs.exists(passwordPath)) return;
+    this.fs.write(passwordPath, randomBytes(24).toString('hex'));
   }
 }
 

@@ -3,7 +3,7 @@
  * them. Templates read only this object, so a choice is made in one place.
  */
 
-export const PERSISTENCE = ['sqlite', 'none'] as const;
+export const PERSISTENCE = ['sqlite', 'postgres', 'none'] as const;
 export const AUTH = ['token', 'none'] as const;
 export const CI_PROVIDERS = ['github', 'gitlab', 'none'] as const;
 
@@ -42,6 +42,15 @@ export interface Answers {
 export interface ProjectModel extends Answers {
   /** One flag per choice a template branches on, so no template compares strings. */
   sqlite: boolean;
+  postgres: boolean;
+  /** The store keeps data through restarts (SQLite, PostgreSQL), and so can be busy, full or unreachable. */
+  durable: boolean;
+  /**
+   * The API keeps no state of its own (in memory it keeps nothing, on PostgreSQL the
+   * database keeps it): any number of replicas, an autoscaler and a disruption budget.
+   * SQLite pins it to one writer on one volume.
+   */
+  scalable: boolean;
   token: boolean;
   distroless: boolean;
   /** Which CI the project gets: GitHub Actions (.github/) or GitLab CI (.gitlab-ci.yml). */
@@ -119,6 +128,9 @@ export function toProjectModel(answers: Answers, pnpmVersion?: string): ProjectM
   return {
     ...answers,
     sqlite: answers.persistence === 'sqlite',
+    postgres: answers.persistence === 'postgres',
+    durable: answers.persistence !== 'none',
+    scalable: answers.persistence !== 'sqlite',
     token: answers.auth === 'token',
     distroless,
     githubCi: answers.ci === 'github',

@@ -82,6 +82,35 @@ export interface Service {
   secrets: readonly Secret[];
   /** Its named volume, if it keeps data. */
   volume: string | undefined;
+  /**
+   * An internal network (no route out) that only it and the app join; undefined: the
+   * project's default network.
+   */
+  network?: string | undefined;
+}
+
+/** The password file both the database and the app read: one secret, mounted in each. */
+export const DB_PASSWORD_SECRET: Secret = {
+  name: 'db_password',
+  file: 'secrets/db_password',
+  env: 'DATABASE_PASSWORD_FILE',
+  target: '/run/secrets/db_password',
+};
+
+/**
+ * PostgreSQL on the official image, which sets itself up from POSTGRES_* variables on its
+ * first start; its data on a named volume, reachable only from the app.
+ */
+export function postgresService(): Service {
+  return {
+    name: 'db',
+    fragment: 'services/postgres.yaml',
+    image: 'postgres:17',
+    condition: 'service_healthy',
+    secrets: [DB_PASSWORD_SECRET],
+    volume: 'db-data',
+    network: 'db',
+  };
 }
 
 export interface ContainerModel {
@@ -142,6 +171,8 @@ export interface ContainerModel {
   /** compose.yaml's top-level secrets and named volumes: the app's and its services'. */
   composeSecrets: readonly Secret[];
   composeVolumes: readonly string[];
+  /** The internal networks the app shares with its services (it also keeps the default one). */
+  composeNetworks: readonly string[];
   /**
    * Paths of the app's own that describe how it is deployed or taught, not what runs
    * (Kubernetes manifests, workshop exercises with build contexts of their own):
@@ -200,6 +231,7 @@ export type ContainerFacts = Omit<
   | 'secretVariables'
   | 'composeSecrets'
   | 'composeVolumes'
+  | 'composeNetworks'
 >;
 
 /** The app's folder in every image. */
@@ -219,7 +251,14 @@ export function containerModel(facts: ContainerFacts): ContainerModel {
     dataDirInApp: inApp,
     smokePath: facts.healthCheck?.path ?? '/',
     secretVariables: secrets.flatMap((secret) => secret.variables ?? []),
-    composeSecrets: [...secrets, ...services.flatMap((service) => service.secrets)],
+    // A secret the app and a service both mount (a database password) is declared once.
+    composeSecrets: uniqueBy([...secrets, ...services.flatMap((service) => service.secrets)], (secret) => secret.name),
     composeVolumes: [...(dataDir ? ['data'] : []), ...services.flatMap((service) => (service.volume ? [service.volume] : []))],
+    composeNetworks: [...new Set(services.flatMap((service) => (service.network ? [service.network] : [])))],
   };
+}
+
+function uniqueBy<T>(values: readonly T[], key: (value: T) => string): T[] {
+  const seen = new Set<string>();
+  return values.filter((value) => !seen.has(key(value)) && seen.add(key(value)));
 }

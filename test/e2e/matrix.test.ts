@@ -23,8 +23,11 @@ import { PNPM_VERSION, YARN_VERSION } from '../../generators/container/package-m
 import { generate } from '../support/generate.js';
 import { MINUTES, run } from '../support/run.js';
 
+// postgres has dependencies of its own (pg, @testcontainers/postgresql), so it cannot share the
+// installs here: test/e2e/postgres.test.ts installs, type-checks and unit-tests it.
+const MATRIX_PERSISTENCE = PERSISTENCE.filter((persistence) => persistence !== 'postgres');
 const COMBINATIONS = NODE_LINES.flatMap((node) =>
-  RUNTIMES.flatMap((runtime) => PERSISTENCE.flatMap((persistence) => AUTH.map((auth) => ({ node, runtime, persistence, auth })))),
+  RUNTIMES.flatMap((runtime) => MATRIX_PERSISTENCE.flatMap((persistence) => AUTH.map((auth) => ({ node, runtime, persistence, auth })))),
 );
 
 let work = '';

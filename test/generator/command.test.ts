@@ -45,7 +45,7 @@ describe('flag values', () => {
     [{ port: 'http' }, '--port "http"'],
     [{ node: '20' }, '--node "20" is not allowed: use one of 22, 24, 26.'],
     [{ runtime: 'alpine' }, '--runtime "alpine" is not allowed: use one of slim, distroless.'],
-    [{ persistence: 'postgres' }, 'use one of sqlite, none'],
+    [{ persistence: 'mysql' }, 'use one of sqlite, postgres, none'],
     [{ auth: 'basic' }, 'use one of token, none'],
     [{ ci: 'circleci' }, 'use one of github, gitlab, none'],
     [{ name: 'Bad Name' }, '--name "Bad Name" is not a valid npm package name'],

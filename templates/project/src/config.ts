@@ -3,7 +3,7 @@
  * a variable should stop the service with a message naming it, not surface as a strange
  * failure hours later.
  */
-<%_ if (token) { _%>
+<%_ if (token || postgres) { _%>
 import { readFileSync } from 'node:fs';
 <%_ } _%>
 import { z } from 'zod';
@@ -22,6 +22,22 @@ const envSchema = z.object({
   PORT: z.coerce.number(PORT).int(PORT).min(0, PORT).max(65535, PORT).default(<%- port %>),
 <%_ if (sqlite) { _%>
   DATA_DIR: z.string().default('./data'),
+<%_ } _%>
+<%_ if (postgres) { _%>
+  DATABASE_HOST: z.string().default('localhost'),
+  DATABASE_PORT: z.coerce.number(PORT).int(PORT).min(1, PORT).max(65535, PORT).default(5432),
+  DATABASE_USER: z.string().default('app'),
+  DATABASE_NAME: z.string().default('app'),
+  DATABASE_PASSWORD_FILE: z.string().optional(),
+  DATABASE_PASSWORD: z.string().optional(),
+  // Connections each replica holds at most: replicas × this must stay under the server's
+  // max_connections (100 by default), with room for migrations and an operator's psql.
+  DATABASE_POOL_MAX: z.coerce
+    .number({ error: 'must be a whole number from 1 to 100' })
+    .int({ error: 'must be a whole number from 1 to 100' })
+    .min(1, { error: 'must be a whole number from 1 to 100' })
+    .max(100, { error: 'must be a whole number from 1 to 100' })
+    .default(10),
 <%_ } _%>
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   BODY_LIMIT: z
@@ -69,6 +85,9 @@ export interface Config {
 <%_ if (sqlite) { _%>
   dataDir: string;
 <%_ } _%>
+<%_ if (postgres) { _%>
+  database: DatabaseConfig;
+<%_ } _%>
   logLevel: Env['LOG_LEVEL'];
   bodyLimit: string;
   /** Whether GET /docs serves the API reference page. */
@@ -85,6 +104,17 @@ export interface Config {
 <%_ } _%>
 }
 
+<%_ if (postgres) { _%>
+export interface DatabaseConfig {
+  host: string;
+  port: number;
+  user: string;
+  database: string;
+  password: string | undefined;
+  poolMax: number;
+}
+
+<%_ } _%>
 export class ConfigError extends Error {
   override name = 'ConfigError';
 
@@ -112,6 +142,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (vars.HEADERS_TIMEOUT_MS > vars.REQUEST_TIMEOUT_MS) {
     throw new ConfigError([`HEADERS_TIMEOUT_MS: must not be above REQUEST_TIMEOUT_MS (${vars.REQUEST_TIMEOUT_MS})`]);
   }
+<%_ if (postgres) { _%>
+  const databasePassword = readDatabasePassword(vars);
+<%_ } _%>
 <%_ if (token) { _%>
   const apiToken = readApiToken(vars);
   if (apiToken === undefined && vars.NODE_ENV === 'production') {
@@ -127,6 +160,16 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     port: vars.PORT,
 <%_ if (sqlite) { _%>
     dataDir: vars.DATA_DIR,
+<%_ } _%>
+<%_ if (postgres) { _%>
+    database: {
+      host: vars.DATABASE_HOST,
+      port: vars.DATABASE_PORT,
+      user: vars.DATABASE_USER,
+      database: vars.DATABASE_NAME,
+      password: databasePassword,
+      poolMax: vars.DATABASE_POOL_MAX,
+    },
 <%_ } _%>
     logLevel: vars.LOG_LEVEL,
     bodyLimit: vars.BODY_LIMIT,
@@ -182,5 +225,30 @@ function readApiToken(vars: Env): string | undefined {
     ]);
   }
   return token;
+}
+<%_ } _%>
+<%_ if (postgres) { _%>
+
+/**
+ * The database password, from a file (compose and Kubernetes mount the secret at
+ * /run/secrets/db_password) or, for quick local runs, from DATABASE_PASSWORD itself; none for
+ * a server that trusts the connection (a wrong or missing one is logged at each connect try).
+ * No message repeats it.
+ */
+function readDatabasePassword(vars: Env): string | undefined {
+  if (vars.DATABASE_PASSWORD_FILE !== undefined && vars.DATABASE_PASSWORD !== undefined) {
+    throw new ConfigError(['Set DATABASE_PASSWORD_FILE or DATABASE_PASSWORD, not both.']);
+  }
+  if (vars.DATABASE_PASSWORD_FILE === undefined) return vars.DATABASE_PASSWORD;
+  let password: string;
+  try {
+    // Editors and `echo` add a trailing newline that is not part of the password.
+    password = readFileSync(vars.DATABASE_PASSWORD_FILE, 'utf8').replace(/\r?\n$/, '');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new ConfigError([`DATABASE_PASSWORD_FILE: cannot read ${vars.DATABASE_PASSWORD_FILE} (${reason})`]);
+  }
+  if (password === '') throw new ConfigError([`DATABASE_PASSWORD_FILE: ${vars.DATABASE_PASSWORD_FILE} is empty`]);
+  return password;
 }
 <%_ } _%>

@@ -113,6 +113,13 @@ function fromStoreError(error: StoreError): HttpError {
       });
     case 'unavailable':
       return new HttpError(503, 'store_unavailable', 'The item store cannot be written or read', { cause: error });
+<%_ if (postgres) { _%>
+    case 'unreachable':
+      return new HttpError(503, 'store_unreachable', 'The database does not answer: retry after the time Retry-After gives', {
+        headers: { 'Retry-After': RETRY_AFTER_SECONDS },
+        cause: error,
+      });
+<%_ } _%>
   }
 }
 

@@ -44,7 +44,7 @@ const ERROR_STATUS: Record<string, string> = {
   UnsupportedMediaType: '415',
   InternalError: '500',
   NotReady: '503',
-<%_ if (sqlite) { _%>
+<%_ if (durable) { _%>
   Unavailable: '503',
   InsufficientStorage: '507',
 <%_ } _%>
@@ -70,7 +70,7 @@ const reads = { security: [] };
 const body = (schema: string) => ({ required: true, content: json(schema) });
 const itemResponse = (description: string) => ({ description, headers: withRequestId(), content: json('Item') });
 const writeErrors = [<%- token ? "'Unauthorized', " : '' %>'PayloadTooLarge', 'UnsupportedMediaType'];
-<%_ if (sqlite) { _%>
+<%_ if (durable) { _%>
 /** What the store can answer instead of a 500: every operation on items, and a full disk for writes. */
 const storeErrors = ['Unavailable'];
 const storeWriteErrors = ['Unavailable', 'InsufficientStorage'];
@@ -228,7 +228,7 @@ export function createOpenApiDocument(): Json {
         UnsupportedMediaType: errorResponse('The body is not sent as application/json'),
         InternalError: errorResponse('A failure inside the service; the log has the details under the same request id'),
         NotReady: errorResponse('Shutting down, or the item store is unreachable or cannot store writes (see README)'),
-<%_ if (sqlite) { _%>
+<%_ if (durable) { _%>
         Unavailable: errorResponse('The item store is busy (another process holds its write lock; retry after Retry-After) or cannot be written or read', {
           'Retry-After': { description: 'Seconds to wait before retrying; sent when the store is busy', schema: { type: 'string', pattern: '^\\d+$' } },
         }),

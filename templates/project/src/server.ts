@@ -9,6 +9,9 @@ import { createHttpServer } from './http.ts';
 <%_ if (sqlite) { _%>
 import { openSqliteStore } from './items/sqlite-store.ts';
 import { StoreError, type ItemStore } from './items/store.ts';
+<%_ } else if (postgres) { _%>
+import { startDatabase } from './db/database.ts';
+import { createPgStore } from './items/pg-store.ts';
 <%_ } else { _%>
 import { createMemoryStore } from './items/memory-store.ts';
 <%_ } _%>
@@ -47,6 +50,10 @@ const config = readConfig();
 const logger = createLogger(config);
 <%_ if (sqlite) { _%>
 const store = openStore();
+<%_ } else if (postgres) { _%>
+// Connects and migrates in the background, retrying until the database answers: the server
+// listens meanwhile, /health/ready says 503 and item requests get 503 with Retry-After.
+const store = createPgStore(startDatabase(config.database, logger));
 <%_ } else { _%>
 const store = createMemoryStore();
 <%_ } _%>
@@ -93,6 +100,9 @@ async function shutdown(signal: NodeJS.Signals): Promise<void> {
     metricsServer?.close();
     metricsServer?.closeAllConnections();
     const { forced } = await closeServer(config.shutdownTimeoutMs);
+<%_ if (postgres) { _%>
+    // Only now, with every request answered, does the pool end its connections.
+<%_ } _%>
     await store.close();
     logger.info({ forced }, 'stopped');
     await exit(0);

@@ -26,10 +26,14 @@ export interface ItemStore {
  * - `full`: no space left to store the write (507); freeing space fixes it, not retrying.
  * - `busy`: another process held the database's write lock too long (503, Retry-After).
  * - `unavailable`: the storage cannot be written or read (I/O error, read-only) (503).
+<%_ if (postgres) { _%>
+ * - `unreachable`: the database server does not answer (stopped, restarting, network
+ *   down) (503, Retry-After): the pool reconnects by itself once it is back.
+<%_ } _%>
  */
 export class StoreError extends Error {
   override name = 'StoreError';
-  readonly kind: 'full' | 'busy' | 'unavailable';
+  readonly kind: 'full' | 'busy' | 'unavailable'<%- postgres ? " | 'unreachable'" : '' %>;
 
   constructor(kind: StoreError['kind'], message: string, options?: ErrorOptions) {
     super(message, options);

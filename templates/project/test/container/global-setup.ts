@@ -2,14 +2,18 @@
  * Runs once before the container tests: builds the image they all use. The build is the
  * slow part, so it happens here and only here; a warm run reuses BuildKit's cache.
  */
-<%_ if (token) { _%>
+<%_ if (token || postgres) { _%>
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 <%_ } else { _%>
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 <%_ } _%>
+<%_ if (postgres) { _%>
+import { buildImage, docker, requireEngine } from './support/docker.ts';
+<%_ } else { _%>
 import { buildImage, requireEngine } from './support/docker.ts';
+<%_ } _%>
 import {
   BUILD_LOG,
   ROOT,
@@ -18,6 +22,17 @@ import {
 <%_ if (token) { _%>
   PROJECT_TOKEN_FILE,
   TEST_TOKEN_FILE,
+<%_ } _%>
+<%_ if (postgres) { _%>
+  DB_CONTAINER,
+  DB_HOST,
+  DB_IMAGE,
+  DB_NETWORK,
+  DB_SECRET_PATH,
+  PROJECT_DB_PASSWORD_FILE,
+  SLUG,
+  TEST_DB_PASSWORD_FILE,
+  TEST_LABEL,
 <%_ } _%>
 } from './support/project.ts';
 import { cleanUp } from './support/cleanup.ts';
@@ -40,6 +55,26 @@ export default async function globalSetup(): Promise<void> {
   // The suite's own containers get a token of their own, used for this run only.
   writeFileSync(TEST_TOKEN_FILE, randomBytes(32).toString('hex'));
   chmodSync(TEST_TOKEN_FILE, 0o444);
+<%_ } _%>
+<%_ if (postgres) { _%>
+
+  // compose.yaml's db service and the api read secrets/db_password; a fresh clone has none.
+  if (!existsSync(PROJECT_DB_PASSWORD_FILE)) {
+    mkdirSync(path.dirname(PROJECT_DB_PASSWORD_FILE), { recursive: true, mode: 0o700 });
+    writeFileSync(PROJECT_DB_PASSWORD_FILE, randomBytes(24).toString('hex'), { mode: 0o644 });
+  }
+  // The suite's own database, shared by every api container it starts: it initializes while
+  // the image builds, and the api waits for it as it would in compose.
+  writeFileSync(TEST_DB_PASSWORD_FILE, randomBytes(24).toString('hex'));
+  chmodSync(TEST_DB_PASSWORD_FILE, 0o444);
+  await docker(['network', 'create', '--label', `${TEST_LABEL}=${SLUG}`, DB_NETWORK]);
+  await docker([
+    'run', '--detach', '--name', DB_CONTAINER, '--label', `${TEST_LABEL}=${SLUG}`,
+    '--network', DB_NETWORK, '--network-alias', DB_HOST,
+    '--env', 'POSTGRES_USER=app', '--env', 'POSTGRES_DB=app', '--env', `POSTGRES_PASSWORD_FILE=${DB_SECRET_PATH}`,
+    '--volume', `${TEST_DB_PASSWORD_FILE}:${DB_SECRET_PATH}:ro`,
+    DB_IMAGE,
+  ]);
 <%_ } _%>
 
   const started = Date.now();

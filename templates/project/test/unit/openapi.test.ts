@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import request from 'supertest';
-<%_ if (sqlite) { _%>
+<%_ if (durable) { _%>
 import { StoreError } from '../../src/items/store.ts';
 <%_ } _%>
 import { createOpenApiDocument } from '../../src/openapi.ts';
@@ -40,7 +40,7 @@ describe('the OpenAPI document', () => {
 
 describe('every documented operation answers as documented', () => {
   const create = async () => (await client(h.app).post('/items').send({ name: 'Tea' }).expect(201)).body;
-<%_ if (sqlite) { _%>
+<%_ if (durable) { _%>
   /** The app over a store whose every call fails as `kind`: a held lock, a full disk. */
   const failing = (kind: StoreError['kind']) => {
     const fail = () => Promise.reject(new StoreError(kind, `the store is ${kind}`));
@@ -53,7 +53,7 @@ describe('every documented operation answers as documented', () => {
     listItems: [
       ['200', () => client(h.app).get('/items?limit=5&offset=0')],
       ['400', () => client(h.app).get('/items?limit=0')],
-<%_ if (sqlite) { _%>
+<%_ if (durable) { _%>
       ['503', () => request(failing('busy')).get('/items')],
 <%_ } _%>
     ],
@@ -65,7 +65,7 @@ describe('every documented operation answers as documented', () => {
 <%_ } _%>
       ['413', () => client(h.app).post('/items').send({ name: 'x', description: 'y'.repeat(200_000) })],
       ['415', () => client(h.app).post('/items').set('Content-Type', 'text/plain').send('name=x')],
-<%_ if (sqlite) { _%>
+<%_ if (durable) { _%>
       ['503', () => client(failing('busy')).post('/items').send({ name: 'Coffee' })],
       ['507', () => client(failing('full')).post('/items').send({ name: 'Coffee' })],
 <%_ } _%>
@@ -74,7 +74,7 @@ describe('every documented operation answers as documented', () => {
       ['200', (id) => client(h.app).get(`/items/${id}`)],
       ['400', () => client(h.app).get('/items/%E0%A4%A')],
       ['404', () => client(h.app).get('/items/no-such-id')],
-<%_ if (sqlite) { _%>
+<%_ if (durable) { _%>
       ['503', (id) => request(failing('unavailable')).get(`/items/${id}`)],
 <%_ } _%>
     ],
@@ -87,7 +87,7 @@ describe('every documented operation answers as documented', () => {
       ['404', () => client(h.app).put('/items/no-such-id').send({ name: 'x' })],
       ['413', (id) => client(h.app).put(`/items/${id}`).send({ name: 'x', description: 'y'.repeat(200_000) })],
       ['415', (id) => client(h.app).put(`/items/${id}`).set('Content-Type', 'text/plain').send('x')],
-<%_ if (sqlite) { _%>
+<%_ if (durable) { _%>
       ['503', (id) => client(failing('busy')).put(`/items/${id}`).send({ name: 'x' })],
       ['507', (id) => client(failing('full')).put(`/items/${id}`).send({ name: 'x' })],
 <%_ } _%>
@@ -101,7 +101,7 @@ describe('every documented operation answers as documented', () => {
       ['404', () => client(h.app).patch('/items/no-such-id').send({ name: 'x' })],
       ['413', (id) => client(h.app).patch(`/items/${id}`).send({ description: 'y'.repeat(200_000) })],
       ['415', (id) => client(h.app).patch(`/items/${id}`).set('Content-Type', 'text/plain').send('x')],
-<%_ if (sqlite) { _%>
+<%_ if (durable) { _%>
       ['503', (id) => client(failing('unavailable')).patch(`/items/${id}`).send({ name: 'x' })],
       ['507', (id) => client(failing('full')).patch(`/items/${id}`).send({ name: 'x' })],
 <%_ } _%>
@@ -113,7 +113,7 @@ describe('every documented operation answers as documented', () => {
       ['401', (id) => request(h.app).delete(`/items/${id}`)],
 <%_ } _%>
       ['404', () => client(h.app).delete('/items/no-such-id')],
-<%_ if (sqlite) { _%>
+<%_ if (durable) { _%>
       ['503', (id) => client(failing('busy')).delete(`/items/${id}`)],
       ['507', (id) => client(failing('full')).delete(`/items/${id}`)],
 <%_ } _%>

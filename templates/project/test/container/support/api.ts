@@ -18,6 +18,12 @@ import {
   SECRET_PATH,
   TEST_TOKEN_FILE,
 <%_ } _%>
+<%_ if (postgres) { _%>
+  DB_HOST,
+  DB_NETWORK,
+  DB_SECRET_PATH,
+  TEST_DB_PASSWORD_FILE,
+<%_ } _%>
 } from './project.ts';
 
 export class ApiContainer extends GenericContainer {
@@ -33,6 +39,13 @@ export class ApiContainer extends GenericContainer {
 <%_ if (token) { _%>
     // The token as compose hands it over: a read-only file under /run/secrets.
     this.withMount(`${TEST_TOKEN_FILE}:${SECRET_PATH}:ro`).withEnvironment({ API_TOKEN_FILE: SECRET_PATH });
+<%_ } _%>
+<%_ if (postgres) { _%>
+    // The suite's database (global-setup.ts), on its network and with its password file, as
+    // compose hands them over.
+    this.withNetworkMode(DB_NETWORK)
+      .withMount(`${TEST_DB_PASSWORD_FILE}:${DB_SECRET_PATH}:ro`)
+      .withEnvironment({ DATABASE_HOST: DB_HOST, DATABASE_PASSWORD_FILE: DB_SECRET_PATH });
 <%_ } _%>
   }
 

@@ -5,7 +5,11 @@
  */
 import { tmpdir } from 'node:os';
 import { docker, removeQuietly, runDocker } from './docker.ts';
+<%_ if (postgres) { _%>
+import { COMPOSE_PROJECT, DB_NETWORK, DEV_TEST_IMAGE, SLUG, TEST_IMAGE, TEST_LABEL, TEST_VOLUME, WATCH_PROJECT } from './project.ts';
+<%_ } else { _%>
 import { COMPOSE_PROJECT, DEV_TEST_IMAGE, SLUG, TEST_IMAGE, TEST_LABEL, TEST_VOLUME, WATCH_PROJECT } from './project.ts';
+<%_ } _%>
 
 export async function cleanUp(options: { removeImage?: boolean } = {}): Promise<void> {
   const ids = (await docker(['ps', '--all', '--quiet', '--filter', `label=${TEST_LABEL}=${SLUG}`])).split('\n').filter(Boolean);
@@ -17,5 +21,9 @@ export async function cleanUp(options: { removeImage?: boolean } = {}): Promise<
   }
   await removeQuietly('image', [DEV_TEST_IMAGE]);
   await removeQuietly('volume', [TEST_VOLUME]);
+<%_ if (postgres) { _%>
+  // After its containers (the database's included, by label): a network in use stays.
+  await removeQuietly('network', [DB_NETWORK]);
+<%_ } _%>
   if (options.removeImage) await removeQuietly('image', [TEST_IMAGE]);
 }

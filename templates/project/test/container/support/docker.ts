@@ -110,7 +110,7 @@ export async function inspect<T = Record<string, unknown>>(kind: 'image' | 'cont
 }
 
 /** Removes what exists and ignores what does not: teardown must not fail on a clean engine. */
-export async function removeQuietly(kind: 'container' | 'volume' | 'image', names: string[]): Promise<void> {
+export async function removeQuietly(kind: 'container' | 'volume' | 'image'<%- postgres ? " | 'network'" : '' %>, names: string[]): Promise<void> {
   if (names.length === 0) return;
   const args = kind === 'container' ? ['rm', '--force', '--volumes', ...names] : [kind, 'rm', '--force', ...names];
   await runDocker(args);

@@ -46,6 +46,20 @@ export const BUILD_LOG = path.join(WORK_DIR, 'build.log');
 export const TEST_TOKEN_FILE = path.join(WORK_DIR, 'api_token');
 /** The project's own token, used by compose.yaml. Ignored by git and by the build context. */
 export const PROJECT_TOKEN_FILE = path.join(ROOT, 'secrets', 'api_token');
+<%_ if (postgres) { _%>
+/**
+ * The suite's database: one postgres:17 container (started by global-setup.ts) on a network of
+ * the suite's own, where the api containers reach it as `db`, as in compose.yaml.
+ */
+export const DB_IMAGE = 'postgres:17';
+export const DB_CONTAINER = `${SLUG}-container-test-db`;
+export const DB_NETWORK = `${SLUG}-container-test-db`;
+export const DB_HOST = 'db';
+/** Its password file, bind-mounted where compose mounts the secret; and the project's own. */
+export const TEST_DB_PASSWORD_FILE = path.join(WORK_DIR, 'db_password');
+export const PROJECT_DB_PASSWORD_FILE = path.join(ROOT, 'secrets', 'db_password');
+export const DB_SECRET_PATH = '/run/secrets/db_password';
+<%_ } _%>
 
 /** How the image runs (fixed when the project was generated). */
 export const PORT = <%- port %>;
