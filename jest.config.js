@@ -1,5 +1,5 @@
-// Two projects: fast generator tests, and end-to-end tests that pack, install, build
-// images and run containers (slow; run in band so they don't fight for the 2 cores).
+// Three projects: fast generator tests, the sample's drift check, and end-to-end tests that
+// pack, install, build images and run containers.
 const tsJest = {
   '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],
 };
@@ -16,9 +16,14 @@ const common = {
 
 export default {
   // Every core: Jest's default leaves one to itself, which on a 2-core CI machine halves the
-  // generator tests' speed (86 s against 142 s for the 718 of them, measured). e2e runs in
-  // band anyway (--runInBand in its script).
+  // generator tests' speed (86 s against 142 s for the 718 of them, measured). The e2e
+  // suites run two at a time too: much of their time is spent waiting on the engine, on
+  // npm and on containers' health, and each names what it creates so that none collide.
   maxWorkers: '100%',
+  testSequencer: '<rootDir>/test/support/sequencer.js',
+  // A generation takes about a second alone and several while the machine is busy (CI shares
+  // it): 5 s, Jest's default, failed hooks that were only slow. Waits still end on conditions.
+  testTimeout: 60_000,
   projects: [
     {
       ...common,

@@ -1,14 +1,16 @@
 /**
  * `--ci gitlab`: the generated .gitlab-ci.yml, for every combination of the options that
- * change a project. Each is parsed, and its jobs, images, rules, registry, multi-platform
- * build and signing are asserted. For one project per Node line, gitlab-ci-local (GitLab CI
- * run locally, with GitLab's JSON schema) validates it and evaluates its rules on the default
- * branch, a feature branch, a merge request and a release tag, without running a job.
- * Running the jobs needs Docker: test/e2e/gitlab-ci.test.ts does that.
+ * change a project, rendered in memory (test/support/render.ts): each is parsed, and its jobs,
+ * images, rules, registry, multi-platform build and signing are asserted. gitlab-ci-local
+ * (GitLab CI run locally, with GitLab's JSON schema) validates the file of each Node line,
+ * and evaluates its rules on the default branch, a feature branch, a merge request and a
+ * release tag, without running a job. One real run of the generator shows that it writes
+ * what the render says. Running the jobs needs Docker: test/e2e/gitlab-ci.test.ts does that.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import helpers from '../support/yeoman.js';
@@ -16,6 +18,7 @@ import type ContainerApiGenerator from '../../generators/app/index.js';
 import { AUTH, PERSISTENCE } from '../../generators/app/project.js';
 import { NODE_LINES, RUNTIMES } from '../../generators/container/node.js';
 import { GENERATOR_PATH } from '../support/paths.js';
+import { answersWith, renderProject } from '../support/render.js';
 import { PNPM_VERSION, YARN_VERSION } from '../../generators/container/package-manager-versions.js';
 
 const GITLAB_CI_LOCAL = createRequire(import.meta.url).resolve('gitlab-ci-local/dist/index.js');
@@ -34,6 +37,24 @@ const VARIANTS: Variant[] = NODE_LINES.flatMap((node) =>
     ),
   ),
 );
+
+const parseCi = (text: string) =>
+  // GitLab's !reference tag, read as the list it names.
+  parseYaml(text, { customTags: [{ tag: '!reference', collection: 'seq', resolve: (seq: unknown) => seq }] }) as Yaml;
+
+/** The files `--yes --ci gitlab` writes with these flags, rendered in memory. */
+function rendered(flags: Record<string, unknown>) {
+  const files = renderProject(answersWith({ ci: 'gitlab', ...flags }));
+  return { files: files.map((f) => f.file), text: files.find((f) => f.file === '.gitlab-ci.yml')!.text };
+}
+
+/** A folder holding only this .gitlab-ci.yml, committed as gitlab-ci-local needs it. */
+function committed(text: string): string {
+  const cwd = mkdtempSync(path.join(os.tmpdir(), 'gitlab-ci-'));
+  writeFileSync(path.join(cwd, '.gitlab-ci.yml'), text);
+  commitProject(cwd);
+  return cwd;
+}
 
 function generate(options: Record<string, unknown>) {
   return helpers
@@ -74,19 +95,19 @@ function script(job: Yaml, key = 'script'): string {
 }
 
 describe.each(VARIANTS)('.gitlab-ci.yml for $options.name', ({ options, node }) => {
-  let cwd = '';
   let text = '';
   let ci: Yaml;
 
-  beforeAll(async () => {
-    cwd = (await generate(options)).cwd;
-    text = readFileSync(path.join(cwd, '.gitlab-ci.yml'), 'utf8');
-    // GitLab's !reference tag, read as the list it names.
-    ci = parseYaml(text, { customTags: [{ tag: '!reference', collection: 'seq', resolve: (seq: unknown) => seq }] }) as Yaml;
+  let files: string[] = [];
+
+  beforeAll(() => {
+    ({ files, text } = rendered(options));
+    ci = parseCi(text);
   });
 
   it('is written instead of the GitHub workflow, and renders cleanly', () => {
-    expect(existsSync(path.join(cwd, '.github'))).toBe(false);
+    expect(files).toContain('.gitlab-ci.yml');
+    expect(files.filter((f) => f.startsWith('.github/'))).toEqual([]);
     expect(text).not.toMatch(/<%|%>|undefined|\[object Object\]/);
     expect(text).not.toMatch(/[ \t]$/m);
     expect(text).not.toMatch(/\n\n\n/);
@@ -142,25 +163,35 @@ describe.each(VARIANTS)('.gitlab-ci.yml for $options.name', ({ options, node }) 
     expect(text).toMatch(/Keyless signing with the public Sigstore works from GitLab\.com only/);
     expect(text).toMatch(/cosign sign --key env:\/\/COSIGN_PRIVATE_KEY/);
   });
+});
 
-  if (options.runtime === 'slim' && options.persistence === 'sqlite' && options.auth === 'token') {
-    it('passes gitlab-ci-local (GitLab schema) and runs publish only on the default branch and v* tags', () => {
-      commitProject(cwd);
-      expect(pipelineJobs(cwd, {}, { schema: true })).toEqual(['unit', 'container', 'publish']);
-      expect(pipelineJobs(cwd, { CI_COMMIT_BRANCH: 'feature' })).toEqual(['unit', 'container']);
-      expect(pipelineJobs(cwd, { CI_PIPELINE_SOURCE: 'merge_request_event', CI_COMMIT_BRANCH: '' })).toEqual(['unit', 'container']);
-      expect(pipelineJobs(cwd, { CI_COMMIT_BRANCH: '', CI_COMMIT_TAG: 'v1.2.3' })).toEqual(['unit', 'container', 'publish']);
-      // A tag that is not a release publishes nothing. (gitlab-ci-local's list leaves out
-      // workflow:rules, which GitLab applies first: there, such a tag starts no pipeline.)
-      expect(pipelineJobs(cwd, { CI_COMMIT_BRANCH: '', CI_COMMIT_TAG: 'nightly' })).toEqual(['unit', 'container']);
-    });
-  }
+describe('gitlab-ci-local', () => {
+  const lines = NODE_LINES.map((node) => ({ node, text: rendered({ name: 'gl', node }).text }));
+
+  it.each(lines)('passes GitLab schema with Node $node', ({ text }) => {
+    expect(pipelineJobs(committed(text), {}, { schema: true })).toEqual(['unit', 'container', 'publish']);
+  });
+
+  it('runs publish only on the default branch and v* tags', () => {
+    // The Node line changes the image and nothing else, so the rules are evaluated once.
+    const [first, ...others] = lines;
+    const imageless = (text: string) => text.replaceAll(/node:\d+-bookworm-slim/g, 'node:N');
+    for (const { text } of others) expect(imageless(text)).toBe(imageless(first!.text));
+    const cwd = committed(first!.text);
+    expect(pipelineJobs(cwd, { CI_COMMIT_BRANCH: 'feature' })).toEqual(['unit', 'container']);
+    expect(pipelineJobs(cwd, { CI_PIPELINE_SOURCE: 'merge_request_event', CI_COMMIT_BRANCH: '' })).toEqual(['unit', 'container']);
+    expect(pipelineJobs(cwd, { CI_COMMIT_BRANCH: '', CI_COMMIT_TAG: 'v1.2.3' })).toEqual(['unit', 'container', 'publish']);
+    // A tag that is not a release publishes nothing. (gitlab-ci-local's list leaves out
+    // workflow:rules, which GitLab applies first: there, such a tag starts no pipeline.)
+    expect(pipelineJobs(cwd, { CI_COMMIT_BRANCH: '', CI_COMMIT_TAG: 'nightly' })).toEqual(['unit', 'container']);
+  });
 });
 
 describe('the gitlab-ci-local check', () => {
-  it('fails a pipeline that breaks GitLab schema', async () => {
+  it('fails a pipeline that breaks GitLab schema (in a project the generator really wrote, with the file the render gives)', async () => {
     const { cwd } = await generate({ name: 'gl-broken' });
     const file = path.join(cwd, '.gitlab-ci.yml');
+    expect(readFileSync(file, 'utf8')).toBe(rendered({ name: 'gl-broken' }).text);
     writeFileSync(
       file,
       readFileSync(file, 'utf8').replace(
@@ -191,11 +222,10 @@ describe.each([
 ])('.gitlab-ci.yml with --package-manager $pm', ({ pm, global, install, cache, lock }) => {
   let ci: Yaml;
 
-  beforeAll(async () => {
-    const cwd = (await generate({ name: `gl-${pm}`, 'package-manager': pm })).cwd;
-    const text = readFileSync(path.join(cwd, '.gitlab-ci.yml'), 'utf8');
+  beforeAll(() => {
+    const { text } = rendered({ name: `gl-${pm}`, 'package-manager': pm });
     expect(text).not.toMatch(/<%|%>|undefined|\[object Object\]/);
-    ci = parseYaml(text, { customTags: [{ tag: '!reference', collection: 'seq', resolve: (seq: unknown) => seq }] }) as Yaml;
+    ci = parseCi(text);
   });
 
   it('installs the pinned manager from npm, then exactly the lockfile, with its store cached in the project', () => {

@@ -4,7 +4,7 @@
  * the loss this was made for: after `--existing`, a plain `create-container-api . --force`
  * used to replace the app's package.json and write src/*.ts into it.
  */
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { generate } from '../support/generate.js';

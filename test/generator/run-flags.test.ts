@@ -1,5 +1,5 @@
 /** The run flags that change nothing: --version, and --dry-run for both generators. */
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { generate } from '../support/generate.js';

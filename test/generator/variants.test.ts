@@ -8,17 +8,14 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import ejs from 'ejs';
 import ts from 'typescript';
 import { parseAllDocuments } from 'yaml';
 import { QUESTIONS } from '../../generators/app/command.js';
-import { toContainerModel } from '../../generators/app/container.js';
-import { FILE_RULES as PROJECT_RULES } from '../../generators/app/files.js';
-import { type Answers, toProjectModel } from '../../generators/app/project.js';
-import { FILE_RULES as CONTAINER_RULES } from '../../generators/container/files.js';
-import { destinationPath, type FileRule, selectTemplates } from '../../generators/lib/files.js';
+import type { Answers } from '../../generators/app/project.js';
+import { selectTemplates } from '../../generators/lib/files.js';
 import { templateRoot } from '../../generators/lib/paths.js';
 import { REPO_ROOT } from '../support/paths.js';
+import { type Rendered, renderProject as render, sourceText } from '../support/render.js';
 
 /** Text answers at their edges: a scoped name with a dot, the top port, quotes in prose. */
 const EDGE_TEXT: Record<string, unknown> = { name: '@acme/orders.api', port: 65535, description: `Orders & "returns": Bob's API <v2>` };
@@ -41,30 +38,6 @@ function combinations(): Answers[] {
   const edges = all.map((answers) => ({ ...answers, ...EDGE_TEXT }));
   for (const answers of edges) for (const question of QUESTIONS) question.parse(answers[question.key]);
   return [...all, ...edges] as unknown as Answers[];
-}
-
-interface Rendered {
-  file: string;
-  text: string;
-  template: string;
-}
-
-/** Each template's text, read once for the thousands of renders. */
-const sources = new Map<string, string>();
-const sourceText = (file: string) => sources.get(file) ?? sources.set(file, readFileSync(file, 'utf8')).get(file)!;
-
-function renderSet<M extends object>(set: string, rules: readonly FileRule<M>[], model: M): Rendered[] {
-  const root = templateRoot(set);
-  return selectTemplates(root, rules, model).map((template) => {
-    const source = path.join(root, template);
-    const text = ejs.render(sourceText(source), model, { filename: source });
-    return { file: destinationPath(template), text, template: source };
-  });
-}
-
-function render(answers: Answers): Rendered[] {
-  const project = toProjectModel(answers);
-  return [...renderSet('project', PROJECT_RULES, project), ...renderSet('container', CONTAINER_RULES, toContainerModel(project))];
 }
 
 const count = (text: string, word: RegExp) => text.match(word)?.length ?? 0;

@@ -22,6 +22,7 @@ import type ContainerApiGenerator from '../../generators/app/index.js';
 import { AUTH, PERSISTENCE } from '../../generators/app/project.js';
 import { NODE_LINES, RUNTIMES } from '../../generators/container/node.js';
 import { GENERATOR_PATH, REPO_ROOT } from '../support/paths.js';
+import { answersWith, renderProject } from '../support/render.js';
 import { PNPM_VERSION, YARN_VERSION } from '../../generators/container/package-manager-versions.js';
 
 // ---- the linters -----------------------------------------------------------------------------
@@ -253,6 +254,14 @@ const VARIANTS: Variant[] = NODE_LINES.flatMap((node) =>
   ),
 );
 
+/**
+ * The workflow `--yes` writes with these flags, rendered in memory (test/support/render.ts):
+ * the many variants need only this file. The "pins" test shows a real run writes the same.
+ */
+function renderedWorkflow(flags: Record<string, unknown>): string {
+  return renderProject(answersWith(flags)).find((f) => f.file === WORKFLOW)!.text;
+}
+
 function generate(options: Record<string, unknown>) {
   return helpers
     .run<ContainerApiGenerator>(GENERATOR_PATH)
@@ -263,9 +272,8 @@ describe.each(VARIANTS)('the generated project workflow ($label)', ({ options, n
   let text = '';
   let workflow: Workflow;
 
-  beforeAll(async () => {
-    const run = await generate(options);
-    text = readFileSync(path.join(run.cwd, WORKFLOW), 'utf8');
+  beforeAll(() => {
+    text = renderedWorkflow(options);
     workflow = parseYaml(text) as Workflow;
   });
 
@@ -501,6 +509,8 @@ describe("the generator's own workflows", () => {
 describe('action pins', () => {
   async function allWorkflowTexts(): Promise<{ file: string; text: string }[]> {
     const run = await generate({ name: 'pins' });
+    // A real run writes what the in-memory render gives, which the variants above rely on.
+    expect(readFileSync(path.join(run.cwd, WORKFLOW), 'utf8')).toBe(renderedWorkflow({ name: 'pins' }));
     return [
       { file: `project ${WORKFLOW}`, text: readFileSync(path.join(run.cwd, WORKFLOW), 'utf8') },
       ...OWN_FILES.map((f) => ({ file: `.github/workflows/${f}`, text: readFileSync(path.join(OWN_DIR, f), 'utf8') })),
@@ -575,8 +585,7 @@ describe('the workflow lint', () => {
   });
 
   it('fails the real project workflow once a job needs one that does not exist', async () => {
-    const run = await generate({ name: 'broken-needs' });
-    const text = readFileSync(path.join(run.cwd, WORKFLOW), 'utf8').replace('needs: test', 'needs: tests');
+    const text = renderedWorkflow({ name: 'broken-needs' }).replace('needs: test', 'needs: tests');
     const problems = await lint(text, WORKFLOW);
     expect(problems.map((p) => p.linter)).toEqual(expect.arrayContaining(['actionlint', 'workflow-parser']));
     expect(problems.map((p) => p.message).join('\n')).toMatch(/needs job "tests" which does not exist/);
@@ -592,9 +601,8 @@ describe.each([
   let text = '';
   let workflow: Workflow;
 
-  beforeAll(async () => {
-    const run = await generate({ name: `api-${pm}`, 'package-manager': pm });
-    text = readFileSync(path.join(run.cwd, WORKFLOW), 'utf8');
+  beforeAll(() => {
+    text = renderedWorkflow({ name: `api-${pm}`, 'package-manager': pm });
     workflow = parseYaml(text) as Workflow;
   });
 

@@ -1,0 +1,32 @@
+/**
+ * Longest suite first, so that the last worker to finish is not the one that started the
+ * longest suite last. Jest does this from its cache of past runs; a fresh clone (every CI
+ * run) has no cache and falls back to file size, which ranks the e2e suites badly (the
+ * registry suite is small and takes seven minutes). SECONDS fills that gap with times
+ * measured by .ci/run; a local cache, when there is one, still wins.
+ */
+import Sequencer from '@jest/test-sequencer';
+
+/** Seconds per suite, from the last full `.ci/run` (quiet machine); refresh when they drift. */
+const SECONDS = {
+  'e2e/matrix.test.ts': 530,
+  'e2e/registry.test.ts': 438,
+  'e2e/generated-project.test.ts': 300,
+  'e2e/existing.test.ts': 282,
+  'e2e/no-warnings.test.ts': 250,
+  'e2e/workshop.test.ts': 197,
+  'e2e/gitlab-ci.test.ts': 176,
+  'e2e/swarm.test.ts': 114,
+  'e2e/pack.test.ts': 76,
+  'e2e/native-addons.test.ts': 17,
+  'e2e/package-managers.test.ts': 16,
+};
+
+export default class LongestFirst extends Sequencer {
+  time(test) {
+    const known = super.time(test);
+    if (known != null) return known;
+    const entry = Object.entries(SECONDS).find(([suffix]) => test.path.endsWith(`/test/${suffix}`));
+    return entry ? entry[1] * 1000 : undefined;
+  }
+}
