@@ -2,7 +2,8 @@
 # Provision this machine for building and testing generator-container-api:
 # the newest Node 24 (+22, 26 for base images and the other Node lines' tests),
 # kubectl (kustomize) if missing, Docker Engine 26 with buildx and compose, a
-# running dockerd, and locally made base images (no registry is reachable).
+# running dockerd, locally made base images (no registry is reachable), and a
+# second engine on the containerd image store for the workshop doc-test.
 # Every step checks before it acts, so a second run only reports what it
 # skipped and finishes in seconds. Steps live in scripts/provision/*.sh and can
 # be run alone. Environment knobs:
@@ -12,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/provision"
 
-steps=(node kubectl docker docker-plugins dockerd base-images postgres-image ci-tools)
+steps=(node kubectl docker docker-plugins dockerd base-images postgres-image dockerd-containerd ci-tools)
 [ "${PROVISION_VERIFY:-1}" = 0 ] || steps+=(verify)
 
 summary=()
