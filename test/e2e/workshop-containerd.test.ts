@@ -21,6 +21,10 @@ beforeAll(() => {
   if (!info.ok) throw new Error(`no engine answers on ${HOST}: run scripts/provision/dockerd-containerd.sh\n${info.output.slice(-1000)}`);
   if (!info.stdout.includes('io.containerd.snapshotter'))
     throw new Error(`the engine on ${HOST} is not on the containerd image store (its driver status: ${info.stdout})`);
+  // This engine is the suite's alone. An interrupted earlier run can leave build cache that
+  // names snapshots its forced removals deleted ("parent snapshot … does not exist"): the run
+  // starts from an empty cache, as on a fresh machine.
+  run('docker', ['builder', 'prune', '--all', '--force'], { env: { ...process.env, DOCKER_HOST: HOST } });
 });
 
 const CONTAINERD = { label: 'containerd', dockerHost: HOST };

@@ -7,17 +7,24 @@
  */
 import Sequencer from '@jest/test-sequencer';
 
-/** Seconds per suite, from the last full `.ci/run` (quiet machine); refresh when they drift. */
+/**
+ * Seconds per suite: from the last full `.ci/run` (quiet machine), and for the suites added
+ * since, their own runs on a busy one; refresh when they drift.
+ */
 const SECONDS = {
   'e2e/matrix.test.ts': 530,
+  'e2e/workshop.test.ts': 480,
   'e2e/registry.test.ts': 438,
+  'e2e/workshop-containerd.test.ts': 400,
+  'e2e/upgrade.test.ts': 300,
   'e2e/generated-project.test.ts': 300,
   'e2e/existing.test.ts': 282,
   'e2e/no-warnings.test.ts': 250,
-  'e2e/workshop.test.ts': 197,
   'e2e/gitlab-ci.test.ts': 176,
+  'e2e/postgres.test.ts': 140,
   'e2e/swarm.test.ts': 114,
   'e2e/pack.test.ts': 76,
+  'e2e/postgres-image.test.ts': 30,
   'e2e/native-addons.test.ts': 17,
   'e2e/package-managers.test.ts': 16,
 };
