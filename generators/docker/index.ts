@@ -20,7 +20,7 @@ import { DOCKER, othersThan } from '../lib/identities.js';
 import { templateRoot } from '../lib/paths.js';
 import { type DefaultContext, UsageError } from '../lib/questions.js';
 import { EXISTING_QUESTIONS, type ExistingAnswers, type ExistingFlags, findingsFor } from './command.js';
-import { parseDotenv } from './detect/environment.js';
+import { dotenvLine, parseDotenv } from './detect/environment.js';
 import { type Findings, summarize } from './detect/index.js';
 import { type WorkspacePackage, workspacePackage } from './detect/workspaces.js';
 import { FILE_RULES } from './files.js';
@@ -243,7 +243,7 @@ export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, 
     const target = this.#at(SECRET_ENV.file);
     if (existsSync(target)) return;
     const example = this.#findings!.exampleFile ? parseDotenv(readFileSync(this.#at(this.#findings!.exampleFile), 'utf8')) : new Map();
-    const lines = this.answers.secrets.map((name) => `${name}=${example.get(name) ?? ''}`);
+    const lines = this.answers.secrets.map((name) => dotenvLine(name, example.get(name) ?? ''));
     this.fs.write(
       target,
       `# Secrets for ${this.#findings!.name}: mounted at ${SECRET_ENV.target}, loaded by node --env-file. Never commit this file.\n${lines.join('\n')}\n`,

@@ -4,6 +4,7 @@
  * tsconfig's outDir. The start detection reads it to map a TypeScript entry to its output.
  */
 import path from 'node:path';
+import { parseTsconfig } from 'get-tsconfig';
 import type { ProjectFiles } from './project-files.js';
 
 export interface BuildFinding {
@@ -13,15 +14,23 @@ export interface BuildFinding {
   outputDir: string;
 }
 
-/** The folder tsconfig compiles to, and the folder its sources are under. */
+/**
+ * The folder tsconfig compiles to, and the folder its sources are under, as TypeScript reads
+ * them (get-tsconfig): `extends` followed, so an outDir from a shared base config counts, and
+ * each path taken relative to the config that names it. An `extends` that is not installed
+ * yet (`@tsconfig/node22` before the install) leaves the file's own options.
+ */
 export function tsconfigDirs(project: ProjectFiles): { outDir: string | undefined; rootDir: string | undefined } {
   for (const file of ['tsconfig.build.json', 'tsconfig.prod.json', 'tsconfig.json']) {
-    const config = project.readJsonc<{ compilerOptions?: { outDir?: string; rootDir?: string } }>(file);
-    if (config?.compilerOptions?.outDir) {
-      return {
-        outDir: clean(config.compilerOptions.outDir),
-        rootDir: config.compilerOptions.rootDir && clean(config.compilerOptions.rootDir),
-      };
+    if (!project.has(file)) continue;
+    let options: { outDir?: string; rootDir?: string } | undefined;
+    try {
+      options = parseTsconfig(path.join(project.root, file)).compilerOptions;
+    } catch {
+      options = project.readJsonc<{ compilerOptions?: { outDir?: string; rootDir?: string } }>(file)?.compilerOptions;
+    }
+    if (options?.outDir) {
+      return { outDir: clean(options.outDir), rootDir: options.rootDir && clean(options.rootDir) };
     }
   }
   return { outDir: undefined, rootDir: undefined };
