@@ -50,6 +50,7 @@ export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, 
   async initializing(): Promise<void> {
     this.readAnswers();
     const found = findingsFor(this.destinationRoot());
+    refuseUnsupported(found);
     this.#workspace = await this.#chooseWorkspace(found);
     this.#findings = this.#workspace ? findingsFor(this.#packageRoot()) : found;
     for (const line of summarize(this.#findings)) this.log(line);
@@ -273,4 +274,17 @@ export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, 
       `${current}${current === '' || current.endsWith('\n') ? '' : '\n'}# Written by container-api:docker: the container's secrets.\nsecrets/\n`,
     );
   }
+}
+
+/**
+ * A project whose manager the image cannot run (bun, deno) is refused before anything is
+ * written: installing it with npm would write a package-lock.json beside its own lockfile and
+ * run it on node, which is not what it was tested on.
+ */
+function refuseUnsupported(found: Findings): void {
+  const manager = found.packageManager.unsupported;
+  if (!manager) return;
+  throw new UsageError(
+    `${found.root} is a ${manager} project (${found.packageManager.source}): the image installs and runs with node and npm, pnpm or Yarn, and a ${manager} lockfile cannot be installed by them. Nothing was written.`,
+  );
 }
