@@ -7,13 +7,13 @@
  * (container-api:container) with it, and writes its own README.Docker.md and a container test
  * for the project's own runner (templates/docker).
  */
-import { chmodSync, existsSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BaseOptions } from 'yeoman-generator';
 import type { ContainerOptions } from '../container/index.js';
 import type { ContainerModel } from '../container/model.js';
-import { localInstallFor } from '../container/package-managers.js';
+import { hostInstall, type LockfileUpdate, lockfileUpdateFor } from '../container/package-managers.js';
 import { destinationPath, selectTemplates } from '../lib/files.js';
 import { QuestionGenerator, type RunOptions } from '../lib/generator.js';
 import { DOCKER, othersThan } from '../lib/identities.js';
@@ -39,12 +39,16 @@ export type DockerOptions = BaseOptions & RunOptions & ExistingFlags;
 export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, DockerOptions> {
   #container: ContainerModel | undefined;
   #findings: Findings | undefined;
+  /** The lockfile update that failed, when it did: end() says to run it. */
+  #lockfileNotUpdated: string | undefined;
   #workspace: WorkspacePackage | undefined;
 
   constructor(args: string[], options: DockerOptions) {
     super(args, options, EXISTING_QUESTIONS, DOCKER, othersThan(DOCKER));
     this.target = 'existing';
     this.sourceRoot(TEMPLATES);
+    // install() updates the lockfile itself, with the lockfile's own manager.
+    this.setFeatures({ customInstallTask: true });
   }
 
   async initializing(): Promise<void> {
@@ -140,40 +144,46 @@ export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, 
   async configuring(): Promise<void> {
     this.#container = existingContainerModel(this.#findings!, this.answers, this.#workspace);
     this.saveAnswers();
-    // The install after writing (testcontainers is added) uses the project's own manager.
-    this.installWith(this.answers['package-manager']);
     const generatorOptions: Partial<ContainerOptions> = { container: this.#container, into: this.#packageRoot() };
     await this.composeWith(CONTAINER_GENERATOR, { generatorOptions });
   }
 
   /**
-   * The image installs exactly the lockfile, which must list testcontainers. Yeoman installs
-   * after writing only where the root's package.json changed; this covers the rest. With
-   * --skip-install no package manager runs at all: end() says what to run.
+   * The image installs exactly the lockfile, which must list testcontainers: the lockfile is
+   * updated here (lockfileUpdateFor: the lockfile's own manager and major, the lockfile only,
+   * nothing built on the host), at the monorepo root for a workspace package. The environment's
+   * own install is off (setFeatures in the constructor): it runs whatever manager the PATH has,
+   * and installs everything. With --skip-install nothing runs at all: end() says what to run.
+   * Should the update fail, the files stay written and end() says what to run instead.
    */
   install(): void {
     if (this.options.skipInstall) return;
-    if (this.#workspace) {
-      this.#installWorkspaces();
-      return;
-    }
-    if (this.answers['package-manager'] !== 'npm' || this.#findings!.packageManager.lockfile) return;
-    this.log('Writing package-lock.json (npm install --package-lock-only --ignore-scripts).');
-    this.spawnSync('npm', ['install', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund'], {
+    const update = lockfileUpdateFor(this.#container!.install);
+    const where = this.#workspace ? ' at the monorepo root' : '';
+    this.log(`Updating ${this.#container!.install.lockfile}${where}: ${commandLine(update)}`);
+    const modes = this.#ownFileModes();
+    const result = this.spawnSync(update.command, [...update.args], {
       cwd: this.destinationRoot(),
+      env: update.env,
+      reject: false,
     });
+    // A manager may mark the project's own bin files executable; they are the app's, and stay as they were.
+    for (const [file, mode] of modes) if (existsSync(file) && statSync(file).mode !== mode) chmodSync(file, mode);
+    if (result.exitCode !== 0) this.#lockfileNotUpdated = commandLine(update);
   }
 
-  /**
-   * A workspace package's package.json gained testcontainers, and the lockfile at the root
-   * must list it. Yeoman installs only when the root's package.json changes, so the
-   * monorepo's install runs here, at the root.
-   */
-  #installWorkspaces(): void {
-    const manager = this.answers['package-manager'];
-    const { args } = localInstallFor(manager);
-    this.log(`Updating ${this.#container!.install.lockfile} at the monorepo root (${manager} ${args.join(' ')}).`);
-    this.spawnSync(manager, [...args], { cwd: this.destinationRoot() });
+  /** The modes of the files the package's `bin` names, before the manager runs. */
+  #ownFileModes(): Map<string, number> {
+    const roots = [...new Set([this.destinationRoot(), this.#packageRoot()])];
+    const modes = new Map<string, number>();
+    for (const root of roots) {
+      const { bin } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { bin?: string | Record<string, string> };
+      for (const file of typeof bin === 'string' ? [bin] : Object.values(bin ?? {})) {
+        const at = path.resolve(root, file);
+        if (at.startsWith(root + path.sep) && existsSync(at)) modes.set(at, statSync(at).mode);
+      }
+    }
+    return modes;
   }
 
   writing(): void {
@@ -213,11 +223,13 @@ export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, 
       `\nWritten in ${path.join(project, where)}${path.sep}: Dockerfile, ${ignore}, compose.yaml, README.Docker.md, ${this.#containerTest().file}${preload}. Next:`,
     );
     if (project !== '.') this.log(`  cd ${project}`);
-    if (this.options.skipInstall) {
-      const lockfile = this.#container!.install.lockfile;
-      const at = this.#workspace ? ' (at the monorepo root)' : '';
-      this.log(`  ${this.answers['package-manager']} install${at}   # adds testcontainers to ${lockfile}, which the image installs from`);
-    }
+    const lockfile = this.#container!.install.lockfile;
+    const at = this.#workspace ? ' (at the monorepo root)' : '';
+    const update = commandLine(lockfileUpdateFor(this.#container!.install));
+    if (this.#lockfileNotUpdated)
+      this.log(`  ${update}${at}   # failed above: adds testcontainers to ${lockfile}, which the image installs from`);
+    else if (this.options.skipInstall) this.log(`  ${update}${at}   # adds testcontainers to ${lockfile}, which the image installs from`);
+    this.log(`  ${hostInstall(this.#container!.install)}${at}   # installs testcontainers here, for the container test`);
     this.log(`  ${run('test:container')}   # builds the image, proves it healthy, non-root, stopping cleanly`);
     this.log(`  docker compose ${where ? `-f ${where}compose.yaml ` : ''}up --build  # serves on http://127.0.0.1:${this.answers.port}`);
   }
@@ -287,4 +299,10 @@ function refuseUnsupported(found: Findings): void {
   throw new UsageError(
     `${found.root} is a ${manager} project (${found.packageManager.source}): the image installs and runs with node and npm, pnpm or Yarn, and a ${manager} lockfile cannot be installed by them. Nothing was written.`,
   );
+}
+
+/** A command as the user would type it. */
+function commandLine({ command, args, env }: LockfileUpdate): string {
+  const vars = Object.entries(env).map(([name, value]) => `${name}=${value} `);
+  return `${vars.join('')}${command} ${args.join(' ')}`;
 }

@@ -79,7 +79,7 @@ export function existingContainerModel(findings: Findings, answers: ExistingAnsw
       answers.volume === 'none' ? undefined : path.posix.resolve(workspace ? `${APP_DIR}/${workspace.dir}` : APP_DIR, answers.volume),
     secrets: secrets.size > 0 ? [{ ...SECRET_ENV, env: undefined, variables: answers.secrets }] : [],
     services: [],
-    contextIgnores: [],
+    contextIgnores: findings.docs,
     metricsPort: undefined,
     dev: undefined,
     workspace: workspace && workspaceImage(own, answers, workspace),
