@@ -23,6 +23,7 @@ import { EXISTING_QUESTIONS, type ExistingAnswers, type ExistingFlags, findingsF
 import { dotenvLine, parseDotenv } from './detect/environment.js';
 import { type Findings, summarize } from './detect/index.js';
 import { type WorkspacePackage, workspacePackage } from './detect/workspaces.js';
+import { FILE_RULES as CONTAINER_FILE_RULES } from '../container/files.js';
 import { FILE_RULES } from './files.js';
 import { existingContainerModel, existingModel, SECRET_ENV } from './model.js';
 import { CONTAINER_TEST_TEMPLATE, CONTAINER_TESTS, type ContainerTest } from './test-runners.js';
@@ -39,6 +40,8 @@ export type DockerOptions = BaseOptions & RunOptions & ExistingFlags;
 export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, DockerOptions> {
   #container: ContainerModel | undefined;
   #findings: Findings | undefined;
+  /** --json: the findings and the planned files are printed, and nothing else happens. */
+  #json = false;
   /** The lockfile update that failed, when it did: end() says to run it. */
   #lockfileNotUpdated: string | undefined;
   #workspace: WorkspacePackage | undefined;
@@ -53,10 +56,15 @@ export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, 
 
   async initializing(): Promise<void> {
     this.readAnswers();
+    // --json reports what --yes would do (flags still override a finding), and is never asked.
+    this.#json = this.answers.json === true;
+    if (this.#json) this.options.yes = true;
+    this.answers.json = false;
     const found = findingsFor(this.destinationRoot());
     refuseUnsupported(found);
     this.#workspace = await this.#chooseWorkspace(found);
     this.#findings = this.#workspace ? findingsFor(this.#packageRoot()) : found;
+    if (this.#json) return;
     for (const line of summarize(this.#findings)) this.log(line);
     if (this.#workspace)
       this.log(`  workspace       ${this.#workspace.dir} (${this.#workspace.name}) of ${found.root}${this.#describeInternal()}`);
@@ -139,10 +147,52 @@ export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, 
         `--test-runner ${runner}: ${runner} is not among package.json's dependencies. Install it first, or pass --test-runner node.`,
       );
     }
+    if (this.#json) this.#printJson();
+  }
+
+  /**
+   * --json: what was found, the answers taken, and the files a run would write, as one JSON
+   * document on stdout (the log goes to stderr), written by this generator itself; the later
+   * steps then do nothing, so nothing is composed, written, stored or installed.
+   */
+  #printJson(): void {
+    const { json: _, ...answers } = this.answers;
+    const container = existingContainerModel(this.#findings!, this.answers, this.#workspace);
+    const containerTest = this.#containerTest();
+    const model = existingModel(container, this.#findings!, this.answers, containerTest);
+    const written = [
+      ...selectTemplates(templateRoot('container'), CONTAINER_FILE_RULES, container).map(destinationPath),
+      ...selectTemplates(TEMPLATES, FILE_RULES, model).map((t) =>
+        t === CONTAINER_TEST_TEMPLATE ? containerTest.file : destinationPath(t),
+      ),
+      ...(answers.secrets.length > 0 && !existsSync(this.#at(SECRET_ENV.file)) ? [SECRET_ENV.file] : []),
+    ];
+    const files = [
+      ...written.sort().map((file) => ({ path: this.#fromRoot(file), action: existsSync(this.#at(file)) ? 'overwrite' : 'create' })),
+      { path: this.#fromRoot('package.json'), action: 'add to', what: 'devDependencies.testcontainers, scripts.test:container' },
+      ...(answers.secrets.length > 0 ? [{ path: this.#fromRoot('.gitignore'), action: 'add to', what: 'secrets/' }] : []),
+      { path: '.yo-rc.json', action: existsSync(this.destinationPath('.yo-rc.json')) ? 'overwrite' : 'create' },
+      {
+        path: container.install.lockfile,
+        action: existsSync(this.destinationPath(container.install.lockfile)) ? 'update' : 'create',
+        what: this.options.skipInstall ? 'not run (--skip-install)' : commandLine(lockfileUpdateFor(container.install)),
+      },
+    ];
+    const report = { findings: this.#findings, workspace: this.#workspace ?? null, answers, files };
+    // undefined (nothing found) is said as null, so every key is there for a reader to test.
+    process.stdout.write(`${JSON.stringify(report, (_, value) => (value === undefined ? null : value), 2)}\n`);
+  }
+
+  /** A file of the package, named from the project root (where --workspace puts it). */
+  #fromRoot(file: string): string {
+    return path.relative(this.destinationRoot(), this.#at(file)).split(path.sep).join('/');
   }
 
   async configuring(): Promise<void> {
+    if (this.#json) return;
     this.#container = existingContainerModel(this.#findings!, this.answers, this.#workspace);
+    // A way to run, not an answer about the project: a re-run is never a --json one.
+    delete this.answers.json;
     this.saveAnswers();
     const generatorOptions: Partial<ContainerOptions> = { container: this.#container, into: this.#packageRoot() };
     await this.composeWith(CONTAINER_GENERATOR, { generatorOptions });
@@ -157,7 +207,7 @@ export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, 
    * Should the update fail, the files stay written and end() says what to run instead.
    */
   install(): void {
-    if (this.options.skipInstall) return;
+    if (this.#json || this.options.skipInstall) return;
     const update = lockfileUpdateFor(this.#container!.install);
     const where = this.#workspace ? ' at the monorepo root' : '';
     this.log(`Updating ${this.#container!.install.lockfile}${where}: ${commandLine(update)}`);
@@ -187,6 +237,7 @@ export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, 
   }
 
   writing(): void {
+    if (this.#json) return;
     const containerTest = this.#containerTest();
     const model = existingModel(this.#container!, this.#findings!, this.answers, containerTest);
     for (const template of selectTemplates(TEMPLATES, FILE_RULES, model)) {
@@ -199,6 +250,7 @@ export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, 
   }
 
   conflicts(): void {
+    if (this.#json) return;
     const additions = [...ADDITIONS].map((file) => path.relative(this.destinationRoot(), this.#at(file)));
     this.refuseConflicts(new Set(additions));
     // Added to, never rewritten: no question to ask about them.
@@ -209,7 +261,7 @@ export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, 
   }
 
   end(): void {
-    if (this.endDryRun()) return;
+    if (this.#json || this.endDryRun()) return;
     const secrets = this.#at('secrets');
     if (existsSync(secrets)) chmodSync(secrets, 0o700);
     const run = this.#container!.install.run;
@@ -225,11 +277,12 @@ export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, 
     if (project !== '.') this.log(`  cd ${project}`);
     const lockfile = this.#container!.install.lockfile;
     const at = this.#workspace ? ' (at the monorepo root)' : '';
-    const update = commandLine(lockfileUpdateFor(this.#container!.install));
+    // One install, with the lockfile's own manager and no scripts (the host need not build the app's addons).
+    const install = `  ${hostInstall(this.#container!.install)}${at}   #`;
     if (this.#lockfileNotUpdated)
-      this.log(`  ${update}${at}   # failed above: adds testcontainers to ${lockfile}, which the image installs from`);
-    else if (this.options.skipInstall) this.log(`  ${update}${at}   # adds testcontainers to ${lockfile}, which the image installs from`);
-    this.log(`  ${hostInstall(this.#container!.install)}${at}   # installs testcontainers here, for the container test`);
+      this.log(`${install} failed above (${this.#lockfileNotUpdated}): adds testcontainers to ${lockfile}, which the image installs from`);
+    else if (this.options.skipInstall) this.log(`${install} adds testcontainers to ${lockfile}, which the image installs from`);
+    else this.log(`${install} installs testcontainers here, for the container test`);
     this.log(`  ${run('test:container')}   # builds the image, proves it healthy, non-root, stopping cleanly`);
     this.log(`  docker compose ${where ? `-f ${where}compose.yaml ` : ''}up --build  # serves on http://127.0.0.1:${this.answers.port}`);
   }

@@ -79,7 +79,8 @@ export function existingContainerModel(findings: Findings, answers: ExistingAnsw
       answers.volume === 'none' ? undefined : path.posix.resolve(workspace ? `${APP_DIR}/${workspace.dir}` : APP_DIR, answers.volume),
     secrets: secrets.size > 0 ? [{ ...SECRET_ENV, env: undefined, variables: answers.secrets }] : [],
     services: [],
-    contextIgnores: findings.docs,
+    // README.Docker.md is this generator's own, and a re-run must find the same list.
+    contextIgnores: [...new Set([...findings.docs, 'README.Docker.md'])].sort(),
     metricsPort: undefined,
     dev: undefined,
     workspace: workspace && workspaceImage(own, answers, workspace),

@@ -115,7 +115,7 @@ describe('native addons on a host that cannot build them', () => {
         expect(existsSync(path.join(dir, file))).toBe(true);
       const told = result.output.split('\n').filter((line) => line.includes('failed above'));
       expect(told).toEqual([
-        '  npm install --package-lock-only --ignore-scripts --no-audit --no-fund   # failed above: adds testcontainers to package-lock.json, which the image installs from',
+        '  npm install --ignore-scripts   # failed above (npm install --package-lock-only --ignore-scripts --no-audit --no-fund): adds testcontainers to package-lock.json, which the image installs from',
       ]);
       expect(readFileSync(path.join(dir, 'package-lock.json'), 'utf8')).toBe(before);
     },
