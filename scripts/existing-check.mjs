@@ -27,8 +27,11 @@ const tag = `existing-check-${path
   .toLowerCase()
   .replace(/[^a-z0-9_.-]/g, '-')}:latest`;
 const name = tag.split(':')[0];
+// The commit tried, when the project is a git checkout: a result names what it was measured on.
+const head = spawnSync('git', ['-C', root, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' });
 const result = {
   project: root,
+  commit: head.status === 0 ? head.stdout.trim() : null,
   flags: flags.join(' '),
   generated: false,
   builds: false,

@@ -173,6 +173,11 @@ describe('start scripts: read as the shell reads them', () => {
     expect(start).toMatchObject({ file: 'dist/server.js', nodeArgs: ['--enable-source-maps'] });
   });
 
+  it("the app's own preload is kept (tracing), a dev tool's is not", () => {
+    const start = detect(built('NODE_OPTIONS="--import ./dist/tracing.js" node -r dotenv/config --import=tsx dist/server.js')).start;
+    expect(start).toMatchObject({ file: 'dist/server.js', nodeArgs: ['--import', './dist/tracing.js'] });
+  });
+
   it('the Dockerfile runs node with those options', () => {
     const dir = built('NODE_OPTIONS="--max-old-space-size=512 --enable-source-maps" node dist/server.js');
     generate(dir, ['--existing', '--yes', '--skip-install']);

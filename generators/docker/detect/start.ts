@@ -161,13 +161,30 @@ function splitNodeWords(words: readonly string[]): { nodeArgs: string[]; file: s
     if (word === '--') return { nodeArgs, file: words[i + 1] };
     if (!word.startsWith('-')) return { nodeArgs, file: word };
     if (VALUE_OPTIONS.has(word)) {
-      if (KEPT_WITH_VALUE.has(word) && words[i + 1] !== undefined) nodeArgs.push(word, words[i + 1]!);
+      const value = words[i + 1];
+      if (value !== undefined && (KEPT_WITH_VALUE.has(word) || (PRELOADS.has(word) && isOwnPreload(value)))) nodeArgs.push(word, value);
       i++;
+      continue;
+    }
+    const preload = /^(--import|--require)=(.+)$/.exec(word);
+    if (preload) {
+      if (isOwnPreload(preload[2]!)) nodeArgs.push(word);
       continue;
     }
     if (KEPT.test(word) || /^-C.+/.test(word)) nodeArgs.push(word);
   }
   return { nodeArgs, file: undefined };
+}
+
+const PRELOADS = new Set(['-r', '--require', '--import']);
+
+/**
+ * A preload that is the app's own JavaScript file (`--import ./dist/instrument.js`: tracing,
+ * error reporting), which production needs, unlike a dev tool's package (`-r ts-node/register`,
+ * `--import tsx`, `-r dotenv/config`: compose gives the environment) or a TypeScript source.
+ */
+function isOwnPreload(value: string): boolean {
+  return /^\.\.?\//.test(value) && !/\.[cm]?tsx?$/.test(value);
 }
 
 /** NODE_OPTIONS' words that belong in the CMD, by the same rules as node's own options. */
