@@ -16,7 +16,7 @@ import {
   type WorkspaceImage,
 } from '../container/model.js';
 import { runtimeUserFor } from '../container/node.js';
-import { installFor, runIn, workspaceInstall } from '../container/package-managers.js';
+import { hostInstall, installFor, runIn, workspaceInstall } from '../container/package-managers.js';
 import type { ExistingAnswers } from './command.js';
 import type { Findings } from './detect/index.js';
 import type { WorkspacePackage } from './detect/workspaces.js';
@@ -152,6 +152,8 @@ export interface ExistingModel extends ContainerModel {
   containerTest: ContainerTest;
   /** The package folder's way up to the build context (the monorepo root), or '.'. */
   contextFromPackage: string;
+  /** Installs the container test's dependencies on the host: the lockfile's own manager, no scripts. */
+  hostInstall: string;
 }
 
 export function existingModel(
@@ -172,5 +174,6 @@ export function existingModel(
     secretEnv: SECRET_ENV,
     containerTest,
     contextFromPackage: container.workspace?.root ?? '.',
+    hostInstall: hostInstall(container.install),
   };
 }
