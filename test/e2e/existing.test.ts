@@ -124,7 +124,8 @@ describe.each([
   );
 });
 
-describe.each(['ts-esm-pnpm', 'yarn-classic'])('%s, containerized with --yes', (name) => {
+// reads-markdown: its config names ./about.md, which the app reads at startup (.dockerignore leaves out only known docs).
+describe.each(['ts-esm-pnpm', 'yarn-classic', 'reads-markdown'])('%s, containerized with --yes', (name) => {
   it(
     'builds, turns healthy and stops with exit code 0 (scripts/existing-check.mjs)',
     () => {
