@@ -15,6 +15,7 @@ import { detectNodeLine, lineFor } from '../../generators/docker/detect/node-lin
 import { detectPackageManager } from '../../generators/docker/detect/package-manager.js';
 import { ProjectFiles } from '../../generators/docker/detect/project-files.js';
 import { detectWorkspaces } from '../../generators/docker/detect/workspaces.js';
+import { YARN_VERSION } from '../../generators/container/package-manager-versions.js';
 import { generate } from '../support/generate.js';
 import { snapshot } from '../support/tree.js';
 
@@ -135,6 +136,15 @@ describe('package manager: the lockfile table and the fields of package-manager-
       version: '10.34.8',
       source: 'devEngines.packageManager "pnpm@10.34.8"',
     });
+  });
+
+  it.each([
+    ['8', YARN_VERSION],
+    ['6', '3.8.6'],
+    ['4', '2.4.2'],
+  ])('a Berry yarn.lock of __metadata version %s is updated by Yarn %s, which keeps its format', (metadata, version) => {
+    const dir = write({ 'package.json': manifest({}), 'yarn.lock': `__metadata:\n  version: ${metadata}\n  cacheKey: 10c0\n` });
+    expect(detectPackageManager(new ProjectFiles(dir))).toMatchObject({ name: 'yarn', version });
   });
 
   it('a bun project is refused in one line, and nothing is written (no package-lock.json beside bun.lock)', () => {

@@ -43,6 +43,16 @@ function pnpmVersionFor(lockfileVersion: string): string {
   return '7.33.7';
 }
 
+/**
+ * A Berry lockfile's `__metadata.version` → the Yarn release that writes that version, so the
+ * update keeps its format: 8 is Yarn 4, 5 to 7 Yarn 3, 4 and older Yarn 2.
+ */
+function berryVersionFor(lockfile: string): string {
+  const version = Number(/^__metadata:\s*\n\s+version:\s*(\d+)/m.exec(lockfile)?.[1] ?? 8);
+  if (version >= 8) return YARN_VERSION;
+  return version >= 5 ? '3.8.6' : '2.4.2';
+}
+
 /** `packageManager` first (corepack's field, an exact version), then `devEngines.packageManager`. */
 function declared(project: ProjectFiles): { name: string; version: string | undefined; source: string } | undefined {
   const { packageManager, devEngines } = project.pkg as { packageManager?: unknown; devEngines?: { packageManager?: unknown } };
@@ -80,7 +90,7 @@ export function detectPackageManager(project: ProjectFiles): PackageManagerFindi
     const classic = text.includes('# yarn lockfile v1') || !text.includes('__metadata:');
     return {
       name,
-      version: classic ? YARN_CLASSIC_VERSION : YARN_VERSION,
+      version: classic ? YARN_CLASSIC_VERSION : berryVersionFor(text),
       lockfile,
       source: `${from}${lockfile} (${classic ? 'Yarn classic v1' : 'Yarn Berry'} format)`,
       unsupported: undefined,
