@@ -127,6 +127,14 @@ describe('package manager: the lockfile table and the fields of package-manager-
     expect(detectPackageManager(new ProjectFiles(dir))).toMatchObject({ unsupported: 'bun', lockfile });
   });
 
+  it.each([
+    [{ scripts: { dev: 'bun run --hot src/index.ts' } }, 'script "dev" runs bun'],
+    [{ devDependencies: { '@types/bun': 'latest' } }, '@types/bun in package.json'],
+  ])('a bun project with no lockfile yet (%j) is bun too', (fields, source) => {
+    const dir = write({ 'package.json': manifest(fields) });
+    expect(detectPackageManager(new ProjectFiles(dir))).toMatchObject({ unsupported: 'bun', source });
+  });
+
   it('devEngines.packageManager names the manager when no lockfile does', () => {
     const dir = write({
       'package.json': manifest({ devEngines: { packageManager: { name: 'pnpm', version: '10.34.8', onFail: 'error' } } }),
@@ -194,6 +202,20 @@ describe('start scripts: read as the shell reads them', () => {
     expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toContain(
       'CMD ["node", "--max-old-space-size=512", "--enable-source-maps", "--import", "./docker/graceful-stop.mjs", "dist/server.js"]',
     );
+  });
+});
+
+describe('build output from the bundler config', () => {
+  it("tsup's outDir (.output) is the build output, and the start file in it is found", () => {
+    const dir = write({
+      'package.json': manifest({ type: 'module', scripts: { build: 'tsup', start: 'node --import ./.output/tracing.js .output/main.js' } }),
+      'tsup.config.ts':
+        "import { defineConfig } from 'tsup';\nexport default defineConfig({ entry: ['./src/main.ts'], outDir: '.output' });\n",
+      'src/main.ts': server,
+    });
+    const f = detect(dir);
+    expect(f.build).toEqual({ script: 'build', outputDir: '.output' });
+    expect(f.start).toMatchObject({ file: '.output/main.js', nodeArgs: ['--import', './.output/tracing.js'] });
   });
 });
 

@@ -51,11 +51,11 @@ export function detectBuild(project: ProjectFiles): BuildFinding | undefined {
 
 /**
  * Where a bundler the build runs writes, from its config file: rollup's output.dir (or the
- * folder of output.file), webpack's output.path, vite's build.outDir. A front end bundled
+ * folder of output.file), webpack's output.path, vite's build.outDir, tsup's outDir. A front end bundled
  * into public/build is as much the build's output as a server compiled to dist.
  */
 function bundlerOutput(project: ProjectFiles, command: string): string | undefined {
-  const tool = /\b(rollup|webpack|vite)\b/.exec(command)?.[1];
+  const tool = /\b(rollup|webpack|vite|tsup)\b/.exec(command)?.[1];
   if (!tool) return undefined;
   const flag = /(?:-c|--config)[ =]([^\s]+)/.exec(command)?.[1];
   const names = flag && flag !== '-c' && !flag.startsWith('-') ? [clean(flag)] : [];
@@ -65,6 +65,7 @@ function bundlerOutput(project: ProjectFiles, command: string): string | undefin
     rollup: [/\bdir\s*:\s*['"`]([^'"`]+)['"`]/, /\bfile\s*:\s*['"`]([^'"`]+)['"`]/],
     webpack: [/\bpath\s*:\s*path\.(?:resolve|join)\(\s*__dirname\s*,\s*['"`]([^'"`]+)['"`]/],
     vite: [/\boutDir\s*:\s*['"`]([^'"`]+)['"`]/],
+    tsup: [/\boutDir\s*:\s*['"`]([^'"`]+)['"`]/],
   };
   for (const [index, pattern] of (patterns[tool] ?? []).entries()) {
     const found = text && pattern.exec(text)?.[1];
@@ -73,7 +74,8 @@ function bundlerOutput(project: ProjectFiles, command: string): string | undefin
     // The project root itself is no output folder: copying it would ship the dev dependencies.
     if (dir && dir !== '.' && !dir.startsWith('..')) return dir;
   }
-  return tool === 'rollup' ? undefined : 'dist';
+  // rollup has no default folder; tsup's (dist) is taken below, after tsconfig's outDir.
+  return tool === 'rollup' || tool === 'tsup' ? undefined : 'dist';
 }
 
 /** A path as a script or config names it, made plain: unquoted, normalized, no ./ or trailing /. */

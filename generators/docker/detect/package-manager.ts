@@ -70,9 +70,22 @@ function declared(project: ProjectFiles): { name: string; version: string | unde
   return undefined;
 }
 
+/**
+ * A project written for bun that has no bun lockfile yet: its scripts run `bun`, or it types
+ * against bun's API (`@types/bun`, `bun-types`), so node would not run it as it is.
+ */
+function bunWithoutLockfile(project: ProjectFiles): string | undefined {
+  const script = Object.entries(project.scripts).find(([, command]) => /(^|&&|;|\|)\s*bunx?\s/.test(command));
+  if (script) return `script "${script[0]}" runs bun`;
+  const types = ['@types/bun', 'bun-types'].find((name) => name in project.devDependencies || name in project.dependencies);
+  return types && `${types} in package.json`;
+}
+
 export function detectPackageManager(project: ProjectFiles): PackageManagerFinding {
   const lock = LOCKFILES.find(([file]) => project.has(file));
   const field = declared(project);
+  const bun = !lock && !field ? bunWithoutLockfile(project) : undefined;
+  if (bun) return { name: 'npm', version: '', lockfile: undefined, source: bun, unsupported: 'bun' };
   const named = field?.name ?? lock?.[1];
   if (named && !(PACKAGE_MANAGERS as readonly string[]).includes(named)) {
     const source = field?.source ?? lock![0];
