@@ -27,8 +27,11 @@ const tag = `existing-check-${path
   .toLowerCase()
   .replace(/[^a-z0-9_.-]/g, '-')}:latest`;
 const name = tag.split(':')[0];
+// The commit tried, when the project is a git checkout: a result names what it was measured on.
+const head = spawnSync('git', ['-C', root, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' });
 const result = {
   project: root,
+  commit: head.status === 0 ? head.stdout.trim() : null,
   flags: flags.join(' '),
   generated: false,
   builds: false,
@@ -65,6 +68,19 @@ if (gen.status !== 0) {
 }
 result.generated = true;
 for (const [file, text] of saved) writeFileSync(path.join(root, file), text);
+// A project with no lockfile gets one from the generator's own update (--skip-install skipped
+// it): made here the same way, lockfile only, from the package.json as the project has it.
+const lockfiles = ['package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnpm-lock.yaml'];
+if (!lockfiles.some((file) => existsSync(path.join(root, file)))) {
+  const lock = spawnSync('npm', ['install', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund'], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  if (lock.status !== 0) {
+    result.why = `lockfile: ${lock.stderr.trim().split('\n').at(-1)}`;
+    finish();
+  }
+}
 
 // One package of a monorepo (--workspace): its Docker files are in its folder, the context is the root.
 const workspace = JSON.parse(readFileSync(path.join(root, '.yo-rc.json'), 'utf8'))['generator-container-api']?.[':docker']?.answers

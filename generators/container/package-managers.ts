@@ -290,6 +290,48 @@ export function localInstallFor(name: PackageManagerName): LocalInstall {
   return { args: ['install'], env: {} };
 }
 
+/**
+ * How a generator updates an existing project's lockfile after adding a dependency to its
+ * package.json, on the developer's machine:
+ * - with the manager and major the lockfile was written by: npx of that exact release, never
+ *   whatever `yarn` or `pnpm` the PATH has, which may be another major and rewrite the lockfile
+ *   into its own format (Yarn 4 turns a v1 yarn.lock into a Berry one the image's Yarn 1 refuses);
+ * - the lockfile only, building nothing on the host: a native addon (bcrypt, better-sqlite3)
+ *   would need a compiler the host may lack, and the image builds it anyway. Yarn 1 has no
+ *   lockfile-only mode; --ignore-scripts keeps its install from building anything.
+ */
+export interface LockfileUpdate {
+  command: string;
+  args: readonly string[];
+  env: Readonly<Record<string, string>>;
+}
+
+export function lockfileUpdateFor(install: Install): LockfileUpdate {
+  const name = install.packageManager;
+  if (name === 'npm' || !install.globalPackage)
+    return { command: 'npm', args: ['install', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund'], env: {} };
+  const exact = ['--yes', '--package', install.globalPackage, '--', name];
+  if (name === 'pnpm') return { command: 'npx', args: [...exact, 'install', '--lockfile-only', '--ignore-scripts'], env: {} };
+  if (install.yarnClassic)
+    return { command: 'npx', args: [...exact, 'install', '--ignore-scripts', '--non-interactive', '--no-progress'], env: {} };
+  // Under CI=true Yarn makes every install immutable, and refuses the lockfile change asked for.
+  return { command: 'npx', args: [...exact, 'install', '--mode=update-lockfile'], env: { YARN_ENABLE_IMMUTABLE_INSTALLS: 'false' } };
+}
+
+/**
+ * The install a developer runs after the lockfile update, for the container test's own
+ * dependencies, with the same manager and major: ignoring scripts, since the host may have no
+ * compiler for the app's native addons and the test needs none of them.
+ */
+export function hostInstall(install: Install): string {
+  const name = install.packageManager;
+  if (name === 'npm' || !install.globalPackage) return 'npm install --ignore-scripts';
+  const exact = `npx --yes --package ${install.globalPackage} -- ${name}`;
+  if (name === 'pnpm') return `${exact} install --ignore-scripts`;
+  if (install.yarnClassic) return `${exact} install --ignore-scripts`;
+  return `YARN_ENABLE_SCRIPTS=false ${exact} install`;
+}
+
 /** The chosen package manager, its commands spelled out, so templates only print them. */
 export interface PackageManagerModel {
   name: PackageManagerName;

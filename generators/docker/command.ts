@@ -28,6 +28,8 @@ export interface ExistingAnswers {
   'test-runner': TestRunner;
   graceful: boolean;
   workspace: string;
+  /** Print the findings and the planned files as JSON, and write nothing: never stored. */
+  json?: boolean;
 }
 
 export type ExistingQuestion = QuestionOf<ExistingAnswers>;
@@ -219,6 +221,14 @@ export const EXISTING_QUESTIONS: readonly ExistingQuestion[] = [
       if (value === 'none' || /^(?!\/)(?!.*\.\.)[\w@.\-/]+$/.test(value)) return value;
       throw new UsageError(`${label} ${show(raw)} is not allowed: give a workspace package's folder (packages/api) or name (@acme/api).`);
     },
+  },
+  {
+    key: 'json',
+    kind: 'toggle',
+    message: 'Print the findings and the files it would write as JSON on stdout, and write nothing',
+    defaultHelp: 'off: never asked, never stored',
+    default: () => false,
+    parse: toggle('json'),
   },
 ];
 

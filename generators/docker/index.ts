@@ -7,22 +7,23 @@
  * (container-api:container) with it, and writes its own README.Docker.md and a container test
  * for the project's own runner (templates/docker).
  */
-import { chmodSync, existsSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BaseOptions } from 'yeoman-generator';
 import type { ContainerOptions } from '../container/index.js';
 import type { ContainerModel } from '../container/model.js';
-import { localInstallFor } from '../container/package-managers.js';
+import { hostInstall, type LockfileUpdate, lockfileUpdateFor } from '../container/package-managers.js';
 import { destinationPath, selectTemplates } from '../lib/files.js';
 import { QuestionGenerator, type RunOptions } from '../lib/generator.js';
 import { DOCKER, othersThan } from '../lib/identities.js';
 import { templateRoot } from '../lib/paths.js';
 import { type DefaultContext, UsageError } from '../lib/questions.js';
 import { EXISTING_QUESTIONS, type ExistingAnswers, type ExistingFlags, findingsFor } from './command.js';
-import { parseDotenv } from './detect/environment.js';
+import { dotenvLine, parseDotenv } from './detect/environment.js';
 import { type Findings, summarize } from './detect/index.js';
 import { type WorkspacePackage, workspacePackage } from './detect/workspaces.js';
+import { FILE_RULES as CONTAINER_FILE_RULES } from '../container/files.js';
 import { FILE_RULES } from './files.js';
 import { existingContainerModel, existingModel, SECRET_ENV } from './model.js';
 import { CONTAINER_TEST_TEMPLATE, CONTAINER_TESTS, type ContainerTest } from './test-runners.js';
@@ -39,9 +40,14 @@ export type DockerOptions = BaseOptions & RunOptions & ExistingFlags;
 export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, DockerOptions> {
   #container: ContainerModel | undefined;
   #findings: Findings | undefined;
+  /** --json: the findings and the planned files are printed, and nothing else happens. */
+  #json = false;
+  /** The lockfile update that failed, when it did: end() says to run it. */
+  #lockfileNotUpdated: string | undefined;
   #workspace: WorkspacePackage | undefined;
 
   constructor(args: string[], options: DockerOptions) {
+    // install() updates the lockfile itself, with the lockfile's own manager.
     super(args, options, EXISTING_QUESTIONS, DOCKER, othersThan(DOCKER), { ownInstall: true });
     this.target = 'existing';
     this.sourceRoot(TEMPLATES);
@@ -49,9 +55,15 @@ export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, 
 
   async initializing(): Promise<void> {
     this.readAnswers();
+    // --json reports what --yes would do (flags still override a finding), and is never asked.
+    this.#json = this.answers.json === true;
+    if (this.#json) this.options.yes = true;
+    this.answers.json = false;
     const found = findingsFor(this.destinationRoot());
+    refuseUnsupported(found);
     this.#workspace = await this.#chooseWorkspace(found);
     this.#findings = this.#workspace ? findingsFor(this.#packageRoot()) : found;
+    if (this.#json) return;
     for (const line of summarize(this.#findings)) this.say(line);
     if (this.#workspace)
       this.say(`  workspace       ${this.#workspace.dir} (${this.#workspace.name}) of ${found.root}${this.#describeInternal()}`);
@@ -134,53 +146,99 @@ export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, 
         `--test-runner ${runner}: ${runner} is not among package.json's dependencies. Install it first, or pass --test-runner node.`,
       );
     }
+    if (this.#json) this.#printJson();
+  }
+
+  /**
+   * --json: what was found, the answers taken, and the files a run would write, as one JSON
+   * document on stdout (the log goes to stderr), written by this generator itself; the later
+   * steps then do nothing, so nothing is composed, written, stored or installed.
+   */
+  #printJson(): void {
+    const { json: _, ...answers } = this.answers;
+    const container = existingContainerModel(this.#findings!, this.answers, this.#workspace);
+    const containerTest = this.#containerTest();
+    const model = existingModel(container, this.#findings!, this.answers, containerTest);
+    const written = [
+      ...selectTemplates(templateRoot('container'), CONTAINER_FILE_RULES, container).map(destinationPath),
+      ...selectTemplates(TEMPLATES, FILE_RULES, model).map((t) =>
+        t === CONTAINER_TEST_TEMPLATE ? containerTest.file : destinationPath(t),
+      ),
+      ...(answers.secrets.length > 0 && !existsSync(this.#at(SECRET_ENV.file)) ? [SECRET_ENV.file] : []),
+    ];
+    const files = [
+      ...written.sort().map((file) => ({ path: this.#fromRoot(file), action: existsSync(this.#at(file)) ? 'overwrite' : 'create' })),
+      { path: this.#fromRoot('package.json'), action: 'add to', what: 'devDependencies.testcontainers, scripts.test:container' },
+      ...(answers.secrets.length > 0 ? [{ path: this.#fromRoot('.gitignore'), action: 'add to', what: 'secrets/' }] : []),
+      { path: '.yo-rc.json', action: existsSync(this.destinationPath('.yo-rc.json')) ? 'overwrite' : 'create' },
+      {
+        path: container.install.lockfile,
+        action: existsSync(this.destinationPath(container.install.lockfile)) ? 'update' : 'create',
+        what: this.options.skipInstall ? 'not run (--skip-install)' : commandLine(lockfileUpdateFor(container.install)),
+      },
+    ];
+    const report = { findings: this.#findings, workspace: this.#workspace ?? null, answers, files };
+    // undefined (nothing found) is said as null, so every key is there for a reader to test.
+    process.stdout.write(`${JSON.stringify(report, (_, value) => (value === undefined ? null : value), 2)}\n`);
+  }
+
+  /** A file of the package, named from the project root (where --workspace puts it). */
+  #fromRoot(file: string): string {
+    return path.relative(this.destinationRoot(), this.#at(file)).split(path.sep).join('/');
   }
 
   async configuring(): Promise<void> {
+    if (this.#json) return;
     this.#container = existingContainerModel(this.#findings!, this.answers, this.#workspace);
+    // A way to run, not an answer about the project: a re-run is never a --json one.
+    delete this.answers.json;
     this.saveAnswers();
-    // The install after writing (testcontainers is added) uses the project's own manager.
-    this.installWith(this.answers['package-manager']);
     const generatorOptions: Partial<ContainerOptions> = { container: this.#container, into: this.#packageRoot() };
     await this.composeWith(CONTAINER_GENERATOR, { generatorOptions });
   }
 
   /**
-   * The image installs exactly the lockfile, which must list testcontainers: the project's
-   * package.json gained it, so its manager installs (a monorepo's at the root). With
-   * --skip-install no package manager runs at all: end() says what to run.
+   * The image installs exactly the lockfile, which must list testcontainers: the lockfile is
+   * updated here (lockfileUpdateFor: the lockfile's own manager and major, the lockfile only,
+   * nothing built on the host), at the monorepo root for a workspace package. The environment's
+   * own install is off (ownInstall in the constructor): it runs whatever manager the PATH has,
+   * and installs everything. With --skip-install nothing runs at all: end() says what to run.
+   * Should the update fail, the files stay written and end() says what to run instead.
    */
-  async install(): Promise<void> {
+  install(): void {
+    if (this.#json) return;
     this.reportFiles();
     if (this.options.skipInstall) return;
-    if (this.#workspace) {
-      this.#installWorkspaces();
-      return;
-    }
-    if (this.answers['package-manager'] === 'npm' && !this.#findings!.packageManager.lockfile) {
-      this.log('Writing package-lock.json (npm install --package-lock-only --ignore-scripts).');
-      this.spawnSync('npm', ['install', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund'], {
-        cwd: this.destinationRoot(),
-      });
-    }
-    // As yeoman would: only when package.json changed (a re-run may find testcontainers there).
-    const manifest = this.fs.store.get(this.destinationPath('package.json')) as { committed?: boolean };
-    if (manifest.committed) await this.installDependencies(this.answers['package-manager']);
+    const update = lockfileUpdateFor(this.#container!.install);
+    const where = this.#workspace ? ' at the monorepo root' : '';
+    this.log(`Updating ${this.#container!.install.lockfile}${where}: ${commandLine(update)}`);
+    const modes = this.#ownFileModes();
+    const result = this.spawnSync(update.command, [...update.args], {
+      cwd: this.destinationRoot(),
+      env: update.env,
+      reject: false,
+    });
+    // A manager may mark the project's own bin files executable; they are the app's, and stay as they were.
+    for (const [file, mode] of modes) if (existsSync(file) && statSync(file).mode !== mode) chmodSync(file, mode);
+    if (result.exitCode !== 0) this.#lockfileNotUpdated = commandLine(update);
   }
 
-  /**
-   * A workspace package's package.json gained testcontainers, and the lockfile at the root
-   * must list it. Yeoman installs only when the root's package.json changes, so the
-   * monorepo's install runs here, at the root.
-   */
-  #installWorkspaces(): void {
-    const manager = this.answers['package-manager'];
-    const { args } = localInstallFor(manager);
-    this.log(`Updating ${this.#container!.install.lockfile} at the monorepo root (${manager} ${args.join(' ')}).`);
-    this.spawnSync(manager, [...args], { cwd: this.destinationRoot() });
+  /** The modes of the files the package's `bin` names, before the manager runs. */
+  #ownFileModes(): Map<string, number> {
+    const roots = [...new Set([this.destinationRoot(), this.#packageRoot()])];
+    const modes = new Map<string, number>();
+    for (const root of roots) {
+      const { bin } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { bin?: string | Record<string, string> };
+      for (const file of typeof bin === 'string' ? [bin] : Object.values(bin ?? {})) {
+        const at = path.resolve(root, file);
+        if (at.startsWith(root + path.sep) && existsSync(at)) modes.set(at, statSync(at).mode);
+      }
+    }
+    return modes;
   }
 
   writing(): void {
+    if (this.#json) return;
     const containerTest = this.#containerTest();
     const model = existingModel(this.#container!, this.#findings!, this.answers, containerTest);
     for (const template of selectTemplates(TEMPLATES, FILE_RULES, model)) {
@@ -193,6 +251,7 @@ export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, 
   }
 
   conflicts(): void {
+    if (this.#json) return;
     const additions = [...ADDITIONS].map((file) => path.relative(this.destinationRoot(), this.#at(file)));
     this.refuseConflicts(new Set(additions));
     // Added to, never rewritten: no question to ask about them.
@@ -203,7 +262,7 @@ export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, 
   }
 
   end(): void {
-    if (this.endDryRun()) return;
+    if (this.#json || this.endDryRun()) return;
     const secrets = this.#at('secrets');
     if (existsSync(secrets)) chmodSync(secrets, 0o700);
     const run = this.#container!.install.run;
@@ -218,11 +277,14 @@ export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, 
       `Written in ${path.join(project, where)}${path.sep}: Dockerfile, ${ignore}, compose.yaml, README.Docker.md, ${this.#containerTest().file}${preload}. Next:`,
     );
     if (project !== '.') this.say(`  cd ${project}`);
-    if (this.options.skipInstall) {
-      const lockfile = this.#container!.install.lockfile;
-      const at = this.#workspace ? ' (at the monorepo root)' : '';
-      this.say(`  ${this.answers['package-manager']} install${at}   # adds testcontainers to ${lockfile}, which the image installs from`);
-    }
+    const lockfile = this.#container!.install.lockfile;
+    const at = this.#workspace ? ' (at the monorepo root)' : '';
+    // One install, with the lockfile's own manager and no scripts (the host need not build the app's addons).
+    const install = `  ${hostInstall(this.#container!.install)}${at}   #`;
+    if (this.#lockfileNotUpdated)
+      this.say(`${install} failed above (${this.#lockfileNotUpdated}): adds testcontainers to ${lockfile}, which the image installs from`);
+    else if (this.options.skipInstall) this.say(`${install} adds testcontainers to ${lockfile}, which the image installs from`);
+    else this.say(`${install} installs testcontainers here, for the container test`);
     this.say(`  ${run('test:container')}   # builds the image, proves it healthy, non-root, stopping cleanly`);
     this.say(`  docker compose ${where ? `-f ${where}compose.yaml ` : ''}up --build  # serves on http://127.0.0.1:${this.answers.port}`);
   }
@@ -249,7 +311,7 @@ export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, 
     const target = this.#at(SECRET_ENV.file);
     if (existsSync(target)) return;
     const example = this.#findings!.exampleFile ? parseDotenv(readFileSync(this.#at(this.#findings!.exampleFile), 'utf8')) : new Map();
-    const lines = this.answers.secrets.map((name) => `${name}=${example.get(name) ?? ''}`);
+    const lines = this.answers.secrets.map((name) => dotenvLine(name, example.get(name) ?? ''));
     this.fs.write(
       target,
       `# Secrets for ${this.#findings!.name}: mounted at ${SECRET_ENV.target}, loaded by node --env-file. Never commit this file.\n${lines.join('\n')}\n`,
@@ -279,4 +341,23 @@ export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, 
       `${current}${current === '' || current.endsWith('\n') ? '' : '\n'}# Written by container-api:docker: the container's secrets.\nsecrets/\n`,
     );
   }
+}
+
+/**
+ * A project whose manager the image cannot run (bun, deno) is refused before anything is
+ * written: installing it with npm would write a package-lock.json beside its own lockfile and
+ * run it on node, which is not what it was tested on.
+ */
+function refuseUnsupported(found: Findings): void {
+  const manager = found.packageManager.unsupported;
+  if (!manager) return;
+  throw new UsageError(
+    `${found.root} is a ${manager} project (${found.packageManager.source}): the image installs and runs with node and npm, pnpm or Yarn, and a ${manager} lockfile cannot be installed by them. Nothing was written.`,
+  );
+}
+
+/** A command as the user would type it. */
+function commandLine({ command, args, env }: LockfileUpdate): string {
+  const vars = Object.entries(env).map(([name, value]) => `${name}=${value} `);
+  return `${vars.join('')}${command} ${args.join(' ')}`;
 }

@@ -16,7 +16,7 @@ import {
   type WorkspaceImage,
 } from '../container/model.js';
 import { runtimeUserFor } from '../container/node.js';
-import { installFor, runIn, workspaceInstall } from '../container/package-managers.js';
+import { hostInstall, installFor, runIn, workspaceInstall } from '../container/package-managers.js';
 import type { ExistingAnswers } from './command.js';
 import type { Findings } from './detect/index.js';
 import type { WorkspacePackage } from './detect/workspaces.js';
@@ -79,7 +79,8 @@ export function existingContainerModel(findings: Findings, answers: ExistingAnsw
       answers.volume === 'none' ? undefined : path.posix.resolve(workspace ? `${APP_DIR}/${workspace.dir}` : APP_DIR, answers.volume),
     secrets: secrets.size > 0 ? [{ ...SECRET_ENV, env: undefined, variables: answers.secrets }] : [],
     services: [],
-    contextIgnores: [],
+    // README.Docker.md is this generator's own, and a re-run must find the same list.
+    contextIgnores: [...new Set([...findings.docs, 'README.Docker.md'])].sort(),
     metricsPort: undefined,
     dev: undefined,
     workspace: workspace && workspaceImage(own, answers, workspace),
@@ -151,6 +152,8 @@ export interface ExistingModel extends ContainerModel {
   containerTest: ContainerTest;
   /** The package folder's way up to the build context (the monorepo root), or '.'. */
   contextFromPackage: string;
+  /** Installs the container test's dependencies on the host: the lockfile's own manager, no scripts. */
+  hostInstall: string;
 }
 
 export function existingModel(
@@ -171,5 +174,6 @@ export function existingModel(
     secretEnv: SECRET_ENV,
     containerTest,
     contextFromPackage: container.workspace?.root ?? '.',
+    hostInstall: hostInstall(container.install),
   };
 }

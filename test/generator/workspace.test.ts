@@ -147,7 +147,7 @@ describe('--existing --yes --workspace packages/api', () => {
     expect(JSON.parse(read('package.json')).devDependencies).toBeUndefined();
     // The lockfile is the user's until they install: --skip-install ran no package manager.
     expect(JSON.parse(read('package-lock.json')).packages['packages/api'].devDependencies?.testcontainers).toBeUndefined();
-    expect(stdout).toContain('npm install (at the monorepo root)');
+    expect(stdout).toContain('npm install --ignore-scripts (at the monorepo root)');
     expect(stdout).toContain('package-lock.json, which the image installs from');
   });
 });

@@ -4,6 +4,7 @@
  * tsconfig's outDir. The start detection reads it to map a TypeScript entry to its output.
  */
 import path from 'node:path';
+import { parseTsconfig } from 'get-tsconfig';
 import type { ProjectFiles } from './project-files.js';
 
 export interface BuildFinding {
@@ -13,15 +14,23 @@ export interface BuildFinding {
   outputDir: string;
 }
 
-/** The folder tsconfig compiles to, and the folder its sources are under. */
+/**
+ * The folder tsconfig compiles to, and the folder its sources are under, as TypeScript reads
+ * them (get-tsconfig): `extends` followed, so an outDir from a shared base config counts, and
+ * each path taken relative to the config that names it. An `extends` that is not installed
+ * yet (`@tsconfig/node22` before the install) leaves the file's own options.
+ */
 export function tsconfigDirs(project: ProjectFiles): { outDir: string | undefined; rootDir: string | undefined } {
   for (const file of ['tsconfig.build.json', 'tsconfig.prod.json', 'tsconfig.json']) {
-    const config = project.readJsonc<{ compilerOptions?: { outDir?: string; rootDir?: string } }>(file);
-    if (config?.compilerOptions?.outDir) {
-      return {
-        outDir: clean(config.compilerOptions.outDir),
-        rootDir: config.compilerOptions.rootDir && clean(config.compilerOptions.rootDir),
-      };
+    if (!project.has(file)) continue;
+    let options: { outDir?: string; rootDir?: string } | undefined;
+    try {
+      options = parseTsconfig(path.join(project.root, file)).compilerOptions;
+    } catch {
+      options = project.readJsonc<{ compilerOptions?: { outDir?: string; rootDir?: string } }>(file)?.compilerOptions;
+    }
+    if (options?.outDir) {
+      return { outDir: clean(options.outDir), rootDir: options.rootDir && clean(options.rootDir) };
     }
   }
   return { outDir: undefined, rootDir: undefined };
@@ -42,11 +51,11 @@ export function detectBuild(project: ProjectFiles): BuildFinding | undefined {
 
 /**
  * Where a bundler the build runs writes, from its config file: rollup's output.dir (or the
- * folder of output.file), webpack's output.path, vite's build.outDir. A front end bundled
+ * folder of output.file), webpack's output.path, vite's build.outDir, tsup's outDir. A front end bundled
  * into public/build is as much the build's output as a server compiled to dist.
  */
 function bundlerOutput(project: ProjectFiles, command: string): string | undefined {
-  const tool = /\b(rollup|webpack|vite)\b/.exec(command)?.[1];
+  const tool = /\b(rollup|webpack|vite|tsup)\b/.exec(command)?.[1];
   if (!tool) return undefined;
   const flag = /(?:-c|--config)[ =]([^\s]+)/.exec(command)?.[1];
   const names = flag && flag !== '-c' && !flag.startsWith('-') ? [clean(flag)] : [];
@@ -56,6 +65,7 @@ function bundlerOutput(project: ProjectFiles, command: string): string | undefin
     rollup: [/\bdir\s*:\s*['"`]([^'"`]+)['"`]/, /\bfile\s*:\s*['"`]([^'"`]+)['"`]/],
     webpack: [/\bpath\s*:\s*path\.(?:resolve|join)\(\s*__dirname\s*,\s*['"`]([^'"`]+)['"`]/],
     vite: [/\boutDir\s*:\s*['"`]([^'"`]+)['"`]/],
+    tsup: [/\boutDir\s*:\s*['"`]([^'"`]+)['"`]/],
   };
   for (const [index, pattern] of (patterns[tool] ?? []).entries()) {
     const found = text && pattern.exec(text)?.[1];
@@ -64,7 +74,8 @@ function bundlerOutput(project: ProjectFiles, command: string): string | undefin
     // The project root itself is no output folder: copying it would ship the dev dependencies.
     if (dir && dir !== '.' && !dir.startsWith('..')) return dir;
   }
-  return tool === 'rollup' ? undefined : 'dist';
+  // rollup has no default folder; tsup's (dist) is taken below, after tsconfig's outDir.
+  return tool === 'rollup' || tool === 'tsup' ? undefined : 'dist';
 }
 
 /** A path as a script or config names it, made plain: unquoted, normalized, no ./ or trailing /. */

@@ -3,6 +3,7 @@
  * example values), and from `process.env.X` in the code. Those that look secret go to a
  * compose secret file, never into compose's environment or a build arg.
  */
+import { parseEnv } from 'node:util';
 import type { ProjectFiles } from './project-files.js';
 
 export interface EnvVariable {
@@ -23,19 +24,25 @@ export function isSecretName(name: string): boolean {
   return SECRET.test(name);
 }
 
-/** `KEY=value` lines of a dotenv file (comments, `export`, quotes handled). */
+/**
+ * A dotenv file's variables, read by Node's own parser: the one `node --env-file` uses, so
+ * quotes, escapes, comments and multi-line values mean here what they mean to the container.
+ */
 export function parseDotenv(text: string): Map<string, string> {
-  const values = new Map<string, string>();
-  for (const line of text.split(/\r?\n/)) {
-    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
-    if (!m) continue;
-    const raw = m[2]!;
-    // "value"  # comment, 'value', or value # comment
-    const quoted = /^(['"])(.*?)\1(?:\s+#.*)?$/.exec(raw);
-    const value = quoted ? quoted[2]! : raw.replace(/\s+#.*$/, '');
-    values.set(m[1]!, value);
+  return new Map(Object.entries(parseEnv(text)).map(([name, value]) => [name, value ?? '']));
+}
+
+/**
+ * `NAME=value` as `node --env-file` reads back exactly `value`: bare when that is safe, else in
+ * the first quotes that survive (single, backtick, double; a bare `#` would start a comment and
+ * cut a secret short). Proved by parsing it back; a value no quoting carries is refused.
+ */
+export function dotenvLine(name: string, value: string): string {
+  for (const candidate of [value, `'${value}'`, `\`${value}\``, `"${value}"`]) {
+    const line = `${name}=${candidate}`;
+    if (parseEnv(line)[name] === value) return line;
   }
-  return values;
+  throw new Error(`${name}: its value cannot be written so that node --env-file reads it back unchanged (it holds every kind of quote)`);
 }
 
 export interface EnvironmentFinding {

@@ -2,6 +2,7 @@
  * Detection: what an existing project is, read from its files and never from running it.
  * Each finding is only a default: the question of the same name (a flag) overrides it.
  */
+import { detectDocs } from './docs.js';
 import { detectEnvironment, type EnvVariable } from './environment.js';
 import { detectHealthRoute, type HealthFinding } from './health.js';
 import { detectLanguage, detectModuleType, type Language, type ModuleType } from './language.js';
@@ -45,6 +46,8 @@ export interface Findings {
   testRunner: TestRunner;
   /** Docker files the project has already: never overwritten without --force. */
   dockerFiles: string[];
+  /** Documentation the code never names (README, CHANGELOG, docs/…): left out of the build context. */
+  docs: string[];
 }
 
 const DOCKER_FILES = ['Dockerfile', '.dockerignore', 'compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml'];
@@ -79,6 +82,7 @@ export function detect(root: string): Findings {
     workspaceRoot,
     testRunner: detectTestRunner(project),
     dockerFiles: DOCKER_FILES.filter((file) => project.has(file)),
+    docs: detectDocs(project),
   };
 }
 

@@ -10,6 +10,7 @@
  */
 import path from 'node:path';
 import { type BuildFinding, clean, detectBuild, tsconfigDirs } from './build.js';
+import { parse as parseShell } from 'shell-quote';
 import type { ProjectFiles } from './project-files.js';
 
 export type { BuildFinding };
@@ -48,37 +49,147 @@ const TOOLS: Record<string, { env: Record<string, string>; stops: boolean }> = {
 };
 const FALLBACK_FILES = ['server.js', 'index.js', 'app.js', 'src/server.js', 'src/index.js', 'src/app.js', 'bin/www'];
 
+/** One step of a script: the program's words, and the node options its NODE_OPTIONS assignment gives. */
+interface Step {
+  words: string[];
+  nodeOptions: string[];
+}
+
+/** Commands that prepare or report, never the process that keeps running. */
+const CHORES = new Set(['cd', 'rm', 'echo', 'mkdir', 'cp', 'rimraf', 'true', 'exit']);
+/** Shell operators that end one step and start the next. */
+const SEPARATORS = new Set(['&&', '||', ';', ';;', '&', '|&']);
+
 /**
- * The words of each step of a script that runs a program, env assignments dropped, the last
- * step first: in `tsc && node dist/index.js` or `prisma migrate deploy && fastify start app.js`
- * the process that keeps running is the last. Of a pipeline (`node server.js | pino-pretty`)
- * only its first command counts: the rest reads its output.
+ * The steps of a script that run a program, read as the shell reads them (shell-quote: quotes,
+ * escapes, operators), env assignments set aside, the last step first: in `tsc && node
+ * dist/index.js` or `prisma migrate deploy && fastify start app.js` the process that keeps
+ * running is the last. Of a pipeline (`node server.js | pino-pretty`) only its first command
+ * counts: the rest reads its output. A redirection's file (`> log.txt`) is no argument.
  */
-function commands(script: string): string[][] {
-  const found: string[][] = [];
-  for (const step of script.split(/&&|\|\||;/).reverse()) {
-    const words = step.split('|')[0]!.trim().split(/\s+/).filter(Boolean);
-    while (words.length > 0 && (/^[A-Za-z_][A-Za-z0-9_]*=/.test(words[0]!) || words[0] === 'cross-env' || words[0] === 'env'))
+function commands(script: string): Step[] {
+  const steps: Step[] = [{ words: [], nodeOptions: [] }];
+  let piped = false;
+  let redirected = false;
+  // Variables stay as written ($PORT): the script's environment is the container's, not ours.
+  for (const token of parseShell(script, (name) => `$${name}`)) {
+    const step = steps.at(-1)!;
+    if (typeof token === 'string' || ('op' in token && token.op === 'glob')) {
+      const word = typeof token === 'string' ? token : token.pattern;
+      if (redirected) redirected = false;
+      else if (!piped) step.words.push(word);
+      continue;
+    }
+    if (!('op' in token)) continue; // a comment
+    if (SEPARATORS.has(token.op)) {
+      steps.push({ words: [], nodeOptions: [] });
+      piped = false;
+    } else if (token.op === '|') piped = true;
+    else if (/[<>]/.test(token.op)) redirected = !token.op.endsWith('&');
+  }
+  const found: Step[] = [];
+  for (const { words } of steps.reverse()) {
+    const nodeOptions: string[] = [];
+    while (words.length > 0) {
+      const assignment = /^([A-Za-z_][A-Za-z0-9_]*)=([\s\S]*)$/.exec(words[0]!);
+      if (assignment) {
+        // NODE_OPTIONS="--max-old-space-size=512 --enable-source-maps": node's own options, for the CMD.
+        if (assignment[1] === 'NODE_OPTIONS')
+          nodeOptions.push(...parseShell(assignment[2]!).filter((word): word is string => typeof word === 'string'));
+      } else if (words[0] !== 'cross-env' && words[0] !== 'env') break;
       words.shift();
-    if (words.length > 0 && !['cd', 'rm', 'echo', 'mkdir', 'cp', 'rimraf'].includes(words[0]!)) found.push(words);
+    }
+    if (words.length > 0 && !CHORES.has(words[0]!)) found.push({ words, nodeOptions });
   }
   return found;
 }
 
-/** node's own options and the script file among node's (or a runner's) words. */
+/**
+ * Options that take their value as the next word (`--title "my api"`, `-r dotenv/config`), of
+ * node and of the runners read like it (nodemon's `--watch src`).
+ */
+const VALUE_OPTIONS = new Set([
+  '-w',
+  '--watch',
+  '-r',
+  '--require',
+  '--import',
+  '--loader',
+  '--experimental-loader',
+  '--watch-path',
+  '--exec',
+  '-e',
+  '--eval',
+  '-p',
+  '--print',
+  '--ext',
+  '--env-file',
+  '--env-file-if-exists',
+  '--title',
+  '-C',
+  '--conditions',
+  '--input-type',
+  '--stack-size',
+  '--max-old-space-size',
+  '--dns-result-order',
+  '--unhandled-rejections',
+]);
+/** Of those, the ones that change how the app runs in production, and stay in the CMD. */
+const KEPT_WITH_VALUE = new Set([
+  '--title',
+  '-C',
+  '--conditions',
+  '--input-type',
+  '--stack-size',
+  '--max-old-space-size',
+  '--dns-result-order',
+  '--unhandled-rejections',
+]);
+/** Options kept as they are: they change how the app runs, not how it is developed. */
+const KEPT =
+  /^--(enable-source-maps|max-old-space-size=\d+|max-semi-space-size=\d+|stack-size=\d+|no-warnings|no-deprecation|title=.+|conditions=.+|input-type=.+|dns-result-order=.+|unhandled-rejections=.+|experimental-[\w-]+(=.+)?)$/;
+
+/**
+ * node's own options and the script file among node's (or a runner's) words. Loaders and
+ * requires of dev tools (ts-node/register, dotenv/config), watch mode and env files are left
+ * out: the image runs the built code, and its environment comes from compose.
+ */
 function splitNodeWords(words: readonly string[]): { nodeArgs: string[]; file: string | undefined } {
   const nodeArgs: string[] = [];
   for (let i = 0; i < words.length; i++) {
     const word = words[i]!;
-    if (!word.startsWith('-')) return { nodeArgs, file: word.replace(/^['"]|['"]$/g, '') };
-    // Loaders and requires of dev tools (ts-node/register, dotenv/config) are not kept.
-    if (['-r', '--require', '--import', '--loader', '--watch', '--exec', '-e', '-w', '--ext', '--env-file'].includes(word)) {
+    if (word === '--') return { nodeArgs, file: words[i + 1] };
+    if (!word.startsWith('-')) return { nodeArgs, file: word };
+    if (VALUE_OPTIONS.has(word)) {
+      const value = words[i + 1];
+      if (value !== undefined && (KEPT_WITH_VALUE.has(word) || (PRELOADS.has(word) && isOwnPreload(value)))) nodeArgs.push(word, value);
       i++;
       continue;
     }
-    if (/^--(enable-source-maps|max-old-space-size=\d+|no-warnings|experimental-[\w-]+)$/.test(word)) nodeArgs.push(word);
+    const preload = /^(--import|--require)=(.+)$/.exec(word);
+    if (preload) {
+      if (isOwnPreload(preload[2]!)) nodeArgs.push(word);
+      continue;
+    }
+    if (KEPT.test(word) || /^-C.+/.test(word)) nodeArgs.push(word);
   }
   return { nodeArgs, file: undefined };
+}
+
+const PRELOADS = new Set(['-r', '--require', '--import']);
+
+/**
+ * A preload that is the app's own JavaScript file (`--import ./dist/instrument.js`: tracing,
+ * error reporting), which production needs, unlike a dev tool's package (`-r ts-node/register`,
+ * `--import tsx`, `-r dotenv/config`: compose gives the environment) or a TypeScript source.
+ */
+function isOwnPreload(value: string): boolean {
+  return /^\.\.?\//.test(value) && !/\.[cm]?tsx?$/.test(value);
+}
+
+/** NODE_OPTIONS' words that belong in the CMD, by the same rules as node's own options. */
+function keptOptions(words: readonly string[]): string[] {
+  return splitNodeWords([...words, 'file']).nodeArgs;
 }
 
 /** What a script's command is, with the words after the program. */
@@ -145,9 +256,12 @@ export class StartDetector {
 
   /** The step of a script that starts the app: in `npm run build && node dist/server.js`, the second. */
   #fromScript(script: string, source: string, seen: Set<string>): StartFinding | undefined {
-    for (const words of commands(script)) {
+    for (const { words, nodeOptions } of commands(script)) {
       const found = this.#fromCommand(words, source, seen);
-      if (found) return found;
+      if (found) {
+        const kept = keptOptions(nodeOptions);
+        return kept.length > 0 ? { ...found, nodeArgs: [...kept, ...found.nodeArgs] } : found;
+      }
     }
     return undefined;
   }
@@ -238,7 +352,7 @@ export class StartDetector {
     return {
       file: tool.file,
       nodeArgs: [],
-      args: rest.map((word) => word.replace(/^['"]|['"]$/g, '')),
+      args: [...rest],
       env: TOOLS[tool.pkg]?.env ?? {},
       toolStops: TOOLS[tool.pkg]?.stops ?? false,
       source,

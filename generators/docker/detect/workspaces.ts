@@ -2,8 +2,11 @@
  * npm, Yarn and pnpm workspaces: the packages a monorepo root declares, the monorepo a
  * package belongs to, and what one package needs of the others (internal dependencies).
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { globSync } from 'tinyglobby';
+import { parse as parseYaml } from 'yaml';
+import { UsageError } from '../../lib/questions.js';
 import { ProjectFiles } from './project-files.js';
 import { detectBuild } from './build.js';
 
@@ -19,21 +22,38 @@ export function detectWorkspaces(project: ProjectFiles): WorkspaceFinding | unde
   let patterns = Array.isArray(field) ? field : field?.packages;
   let source = 'package.json "workspaces"';
   const pnpm = project.read('pnpm-workspace.yaml');
-  if (!patterns && pnpm) {
+  if (!patterns && pnpm !== undefined) {
     // Only the `packages:` list: pnpm 10 keeps other settings (onlyBuiltDependencies…) here too.
-    const list = /^packages:\s*\n((?:\s+-.*\n?)*)/m.exec(pnpm)?.[1] ?? '';
-    patterns = [...list.matchAll(/^\s*-\s*['"]?([^'"\n]+?)['"]?\s*$/gm)].map((m) => m[1]!);
+    patterns = pnpmPackages(pnpm);
     source = 'pnpm-workspace.yaml';
   }
   if (!patterns || patterns.length === 0) return undefined;
-  const packages: string[] = [];
-  for (const pattern of patterns) {
-    if (pattern.startsWith('!')) continue;
-    const [base, ...rest] = pattern.replace(/\/$/, '').split('/*');
-    const dirs = rest.length > 0 ? list(project.root, base!).map((d) => `${base}/${d}`) : [pattern];
-    packages.push(...dirs.filter((dir) => project.has(`${dir}/package.json`)));
+  return { source, packages: packageDirs(project, patterns) };
+}
+
+/** pnpm-workspace.yaml's `packages`, in whatever YAML style it is written (block, flow, comments). */
+function pnpmPackages(text: string): string[] | undefined {
+  let document: unknown;
+  try {
+    document = parseYaml(text);
+  } catch (error) {
+    throw new UsageError(
+      `pnpm-workspace.yaml is no YAML the generator can read (${(error as Error).message.split('\n')[0]}): fix it, then run again. Nothing was written.`,
+    );
   }
-  return { source, packages: packages.sort() };
+  const packages = (document as { packages?: unknown } | null)?.packages;
+  return Array.isArray(packages) ? packages.filter((p): p is string => typeof p === 'string') : undefined;
+}
+
+/**
+ * The folders the workspace globs match that hold a package.json, as the package managers
+ * expand them (`apps/*`, `{apps,packages}/*`, `packages/**`, `!` to leave one out).
+ */
+function packageDirs(project: ProjectFiles, patterns: readonly string[]): string[] {
+  const include = patterns.filter((p) => !p.startsWith('!')).map((p) => `${p.replace(/\/+$/, '')}/package.json`);
+  const ignore = ['**/node_modules/**', ...patterns.filter((p) => p.startsWith('!')).map((p) => p.slice(1).replace(/\/+$/, ''))];
+  const manifests = globSync(include, { cwd: project.root, ignore, expandDirectories: false });
+  return [...new Set(manifests.map((file) => path.posix.dirname(file)))].filter((dir) => dir !== '.').sort();
 }
 
 /** The nearest folder above `root` whose package.json (or pnpm-workspace.yaml) declares workspaces. */
@@ -101,14 +121,4 @@ export function workspacePackage(root: string, workspaces: WorkspaceFinding, wan
     all: all.map((p) => ({ dir: p.dir, name: p.project.pkg.name ?? p.dir })),
     internal,
   };
-}
-
-function list(root: string, dir: string): string[] {
-  try {
-    return readdirSync(path.join(root, dir), { withFileTypes: true })
-      .filter((e) => e.isDirectory())
-      .map((e) => e.name);
-  } catch {
-    return [];
-  }
 }
