@@ -7,6 +7,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { installFor, lockfileUpdateFor } from '../../generators/container/package-managers.js';
+import { detect } from '../../generators/docker/detect/index.js';
 import { PACKAGE_VERSION } from '../../generators/lib/paths.js';
 import { UsageError } from '../../generators/lib/questions.js';
 import { hasGit } from './merge.js';
@@ -60,18 +62,23 @@ function uncommitted(project: string): string[] | undefined {
   return status.stdout.split('\n').filter(Boolean);
 }
 
-/** Brings the lockfile up to date with a merged package.json, without building anything. */
-function updateLockfile(project: string, err: (line: string) => void): void {
-  const managers = [
-    { lock: 'package-lock.json', cmd: 'npm', args: ['install', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund'] },
-    { lock: 'pnpm-lock.yaml', cmd: 'pnpm', args: ['install', '--lockfile-only', '--ignore-scripts'] },
-    { lock: 'yarn.lock', cmd: 'yarn', args: ['install', '--mode=update-lockfile'] },
-  ];
-  const manager = managers.find((m) => existsSync(path.join(project, m.lock)));
-  if (!manager) return;
-  const run = spawnSync(manager.cmd, manager.args, { cwd: project, encoding: 'utf8' });
+/**
+ * Brings the lockfile up to date with a merged package.json, without building anything: the
+ * lockfile's own manager and major, the lockfile only (lockfileUpdateFor, as --existing does).
+ */
+export function updateLockfile(project: string, err: (line: string) => void): void {
+  let manager: ReturnType<typeof detect>['packageManager'];
+  try {
+    manager = detect(project).packageManager;
+  } catch (error) {
+    err(`The lockfile is not updated (${(error as Error).message.split('\n')[0]}): run your package manager's install yourself.`);
+    return;
+  }
+  if (!manager.lockfile || manager.unsupported) return;
+  const update = lockfileUpdateFor(installFor(manager));
+  const run = spawnSync(update.command, [...update.args], { cwd: project, encoding: 'utf8', env: { ...process.env, ...update.env } });
   if (run.status !== 0) {
-    err(`${manager.lock} is not updated (${manager.cmd} exited ${run.status}): run ${manager.cmd} install yourself.`);
+    err(`${manager.lockfile} is not updated (${update.command} exited ${run.status}): run ${manager.name} install yourself.`);
   }
 }
 

@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'n
 import os from 'node:os';
 import path from 'node:path';
 import { mergeJson, mergePackageJson, mergeText } from '../../cli/upgrade/merge.js';
+import { updateLockfile } from '../../cli/upgrade/index.js';
 import { apply, plan } from '../../cli/upgrade/plan.js';
 
 const lines = (...items: string[]) => `${items.join('\n')}\n`;
@@ -135,5 +136,22 @@ describe('plan and apply', () => {
     apply(offline, fallback);
     expect(readFileSync(path.join(offline, 'Dockerfile'), 'utf8')).toBe('mine\n');
     expect(readFileSync(path.join(offline, 'Dockerfile.new'), 'utf8')).toBe(dockerfile.replace('RUN c', 'RUN c --new'));
+  });
+});
+
+describe('updateLockfile', () => {
+  it("brings package-lock.json up to date with a merged package.json, through the lockfile's own manager", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'upgrade-lock-'));
+    const manifest = { name: 'locked', version: '1.0.0', private: true };
+    writeFileSync(path.join(dir, 'package.json'), JSON.stringify(manifest));
+    writeFileSync(
+      path.join(dir, 'package-lock.json'),
+      JSON.stringify({ name: 'locked', version: '1.0.0', lockfileVersion: 3, requires: true, packages: { '': manifest } }),
+    );
+    writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ ...manifest, version: '1.1.0' }));
+    const said: string[] = [];
+    updateLockfile(dir, (line) => said.push(line));
+    expect(said).toEqual([]);
+    expect(JSON.parse(readFileSync(path.join(dir, 'package-lock.json'), 'utf8')).version).toBe('1.1.0');
   });
 });
