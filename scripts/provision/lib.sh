@@ -20,7 +20,19 @@ node_spec() {
 PLUGIN_DIR=/usr/local/lib/docker/cli-plugins
 # Where docker.sh puts engine 26 (bin/dockerd, containerd, …); dockerd.sh runs it from there.
 ENGINE_DIR="$TOOLS_DIR/engine"
-DEBIAN_MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+# Debian's mirror as this machine's apt knows it: the first URIs: of its deb822 sources, else
+# the first deb line of sources.list. The scripts name no mirror of their own.
+machine_debian_mirror() {
+  local uri=''
+  if [ -r /etc/apt/sources.list.d/debian.sources ]; then
+    uri="$(awk '/^URIs:/ { print $2; exit }' /etc/apt/sources.list.d/debian.sources)"
+  fi
+  if [ -z "$uri" ] && [ -r /etc/apt/sources.list ]; then
+    uri="$(awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) { print $i; exit } }' /etc/apt/sources.list)"
+  fi
+  printf '%s' "$uri"
+}
+DEBIAN_MIRROR="${DEBIAN_MIRROR:-$(machine_debian_mirror)}"
 export DEBIAN_FRONTEND=noninteractive
 export NEEDRESTART_SUSPEND=1   # keep needrestart quiet during apt-get install
 

@@ -14,8 +14,11 @@ log "engine $engine; $(docker info -f 'containerd {{.ContainerdCommit.ID}}, runc
 img=node:24-bookworm-slim
 distroless=gcr.io/distroless/nodejs24-debian12:nonroot
 
-status="$(docker run --rm "$img" node -e "fetch('https://registry.npmjs.org/express').then(r=>console.log(r.status))")"
-log "fetch registry.npmjs.org from $img: $status"
+# The registry this machine's npm is configured for, as the images' npm reaches it.
+registry="$(npm config get registry)"
+registry="${registry%/}/"
+status="$(docker run --rm "$img" node -e "fetch('${registry}express').then(r=>console.log(r.status))")"
+log "fetch ${registry}express from $img: $status"
 [ "$status" = 200 ] || die "expected 200 from the npm registry, got '$status'"
 
 version="$(docker run --rm -e NPM_CONFIG_UPDATE_NOTIFIER=false "$img" npm view express version)"
