@@ -40,6 +40,7 @@ export default class ContainerApiGenerator extends QuestionGenerator<Answers, Op
   }
 
   initializing(): void {
+    if (this.upgradeInstead()) return;
     // The target and every given answer are checked before asking or writing anything.
     this.readAnswers();
   }

@@ -54,6 +54,7 @@ export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, 
   }
 
   async initializing(): Promise<void> {
+    if (this.upgradeInstead()) return;
     this.readAnswers();
     // --json reports what --yes would do (flags still override a finding), and is never asked.
     this.#json = this.answers.json === true;

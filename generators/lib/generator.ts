@@ -5,13 +5,14 @@
  * a re-run lists the files it would change and writes nothing unless --force (or a terminal,
  * where the user decides per file).
  */
+import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { isFilePending } from 'mem-fs-editor/state';
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import { localInstallFor, type PackageManagerName } from '../container/package-managers.js';
 import { files, note, resultsToStdout, say } from './output.js';
-import { PACKAGE_VERSION } from './paths.js';
+import { PACKAGE_ROOT, PACKAGE_VERSION } from './paths.js';
 import { step } from './progress.js';
 import { prepareWrite } from './write-guard.js';
 import {
@@ -76,6 +77,8 @@ export type RunOptions = BaseOptions & {
   verbose?: boolean;
   /** No git init and first commit for a new project. */
   skipGit?: boolean;
+  /** Run the upgrade (cli/upgrade) instead of generating. */
+  upgrade?: boolean;
 };
 
 /** Where an answer came from, for the summary of the answers taken. */
@@ -135,6 +138,10 @@ export abstract class QuestionGenerator<A extends object, O extends RunOptions =
     this.option('dry-run', { type: Boolean, description: RUN_FLAGS['dry-run'] });
     this.option('verbose', { type: Boolean, description: RUN_FLAGS.verbose });
     if (identity.id === 'app') this.option('skip-git', { type: Boolean, description: NEW_PROJECT_RUN_FLAGS['skip-git'] });
+    this.option('upgrade', {
+      type: Boolean,
+      description: "Merge this version's templates into a project we wrote, keeping its changes (with --dry-run: the plan only)",
+    });
     this.option('interactive', { type: Boolean, hide: true, description: 'Allow prompts' });
 
     if (this.options.directory) {
@@ -157,6 +164,21 @@ export abstract class QuestionGenerator<A extends object, O extends RunOptions =
     const envOptions = (this.env as unknown as { options: { nodePackageManager?: string } }).options;
     envOptions.nodePackageManager = manager;
     for (const [name, value] of Object.entries(localInstallFor(manager).env)) process.env[name] ??= value;
+  }
+
+  /**
+   * `yo container-api --upgrade` (and `:docker`): the bin's --upgrade does it, the one
+   * implementation (cli/upgrade), run from this package's own dist/; this run's other tasks
+   * are cancelled. True when it ran.
+   */
+  protected upgradeInstead(): boolean {
+    if (!this.options.upgrade) return false;
+    const bin = path.join(PACKAGE_ROOT, 'dist', 'cli', 'create-container-api.js');
+    const flags = [...(this.options.dryRun ? ['--dry-run'] : []), ...(this.options.force ? ['--force'] : [])];
+    const run = spawnSync(process.execPath, [bin, '--upgrade', this.destinationRoot(), ...flags], { stdio: 'inherit' });
+    this.cancelCancellableTasks();
+    if (run.status !== 0) throw new Error(`the upgrade ended with exit code ${run.status ?? run.signal}: see above`);
+    return true;
   }
 
   /** A dry run ends by saying nothing was written, instead of giving the next steps. */

@@ -6,8 +6,11 @@ import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'n
 import os from 'node:os';
 import path from 'node:path';
 import { mergeJson, mergePackageJson, mergeText } from '../../cli/upgrade/merge.js';
+import type ContainerApiGenerator from '../../generators/app/index.js';
 import { updateLockfile } from '../../cli/upgrade/index.js';
 import { apply, plan } from '../../cli/upgrade/plan.js';
+import { GENERATOR_PATH } from '../support/paths.js';
+import helpers from '../support/yeoman.js';
 
 const lines = (...items: string[]) => `${items.join('\n')}\n`;
 
@@ -153,5 +156,35 @@ describe('updateLockfile', () => {
     updateLockfile(dir, (line) => said.push(line));
     expect(said).toEqual([]);
     expect(JSON.parse(readFileSync(path.join(dir, 'package-lock.json'), 'utf8')).version).toBe('1.1.0');
+  });
+});
+
+describe('yo container-api --upgrade', () => {
+  const registry = process.env.npm_config_registry;
+  const retries = process.env.npm_config_fetch_retries;
+  // A registry that refuses at once: the upgrade has no base and falls back to <file>.new.
+  beforeAll(() => Object.assign(process.env, { npm_config_registry: 'http://127.0.0.1:9/', npm_config_fetch_retries: '0' }));
+  afterAll(() => {
+    for (const [key, value] of [
+      ['npm_config_registry', registry],
+      ['npm_config_fetch_retries', retries],
+    ] as const) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  });
+
+  it("runs the bin's upgrade in the project instead of generating", async () => {
+    const project = mkdtempSync(path.join(os.tmpdir(), 'yo-upgrade-'));
+    const run = () => helpers.run<ContainerApiGenerator>(GENERATOR_PATH).cd(project);
+    await run().withOptions({ yes: true, skipInstall: true, skipGit: true, interactive: false });
+    const dockerfile = path.join(project, 'Dockerfile');
+    writeFileSync(dockerfile, `${readFileSync(dockerfile, 'utf8')}LABEL vendor=acme\n`);
+    const edited = readFileSync(dockerfile, 'utf8');
+    await run().withOptions({ upgrade: true, interactive: false });
+    // The upgrade's fallback wrote the new Dockerfile beside the user's; generating would have
+    // refused the edited Dockerfile or, forced, replaced it.
+    expect(readFileSync(dockerfile, 'utf8')).toBe(edited);
+    expect(readFileSync(`${dockerfile}.new`, 'utf8')).not.toContain('LABEL vendor=acme');
   });
 });
