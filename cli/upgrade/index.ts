@@ -100,16 +100,18 @@ export async function upgrade(project: string, options: UpgradeOptions): Promise
     const next = render(options.bin, seed, 'new', existing ? [] : ['--skip-git']);
     scratch.push(next);
     let base: string | undefined;
-    let fallback: string | undefined;
-    try {
-      const old = fetchVersion(from);
-      scratch.push(path.join(old.dir, 'package'));
-      base = render(old.bin, seed, 'base');
-      scratch.push(base);
-    } catch (error) {
-      fallback = (error as Error).message;
+    // The line merge is git's: without git there is nothing to merge with, so no base either.
+    let fallback = hasGit() ? undefined : 'git is not installed, and the line merge is git merge-file';
+    if (!fallback) {
+      try {
+        const old = fetchVersion(from);
+        scratch.push(path.join(old.dir, 'package'));
+        base = render(old.bin, seed, 'base');
+        scratch.push(base);
+      } catch (error) {
+        fallback = (error as Error).message;
+      }
     }
-    if (!base && !hasGit()) fallback ??= 'git is not installed, and the line merge needs it';
     const steps = plan(base, next, project);
     if (!options.dryRun) {
       apply(project, steps);
