@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { generate } from '../support/generate.js';
 import { MINUTES, run, SECONDS, type RunOptions } from '../support/run.js';
+import { waitFor as waitUntil } from '../support/wait.js';
 
 const NAME = 'pg-e2e';
 /** compose project, image and port of this suite's own, so nothing clashes with other runs. */
@@ -30,22 +31,12 @@ const compose = (args: string[], options: RunOptions = {}) =>
 /** The full id of a service's container. */
 const containerOf = (service: string) => run('docker', ['inspect', '-f', '{{.Id}}', compose(['ps', '-q', service]).stdout]).stdout;
 
-/** Polls `check` until it returns a value, or fails after `timeoutMs` naming what it waited for. */
-async function waitFor<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  const logs = compose(['logs', '--no-color', '--tail', '40'], { allowFail: true }).output;
-  throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}\n${logs}`);
-}
+/** waitFor with the services' last log lines as its evidence, checking every 250 ms. */
+const waitFor = <T>(what: string, timeoutMs: number, check: () => Promise<T | undefined>) =>
+  waitUntil(what, timeoutMs, check, {
+    every: 250,
+    evidence: () => compose(['logs', '--no-color', '--tail', '40'], { allowFail: true }).output,
+  });
 
 const get = (route: string) => fetch(`${BASE}${route}`, { signal: AbortSignal.timeout(10 * SECONDS) });
 const post = (name: string) =>

@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { generate } from '../support/generate.js';
 import { MINUTES, run, SECONDS, type RunOptions } from '../support/run.js';
+import { waitFor } from '../support/wait.js';
 
 const NAME = 'swarm-e2e';
 const STACK = 'swarme2e';
@@ -39,22 +40,6 @@ function stackEnv(tag: string): NodeJS.ProcessEnv {
 }
 
 const deployArgs = ['stack', 'deploy', '--detach=true', '-c', 'compose.yaml', '-c', 'compose.swarm.yaml', STACK];
-
-/** Polls `check` until it returns a value, or fails after `timeoutMs` naming what it waited for. */
-async function waitFor<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined> | T | undefined): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
-}
 
 function replicas(service: string): string {
   return (

@@ -104,6 +104,17 @@ function commands(script: string): Step[] {
   return found;
 }
 
+/** Of the options below, the ones that change how the app runs in production, and stay in the CMD. */
+const KEPT_WITH_VALUE = new Set([
+  '--title',
+  '-C',
+  '--conditions',
+  '--input-type',
+  '--stack-size',
+  '--max-old-space-size',
+  '--dns-result-order',
+  '--unhandled-rejections',
+]);
 /**
  * Options that take their value as the next word (`--title "my api"`, `-r dotenv/config`), of
  * node and of the runners read like it (nodemon's `--watch src`).
@@ -125,25 +136,7 @@ const VALUE_OPTIONS = new Set([
   '--ext',
   '--env-file',
   '--env-file-if-exists',
-  '--title',
-  '-C',
-  '--conditions',
-  '--input-type',
-  '--stack-size',
-  '--max-old-space-size',
-  '--dns-result-order',
-  '--unhandled-rejections',
-]);
-/** Of those, the ones that change how the app runs in production, and stay in the CMD. */
-const KEPT_WITH_VALUE = new Set([
-  '--title',
-  '-C',
-  '--conditions',
-  '--input-type',
-  '--stack-size',
-  '--max-old-space-size',
-  '--dns-result-order',
-  '--unhandled-rejections',
+  ...KEPT_WITH_VALUE,
 ]);
 /** Options kept as they are: they change how the app runs, not how it is developed. */
 const KEPT =
