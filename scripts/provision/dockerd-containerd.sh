@@ -55,6 +55,10 @@ iptables -C "$chain" -i "$BRIDGE" -j ACCEPT 2>/dev/null || iptables -I "$chain" 
 iptables -C "$chain" -o "$BRIDGE" -j ACCEPT 2>/dev/null || iptables -I "$chain" -o "$BRIDGE" -j ACCEPT
 
 # ---- the engine ----------------------------------------------------------------------------
+# live-restore is here for the main engine's sake: a dockerd that starts with address pools, no
+# live-restore and a default network left from its last run deletes the interface named docker0,
+# whatever bridge it was given (moby's configureNetworking), which is the main engine's. After a
+# reboot that left the main engine unable to start any container.
 if d2 info >/dev/null 2>&1; then
   skip "engine on $HOST already answers"
 else
@@ -73,7 +77,8 @@ else
   "bridge": "$BRIDGE",
   "iptables": false,
   "ip6tables": false,
-  "default-address-pools": [{ "base": "$POOL", "size": 24 }]
+  "default-address-pools": [{ "base": "$POOL", "size": 24 }],
+  "live-restore": true
 }
 JSON
   log "starting $("$ENGINE_DIR/bin/dockerd" --version) on the containerd image store (log: $LOG)"
@@ -106,4 +111,6 @@ for image in $IMAGES; do
   log "copying $image into the containerd store"
   docker image save "$image" | d2 image load >/dev/null
 done
+ip link show docker0 >/dev/null 2>&1 ||
+  die "the main engine's bridge docker0 is gone since this engine started (see $LOG); restart the main engine: kill \$(cat /var/run/docker.pid) && bash scripts/provision/dockerd.sh"
 log "ready: DOCKER_HOST=$HOST docker info shows driver $(d2 info --format '{{.Driver}}')"
