@@ -4,10 +4,12 @@
  * accepts. Adding a question means adding one entry to QUESTIONS.
  */
 import path from 'node:path';
+import { quote } from 'shell-quote';
 import validateNpmName from 'validate-npm-package-name';
 import {
   choice,
   flagLabel,
+  flagsFor,
   portNumber,
   parseAnswers,
   show,
@@ -153,6 +155,22 @@ export const QUESTIONS: readonly Question[] = [
 ];
 
 export { RUN_FLAGS } from '../lib/questions.js';
+
+/**
+ * The one command that makes this project again, for its README: npm's create, into a folder
+ * named after the package (so the name is its default), with a flag for each answer that is
+ * not a default. Same answers, same command, wherever the project was written.
+ */
+export function createCommandFor(answers: Answers): string {
+  const folder = answers.name.replace(/^@[^/]+\//, '');
+  const flags = flagsFor(QUESTIONS, answers, { destination: path.join(path.sep, folder) }, { 'package-manager': 'npm' });
+  return ['npm', 'create', 'container-api@latest', folder, '--', '--yes', ...flags].map(shellWord).join(' ');
+}
+
+/** A word as a shell reads it back: bare when it can be (shell-quote would escape even `@`). */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : quote([word]);
+}
 
 export type CliFlags = Partial<Record<keyof Answers, unknown>>;
 

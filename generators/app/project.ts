@@ -40,6 +40,8 @@ export interface Answers {
 
 /** What the templates render from: the answers plus values derived from them. */
 export interface ProjectModel extends Answers {
+  /** What to type to make this project again: the create command with its non-default flags. */
+  createCommand: string;
   /** One flag per choice a template branches on, so no template compares strings. */
   sqlite: boolean;
   postgres: boolean;
@@ -122,7 +124,11 @@ export const METRICS_PORT = 9464;
 export const INSPECT_PORT = 9229;
 
 /** `pnpmVersion`: the pnpm a pnpm project pins (pnpmToPin); the known one by default. */
-export function toProjectModel(answers: Answers, pnpmVersion?: string): ProjectModel {
+/**
+ * The model every template of the project reads. `createCommand` is the command that makes this
+ * project again (command.ts's createCommandFor, which reads the question table).
+ */
+export function toProjectModel(answers: Answers, createCommand: string, pnpmVersion?: string): ProjectModel {
   const install = pinnedInstall(answers['package-manager'], pnpmVersion);
   const distroless = answers.runtime === 'distroless';
   return {
@@ -150,5 +156,6 @@ export function toProjectModel(answers: Answers, pnpmVersion?: string): ProjectM
     yarn: answers['package-manager'] === 'yarn',
     install,
     pm: packageManagerModel(install),
+    createCommand,
   };
 }

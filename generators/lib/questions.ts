@@ -102,6 +102,22 @@ export function toggle(key: string) {
   };
 }
 
+/**
+ * The flags that give `answers` where the defaults would not, in question order: what to type
+ * to make the same project again. `baseline` stands in for a default that depends on more
+ * than the directory (the package manager follows whichever manager runs the generator).
+ */
+export function flagsFor<A>(questions: readonly QuestionOf<A>[], answers: A, context: DefaultContext, baseline: Partial<A> = {}): string[] {
+  return questions.flatMap((question) => {
+    const value = answers[question.key];
+    const byDefault = question.key in baseline ? baseline[question.key] : question.default(context);
+    if (value === byDefault) return [];
+    const key = String(question.key);
+    if (question.kind === 'toggle') return [value ? `--${key}` : `--no-${key}`];
+    return [`--${key}`, String(value)];
+  });
+}
+
 /** The default as --help and the README state it: "on"/"off" for a toggle. */
 export function describeDefault<A>(question: QuestionOf<A>): string {
   if (question.defaultHelp) return question.defaultHelp;

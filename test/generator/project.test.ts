@@ -1,4 +1,4 @@
-import { QUESTIONS } from '../../generators/app/command.js';
+import { createCommandFor, QUESTIONS } from '../../generators/app/command.js';
 import { type Answers, toProjectModel } from '../../generators/app/project.js';
 import { slugFor } from '../../generators/container/node.js';
 
@@ -20,7 +20,7 @@ describe('the project model', () => {
   });
 
   it('derives the flags templates branch on', () => {
-    expect(toProjectModel(answers)).toMatchObject({
+    expect(toProjectModel(answers, createCommandFor(answers))).toMatchObject({
       sqlite: true,
       token: true,
       distroless: false,
@@ -28,7 +28,8 @@ describe('the project model', () => {
       nodeBin: 'node',
       appUid: 1000,
     });
-    const other = toProjectModel({ ...answers, runtime: 'distroless', persistence: 'none', auth: 'none', ci: 'none' });
+    const changed = { ...answers, runtime: 'distroless', persistence: 'none', auth: 'none', ci: 'none' } as const;
+    const other = toProjectModel(changed, createCommandFor(changed));
     expect(other).toMatchObject({
       sqlite: false,
       token: false,

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import ejs from 'ejs';
-import { QUESTIONS } from '../../generators/app/command.js';
+import { createCommandFor, QUESTIONS } from '../../generators/app/command.js';
 import { toContainerModel } from '../../generators/app/container.js';
 import { FILE_RULES as PROJECT_RULES } from '../../generators/app/files.js';
 import { type Answers, toProjectModel } from '../../generators/app/project.js';
@@ -38,7 +38,7 @@ function renderSet<M extends object>(set: string, rules: readonly FileRule<M>[],
 
 /** Every file a new project gets for these answers. */
 export function renderProject(answers: Answers): Rendered[] {
-  const project = toProjectModel(answers);
+  const project = toProjectModel(answers, createCommandFor(answers));
   return [...renderSet('project', PROJECT_RULES, project), ...renderSet('container', CONTAINER_RULES, toContainerModel(project))];
 }
 
