@@ -69,7 +69,10 @@ function unitTestInputs(dir: string): string {
   const hash = createHash('sha256');
   const files = ['jest.config.js', ...['src', 'test/unit'].flatMap((folder) => filesUnder(dir, folder))];
   for (const file of files.sort()) {
-    hash.update(`${file}\0`).update(readFileSync(path.join(dir, file))).update('\0');
+    hash
+      .update(`${file}\0`)
+      .update(readFileSync(path.join(dir, file)))
+      .update('\0');
   }
   return hash.digest('hex');
 }
