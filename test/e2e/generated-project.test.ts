@@ -64,7 +64,7 @@ describe.each(VARIANTS)('a generated project ($label)', ({ label, node, flags })
       const args = ['--yes', '--name', `e2e-${label}`, '--port', '8090', '--node', node, ...flags];
       const output = generate(project, args, { cwd: work, env }).output;
       // The install's own lines are kept back unless it fails: its result line, and what it installed.
-      expect(output).toMatch(/^✔ Installed dependencies with npm \(\d+ s\)$/m);
+      expect(output).toMatch(/^✔ Installed dependencies with npm \((?:\d+ min )?\d+ s\)$/m);
       expect(existsSync(path.join(project, 'node_modules', 'express', 'package.json'))).toBe(true);
       expect(existsSync(path.join(project, 'package-lock.json'))).toBe(true);
     },
