@@ -9,7 +9,9 @@
 // interface: a connection arriving on it is forwarded by the DNAT rule. So the bridge is made
 // here with iproute2, and the load container (`--network none`) gets one end of a veth pair on
 // it, its address, and a route to the bridge's own address, the gateway the port is published on.
+import { spawn } from 'node:child_process';
 import path from 'node:path';
+import readline from 'node:readline';
 import { docker } from './docker.mjs';
 import { run } from './lib.mjs';
 import { log, NAT_PORT, opts, repo, SLIM_BASE, tag } from './options.mjs';
@@ -32,7 +34,8 @@ export const NAT = {
 
 const ip = (args) => run('ip', args);
 
-let ready = false;
+/** The load process in the container, and its answers, one line per slice. */
+let load = null;
 
 /** Makes the networks and the load container; the gateway address exists once it resolves. */
 export async function setUpNat() {
@@ -70,13 +73,15 @@ export async function setUpNat() {
   await inLoad(['addr', 'add', `${NAT.loadAddress}/30`, 'dev', 'eth0']);
   await inLoad(['link', 'set', 'eth0', 'up']);
   await inLoad(['route', 'add', 'default', 'via', NAT.gateway]);
-  ready = true;
+  const child = spawn('docker', ['exec', '-i', NAT.container, 'node', '/bench/bench/nat-load.mjs'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  load = { child, lines: readline.createInterface({ input: child.stdout })[Symbol.asyncIterator]() };
   log(`nat: load container ${NAT.container} at ${NAT.loadAddress} on bridge ${NAT.bridge} (gateway ${NAT.gateway})`);
 }
 
 /** Removes the container, the veth pair, the bridge and the network; safe to call when none exist. */
 export async function removeNat() {
-  ready = false;
+  load?.child.stdin.end();
+  load = null;
   await docker(['rm', '-f', NAT.container], { allowFail: true }).catch(() => {});
   for (const link of [NAT.hostVeth, NAT.bridge]) await run('ip', ['link', 'del', link], { allowFail: true }).catch(() => {});
   await docker(['network', 'rm', NAT.appNetwork], { allowFail: true }).catch(() => {});
@@ -84,11 +89,11 @@ export async function removeNat() {
 
 /** One autocannon slice from the load container; the same figures as measure.mjs's slice(). */
 export async function natSlice(url, seconds) {
-  if (!ready) throw new Error('nat: setUpNat() first');
-  const r = await docker(['exec', NAT.container, 'node', '/bench/bench/nat-load.mjs', url, String(seconds), String(opts.connections)], {
-    timeoutMs: (seconds + 30) * 1000,
-  });
-  return JSON.parse(r.out.trim().split('\n').at(-1));
+  if (!load) throw new Error('nat: setUpNat() first');
+  load.child.stdin.write(`${url} ${seconds} ${opts.connections}\n`);
+  const answer = await load.lines.next();
+  if (answer.done) throw new Error(`nat: the load process in ${NAT.container} ended (exit ${load.child.exitCode})`);
+  return JSON.parse(answer.value);
 }
 
 /**
