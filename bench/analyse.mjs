@@ -23,7 +23,7 @@ export function analyse(results) {
     for (const mtr of metrics) per[k][mtr] = summary(runs.map((r) => r[k][mtr]));
     per[k].rebuildShare = summary(runs.map((r) => r[k].rebuildMs / r[k].coldMs));
     per[k].rpsVsHost = summary(runs.map((r) => r[k].rps / (r[k].hostRps ?? r.host.rps)));
-    // (a)'s other targets: its published port at the host's network address (nat), its bridge
+    // (a)'s other targets: its published port from a container on our own bridge (nat), its bridge
     // address (direct), and a LOG_LEVEL=warn twin's bridge address (quiet).
     for (const d of ['nat', 'direct', 'quiet']) {
       per[k][`${d}Rps`] = summary(runs.map((r) => r[k][`${d}Rps`]));
@@ -44,7 +44,7 @@ export function analyse(results) {
   const nm = summary(runs.map((r) => r.a.nodeModules));
   const dist = summary(runs.map((r) => r.a.dist));
   const limit = base.runtimeSize + 1.15 * (nm.median + dist.median);
-  const ratio = (st) => `${fixed(st.median, 2)} (${fixed(st.min, 2)}–${fixed(st.max, 2)})`;
+  const ratio = (st) => (Number.isFinite(st.median) ? `${fixed(st.median, 2)} (${fixed(st.min, 2)}–${fixed(st.max, 2)})` : 'n/a');
   const targets = [
     {
       name: 'image ≤ base + 1.15 × (prod node_modules + dist)',
@@ -71,12 +71,15 @@ export function analyse(results) {
       value: `median ${fixed(per.a.firstMs.median / 1000, 2)} s (max ${fixed(per.a.firstMs.max / 1000, 2)} s)`,
       ...verdict(per.a.firstMs, 1500, 'max'),
     },
-    // Through the published port, both ways a client can come in: from another machine (the kernel
-    // forwards it), and from this one to 127.0.0.1 (docker-proxy relays it). Two verdicts.
+    // Through the published port, both ways a client can come in: the kernel's NAT path, which a
+    // client on another machine takes (measured from a container on our own bridge), and from this
+    // machine to 127.0.0.1 (docker-proxy relays it). Two verdicts.
     {
       name: 'req/s through the published port, from the network, ≥ 0.92 × host (issue 17)',
-      value: `median ratio ${ratio(per.a.natVsHost)} at the host's network address; ${ratio(per.a.directVsHost)} straight to the container's bridge address; ${ratio(per.a.quietVsHost)} to the bridge address with LOG_LEVEL=warn`,
+      value: `median ratio ${ratio(per.a.natVsHost)} through the published port from our bridge (kernel NAT); ${ratio(per.a.directVsHost)} straight to the container's bridge address; ${ratio(per.a.quietVsHost)} to the bridge address with LOG_LEVEL=warn`,
       ...verdict(per.a.natVsHost, 0.92, 'min'),
+      // Runs stored before the nat row moved to the harness's own bridge have no figure for it.
+      measured: Number.isFinite(per.a.natVsHost.median),
     },
     {
       name: 'req/s through the published port, on 127.0.0.1, ≥ 0.92 × host (issue 17)',

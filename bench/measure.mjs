@@ -6,7 +6,8 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { docker, containerIp } from './docker.mjs';
 import { firstOk, median, run, sleep, tail } from './lib.mjs';
-import { benchDir, HOST_PORT, hostAddress, log, NAT_PORT, opts, QUIET_CONTAINER, repo, TOKEN, tag, VARIANTS, work } from './options.mjs';
+import { dnatPackets, NAT, natSlice } from './nat.mjs';
+import { benchDir, HOST_PORT, log, NAT_PORT, opts, QUIET_CONTAINER, repo, TOKEN, tag, VARIANTS, work } from './options.mjs';
 
 let hostChild = null;
 
@@ -83,8 +84,12 @@ export async function seed(origin) {
   }
 }
 
-/** One autocannon slice against a target; autocannon's mean req/s and p99 for it. */
+/**
+ * One autocannon slice against a target; autocannon's mean req/s and p99 for it. A target with
+ * `fromNat` is loaded from the nat load container (bench/nat.mjs), every other from this process.
+ */
 export async function slice(target, seconds) {
+  if (target.fromNat) return natSlice(target.url, seconds);
   const r = await autocannon({ url: target.url, connections: opts.connections, pipelining: 1, duration: seconds });
   return { rps: r.requests.average, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors + r.timeouts };
 }
@@ -118,11 +123,11 @@ export async function measureContainer(key, host) {
   const v = VARIANTS[key];
   await docker(['rm', '-f', '-v', v.container], { allowFail: true });
   const t0 = performance.now();
-  // (a) is published twice: on 127.0.0.1, as for every variant, and on the host's network
-  // address, which is how clients on other machines reach a published port.
-  const natAddress = key === 'a' ? hostAddress() : null;
-  const publish = ['-p', `127.0.0.1:${v.port}:3000`, ...(natAddress ? ['-p', `${natAddress}:${NAT_PORT}:3000`] : [])];
-  await docker(['run', '-d', '--name', v.container, ...publish, ...runEnv(key), v.image]);
+  // (a) is published twice: on 127.0.0.1, as for every variant, and on the gateway of the nat
+  // bridge, where a connection from the load container there is forwarded by the kernel's NAT
+  // rules, as one from another machine is (bench/nat.mjs).
+  const publish = ['-p', `127.0.0.1:${v.port}:3000`, ...(key === 'a' ? ['-p', `${NAT.gateway}:${NAT_PORT}:3000`] : [])];
+  await docker(['run', '-d', '--name', v.container, '--network', NAT.appNetwork, ...publish, ...runEnv(key), v.image]);
   const runMs = performance.now() - t0;
   // Polled from when `docker run -d` returns, as a script would, not alongside it: a connection
   // to the published port made before the container's network is up stalls in docker-proxy for
@@ -138,18 +143,20 @@ export async function measureContainer(key, host) {
     { name: 'host', url: `http://127.0.0.1:${host.port}${opts.path}` },
   ];
   // Diagnostics for (a), to split the gap to the host between the path and the image:
-  // - nat: the same published port at the host's network address, so forwarded by the kernel's
-  //   NAT rules instead of docker-proxy (which serves only connections to 127.0.0.1);
+  // - nat: the same published port, from a container on a bridge of ours to its gateway, so
+  //   forwarded by the kernel's NAT rules instead of docker-proxy;
   // - direct: the same container at its bridge address, so without docker-proxy or NAT;
   // - quiet: a second container of the same image with LOG_LEVEL=warn, also at its bridge
   //   address, so also without one request-log line per request shipped through the log driver
   //   (the host app writes the same lines, but to a file).
+  let dnatBefore = 0;
   if (key === 'a') {
-    if (natAddress) targets.push({ name: 'nat', url: `http://${natAddress}:${NAT_PORT}${opts.path}` });
+    dnatBefore = await dnatPackets();
+    targets.push({ name: 'nat', url: `http://${NAT.gateway}:${NAT_PORT}${opts.path}`, fromNat: true });
     const ip = await containerIp(v.container);
     if (ip) targets.push({ name: 'direct', url: `http://${ip}:3000${opts.path}` });
     await docker(['rm', '-f', '-v', QUIET_CONTAINER], { allowFail: true });
-    await docker(['run', '-d', '--name', QUIET_CONTAINER, ...runEnv(key), '-e', 'LOG_LEVEL=warn', v.image]);
+    await docker(['run', '-d', '--name', QUIET_CONTAINER, '--network', NAT.appNetwork, ...runEnv(key), '-e', 'LOG_LEVEL=warn', v.image]);
     const quietIp = await containerIp(QUIET_CONTAINER);
     if (quietIp) {
       if ((await firstOk(`http://${quietIp}:3000/health/live`, performance.now())) === null) {
@@ -163,7 +170,12 @@ export async function measureContainer(key, host) {
   for (const [name, r] of Object.entries(l)) {
     if (r.non2xx || r.errors) throw new Error(`${v.label}: ${r.non2xx} non-2xx responses and ${r.errors} errors under load (${name})`);
   }
-  if (key === 'a') await docker(['rm', '-f', '-v', QUIET_CONTAINER], { allowFail: true });
+  if (key === 'a') {
+    // The nat row's load must have taken the DNAT rule, or it measured docker-proxy again.
+    if ((await dnatPackets()) <= dnatBefore)
+      throw new Error(`${v.label}: the nat row's load did not pass the engine's DNAT rule for ${NAT.gateway}:${NAT_PORT}`);
+    await docker(['rm', '-f', '-v', QUIET_CONTAINER], { allowFail: true });
+  }
   const s0 = performance.now();
   await docker(['stop', v.container], { timeoutMs: 60_000 });
   const stopMs = performance.now() - s0;

@@ -32,7 +32,7 @@ export async function throughputOnly() {
     runs.push({ ...r, ratios, loadavg: os.loadavg()[0] });
     log(
       `run ${i + 1}/${opts.runs}: ${fixed(r.rps, 0)} req/s through the published port, host ${fixed(r.hostRps, 0)}: ` +
-        `${fixed(ratios.published)}× (host's address ${fixed(ratios.nat)}×, bridge IP ${fixed(ratios.direct)}×, bridge IP at LOG_LEVEL=warn ${fixed(ratios.quiet)}×)`,
+        `${fixed(ratios.published)}× (from our bridge ${fixed(ratios.nat)}×, bridge IP ${fixed(ratios.direct)}×, bridge IP at LOG_LEVEL=warn ${fixed(ratios.quiet)}×)`,
     );
   }
   const s = (pick) => summary(runs.map(pick));
@@ -40,7 +40,7 @@ export async function throughputOnly() {
   log(`throughput ÷ host over ${runs.length} runs (${opts.rounds} rounds of ${opts.slice} s slices, ${opts.connections} connections):`);
   for (const [name, key] of [
     ['published port on 127.0.0.1       ', 'published'],
-    ["published port, host's address    ", 'nat'],
+    ['published port, from our bridge   ', 'nat'],
     ['bridge IP (no docker-proxy)       ', 'direct'],
     ['bridge IP, LOG_LEVEL=warn         ', 'quiet'],
   ])

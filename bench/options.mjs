@@ -59,7 +59,7 @@ export const VARIANTS = {
   c: { label: '(c) docker init-style', image: 'bench-c', container: 'bench-run-c', port: 13103 },
 };
 export const HOST_PORT = 13100;
-// (a) is also published on this port of the host's own network address: see hostAddress().
+// (a) is also published on this port of the nat bridge's gateway: see bench/nat.mjs.
 export const NAT_PORT = 13111;
 export const TOKEN = 'bench-token-not-a-secret';
 export const FULL_BASE = 'node:24-bookworm';
@@ -67,19 +67,5 @@ export const SLIM_BASE = 'node:24-bookworm-slim';
 export const tag = `${process.pid}-${Date.now().toString(36)}`;
 export const work = path.join(os.tmpdir(), `bench-work-${tag}`);
 export const log = (...a) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...a);
-/**
- * This machine's address on its network (the first IPv4 address of an interface that is neither
- * loopback nor the engine's own), or null. A connection to a published port at this address is
- * forwarded by the kernel's NAT rules the engine installs, as for any client off this machine;
- * one to 127.0.0.1 goes through docker-proxy, the engine's userland proxy, instead.
- */
-export function hostAddress() {
-  for (const [name, addrs] of Object.entries(os.networkInterfaces())) {
-    if (/^(docker|br-|veth|virbr|cni|flannel)/.test(name)) continue;
-    const v4 = addrs?.find((a) => a.family === 'IPv4' && !a.internal);
-    if (v4) return v4.address;
-  }
-  return null;
-}
 // (a) quiet: a second container of (a) for one diagnostic, see measureContainer.
 export const QUIET_CONTAINER = 'bench-run-a-quiet';

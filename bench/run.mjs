@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { appLayers, build, docker, ensureBases, imageSize, machine, rememberCache, removeMade, runtimeBase } from './docker.mjs';
 import { fixed, kb, mb, median, probe } from './lib.mjs';
 import { editSource, generateApp, killHost, makeContext, measureContainer, startHost } from './measure.mjs';
+import { removeNat, setUpNat } from './nat.mjs';
 import { throughputOnly } from './only.mjs';
 import { measureSizes } from './sizes.mjs';
 import { timeToProject } from './time-to-project.mjs';
@@ -51,7 +52,10 @@ async function cleanup() {
     killHost();
     // Only the parts that use the engine made anything there (and the names are fixed:
     // removing them otherwise could hit another run's).
-    if (only !== 'time-to-project') await removeMade();
+    if (only !== 'time-to-project') {
+      await removeMade();
+      await removeNat();
+    }
     fs.rmSync(work, { recursive: true, force: true });
   })();
   return cleaning;
@@ -78,6 +82,8 @@ async function main() {
   log(`machine: ${m.cpu}, ${m.cores} cores; load ${loadStart.map((x) => x.toFixed(2)).join(' ')}`);
   log(`options: ${JSON.stringify(opts)}`);
   await rememberCache();
+  // The nat bridge and load container (bench/nat.mjs), and the network the containers run on.
+  if (only !== 'sizes') await setUpNat();
   if (only === 'throughput') return void (await throughputOnly());
   if (only === 'sizes') return void (await measureSizes());
   await ensureBases();

@@ -24,6 +24,7 @@ export const FILE_RULES: readonly FileRule<ProjectModel>[] = [
   { template: 'k8s/pvc.yaml', when: sqlite },
   { template: 'k8s/pdb.yaml', when: (p) => p.scalable },
   { template: 'k8s/hpa.yaml', when: (p) => p.scalable },
+  { template: 'k8s/db/', when: postgres },
   { template: 'src/items/sqlite-store.ts', when: sqlite },
   // PostgreSQL's unit tests run the routes on the memory store; test/db/ runs the real one.
   { template: 'src/items/memory-store.ts', when: (p) => !p.sqlite },

@@ -16,7 +16,7 @@ import { firstCommit } from '../lib/git.js';
 import { note } from '../lib/output.js';
 import { APP, othersThan } from '../lib/identities.js';
 import { templateRoot } from '../lib/paths.js';
-import { type CliFlags, createCommandFor, QUESTIONS, UsageError } from './command.js';
+import { type CliFlags, createCommandFor, QUESTIONS } from './command.js';
 import { toContainerModel } from './container.js';
 import { FILE_RULES } from './files.js';
 import { type Answers, type ProjectModel, toProjectModel } from './project.js';
@@ -50,11 +50,6 @@ export default class ContainerApiGenerator extends QuestionGenerator<Answers, Op
   }
 
   async configuring(): Promise<void> {
-    // The manifests know the API alone: a database in the cluster (a StatefulSet, or an
-    // operator such as CloudNativePG) is not written yet, and half a deployment is worse than none.
-    if (this.answers.k8s && this.answers.persistence === 'postgres') {
-      throw new UsageError('--k8s does not support --persistence postgres yet: leave out --k8s, or choose --persistence sqlite or none.');
-    }
     if (this.answers['package-manager'] === 'pnpm') this.#pnpm = this.#pnpmPin();
     this.project = toProjectModel(this.answers, createCommandFor(this.answers), this.#pnpm?.version);
     for (const line of this.answersTaken((key) => this.#describeAnswer(key))) this.say(line);

@@ -81,12 +81,54 @@ export interface ProjectModel extends Answers {
   /** Where the SQLite database lives in the container, on the data volume; undefined in memory. */
   dataDir: string | undefined;
   signing: Signing;
+  /** With --k8s: the Secrets the root kustomization makes from files under secrets/ (token first). */
+  kubeSecrets: KubeSecret[];
+  /** What the root kustomization adds to k8s/, as prose: "the image, the token and the database password". */
+  kubeInputs: string;
   /** One flag per package manager, and the chosen one's commands. */
   npm: boolean;
   pnpm: boolean;
   yarn: boolean;
   install: Install;
   pm: PackageManagerModel;
+}
+
+/** A Secret of the Kubernetes manifests: made from one file, which compose reads too. */
+export interface KubeSecret {
+  /** The Secret's name before kustomize appends its content hash. */
+  name: string;
+  /** Its one key, and the file name the pod sees under /run/secrets. */
+  key: string;
+  /** The file under the project root it is made from. */
+  file: string;
+  /** What it holds, for comments and docs. */
+  what: string;
+  /** Its key in a secret store, and the sealed file's name, in the examples. */
+  storeKey: string;
+}
+
+function kubeSecretsFor(answers: Answers, slug: string): KubeSecret[] {
+  return [
+    ...(answers.auth === 'token'
+      ? [{ name: `${slug}-api-token`, key: 'api_token', file: 'secrets/api_token', what: 'token', storeKey: 'api-token' }]
+      : []),
+    ...(answers.persistence === 'postgres'
+      ? [
+          {
+            name: `${slug}-db-password`,
+            key: 'db_password',
+            file: 'secrets/db_password',
+            what: 'database password',
+            storeKey: 'db-password',
+          },
+        ]
+      : []),
+  ];
+}
+
+/** "a", "a and b", "a, b and c". */
+function listed(items: string[]): string {
+  return items.length > 1 ? `${items.slice(0, -1).join(', ')} and ${items.at(-1)}` : (items[0] ?? '');
 }
 
 /** Who signs the published image, for `cosign verify` and admission policies to pin. */
@@ -151,6 +193,8 @@ export function toProjectModel(answers: Answers, createCommand: string, pnpmVers
     metricsPort: METRICS_PORT,
     dataDir: answers.persistence === 'sqlite' ? '/app/data' : undefined,
     signing: signingFor(answers.ci, slugFor(answers.name)),
+    kubeSecrets: kubeSecretsFor(answers, slugFor(answers.name)),
+    kubeInputs: listed(['the image', ...kubeSecretsFor(answers, slugFor(answers.name)).map((secret) => `the ${secret.what}`)]),
     npm: answers['package-manager'] === 'npm',
     pnpm: answers['package-manager'] === 'pnpm',
     yarn: answers['package-manager'] === 'yarn',

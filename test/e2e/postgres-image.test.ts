@@ -4,17 +4,25 @@
  * Each test names one of them. Everything runs on the engine: containers on a network of this
  * suite's own, reached by psql from a second container, never through the host's addresses.
  *
- * Leaves the engine as it found it: every container, the volume and the network are removed.
+ * Last, the image is run the way a generated project's k8s/db/statefulset.yaml runs it (its
+ * user, read-only root, emptyDirs, claim and preStop, read from the rendered manifest), which
+ * no cluster here can do.
+ *
+ * Leaves the engine as it found it: every container, the volumes and the network are removed.
  */
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { MINUTES, run, type RunOptions } from '../support/run.js';
+import { parse } from 'yaml';
+import { generate } from '../support/generate.js';
+import { MINUTES, run, SECONDS, type RunOptions } from '../support/run.js';
 
 const IMAGE = 'postgres:17';
 const PREFIX = 'pgimage-e2e';
 const NETWORK = `${PREFIX}-net`;
 const VOLUME = `${PREFIX}-data`;
+/** Stands in for the StatefulSet's claim. */
+const CLAIM = `${PREFIX}-claim`;
 /** What the official image logs when a server can take connections (Testcontainers' old wait). */
 const READY = 'database system is ready to accept connections';
 
@@ -90,7 +98,7 @@ beforeAll(() => {
 
 afterAll(() => {
   for (const container of made) docker(['rm', '-f', '-v', container], { allowFail: true });
-  docker(['volume', 'rm', '-f', VOLUME], { allowFail: true });
+  docker(['volume', 'rm', '-f', VOLUME, CLAIM], { allowFail: true });
   docker(['network', 'rm', NETWORK], { allowFail: true });
   if (work) rmSync(work, { recursive: true, force: true });
 });
@@ -227,6 +235,133 @@ describe('postgres:17 stand-in, defaults and bad input', () => {
       );
       expect(docker(['inspect', '-f', '{{.State.ExitCode}}', db]).stdout).toBe('1');
       expect(logs(db)).toContain('both POSTGRES_PASSWORD and POSTGRES_PASSWORD_FILE are set');
+    },
+    2 * MINUTES,
+  );
+});
+
+describe('postgres:17 as k8s/db/statefulset.yaml runs it', () => {
+  let project = '';
+  let spec: any;
+  let db = '';
+  const env = () => Object.fromEntries((spec.containers[0].env as { name: string; value: string }[]).map((e) => [e.name, e.value]));
+  const inDb = (command: string[], options: RunOptions = {}) => docker(['exec', db, ...command], options);
+
+  /** `docker run` flags for what the pod spec asks of the container, one Kubernetes field at a time. */
+  function runFlags(): string[] {
+    const container = spec.containers[0];
+    const pod = spec.securityContext;
+    const flags = ['--user', `${pod.runAsUser}:${pod.runAsGroup}`, '--group-add', String(pod.fsGroup)];
+    if (container.securityContext.readOnlyRootFilesystem) flags.push('--read-only');
+    if (container.securityContext.allowPrivilegeEscalation === false) flags.push('--security-opt', 'no-new-privileges');
+    for (const capability of container.securityContext.capabilities.drop) flags.push('--cap-drop', capability);
+    for (const { name, value } of container.env) flags.push('-e', `${name}=${value}`);
+    for (const mount of container.volumeMounts as { name: string; mountPath: string }[]) {
+      const volume = (spec.volumes as any[]).find((v) => v.name === mount.name);
+      if (!volume) {
+        // The claim from volumeClaimTemplates.
+        flags.push('-v', `${CLAIM}:${mount.mountPath}`);
+      } else if (volume.emptyDir && mount.mountPath === '/dev/shm') {
+        flags.push('--shm-size', volume.emptyDir.sizeLimit.replace(/i$/, '').toLowerCase());
+      } else if (volume.emptyDir) {
+        // The kubelet makes an emptyDir a world-writable folder on the node. (A --tmpfs would
+        // take the image's folder's mode, owned by root.)
+        const dir = mkdtempSync(path.join(work, `${mount.name}-`));
+        chmodSync(dir, 0o777);
+        flags.push('-v', `${dir}:${mount.mountPath}`);
+      } else if (volume.secret) {
+        for (const item of volume.secret.items) {
+          flags.push('-v', `${path.join(project, 'secrets', item.key)}:${path.posix.join(mount.mountPath, item.path)}:ro`);
+        }
+      } else {
+        throw new Error(`k8s/db/statefulset.yaml: no stand-in for volume ${JSON.stringify(volume)}`);
+      }
+    }
+    return flags;
+  }
+
+  beforeAll(async () => {
+    project = path.join(work, 'k8s-project');
+    generate(project, ['--yes', '--persistence', 'postgres', '--k8s', '--skip-install', '--name', 'shop-api']);
+    spec = parse(readFileSync(path.join(project, 'k8s/db/statefulset.yaml'), 'utf8')).spec.template.spec;
+    expect(spec.containers[0].image).toBe(IMAGE);
+    // What a fresh claim looks like to the pod: root's, group fsGroup with setgid, and
+    // lost+found at its root (ext4), which is why PGDATA is a folder below it.
+    docker(['volume', 'create', CLAIM]);
+    docker([
+      'run',
+      '--rm',
+      '-v',
+      `${CLAIM}:/claim`,
+      '--user',
+      '0',
+      '--entrypoint',
+      'sh',
+      IMAGE,
+      '-c',
+      `chown 0:${spec.securityContext.fsGroup} /claim && chmod 2775 /claim && mkdir /claim/lost+found`,
+    ]);
+    db = start('statefulset', runFlags());
+    const readiness = spec.containers[0].readinessProbe.exec.command as string[];
+    await waitUntil('its readinessProbe to pass', db, () => inDb(readiness, { allowFail: true }).ok);
+  }, 3 * MINUTES);
+
+  test('initializes PGDATA below the claim and serves the API its user and database, with the password from secrets/db_password', () => {
+    expect(inDb(['cat', `${env().PGDATA}/PG_VERSION`]).stdout).toBe('17');
+    const password = readFileSync(path.join(project, 'secrets/db_password'), 'utf8').trim();
+    expect(psql(db, env().POSTGRES_USER!, password, env().POSTGRES_DB!, 'SELECT current_user').stdout).toBe('app');
+    expect(inDb(['cat', '/proc/1/status']).stdout).toMatch(new RegExp(`^Uid:\\s+${spec.securityContext.runAsUser}\\s`, 'm'));
+  });
+
+  test(
+    "its preStop, then the kubelet's SIGTERM, end it cleanly within the grace period while a client stays connected",
+    async () => {
+      const password = readFileSync(path.join(project, 'secrets/db_password'), 'utf8').trim();
+      // A session from another container, as the API's pool holds one, that would outlast any
+      // grace period: what a smart shutdown waits for.
+      const client = `${PREFIX}-client`;
+      made.push(client);
+      docker([
+        'run',
+        '-d',
+        '--name',
+        client,
+        '--network',
+        NETWORK,
+        '-e',
+        `PGPASSWORD=${password}`,
+        '--entrypoint',
+        'psql',
+        IMAGE,
+        '-h',
+        db,
+        '-U',
+        'app',
+        '-d',
+        'app',
+        '-c',
+        'SELECT pg_sleep(600)',
+      ]);
+      const sessions = () =>
+        psql(
+          db,
+          'app',
+          password,
+          'app',
+          "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(600)%' AND pid <> pg_backend_pid()",
+        ).stdout;
+      await waitUntil('the client session', db, () => sessions() === '1');
+
+      expect(inDb(spec.containers[0].lifecycle.preStop.exec.command).ok).toBe(true);
+      docker(['kill', '--signal', 'TERM', db], { allowFail: true });
+      const exited = () => docker(['inspect', '-f', '{{.State.Running}}', db]).stdout === 'false';
+      await waitUntil('the container to exit before SIGKILL would come', db, exited, spec.terminationGracePeriodSeconds * SECONDS);
+      const log = logs(db);
+      expect({ exitCode: docker(['inspect', '-f', '{{.State.ExitCode}}', db]).stdout, log: log.slice(-2000) }).toEqual({
+        exitCode: '0',
+        log: expect.stringContaining('received fast shutdown request'),
+      });
+      expect(log).toMatch(/terminating connection due to administrator command[\s\S]*database system is shut down\n?$/);
     },
     2 * MINUTES,
   );

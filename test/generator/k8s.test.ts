@@ -77,6 +77,47 @@ const one = (manifests: Manifest[], kind: string) => {
   expect(found).toHaveLength(1);
   return found[0]!;
 };
+/** The object of a kind with a given name (the API's own objects are named after the project). */
+const named = (manifests: Manifest[], kind: string, name: string) => {
+  const found = byKind(manifests, kind).filter((m) => m.metadata.name === name);
+  expect(found).toHaveLength(1);
+  return found[0]!;
+};
+/** A Secret made by secretGenerator: its name is the given one with kustomize's content hash. */
+const generatedSecret = (manifests: Manifest[], name: string) => {
+  const found = byKind(manifests, 'Secret').filter((m) => new RegExp(`^${name}-[a-z0-9]{10}$`).test(m.metadata.name));
+  expect(found).toHaveLength(1);
+  return found[0]!;
+};
+/** The pod spec's secret volume sources, whether plain `secret` volumes or `projected` ones. */
+const secretSources = (pod: any): { name: string; items: { key: string; path: string }[] }[] =>
+  (pod.volumes ?? []).flatMap((v: any) => [
+    ...(v.secret ? [{ name: v.secret.secretName, items: v.secret.items }] : []),
+    ...(v.projected?.sources ?? []).filter((source: any) => source.secret).map((source: any) => source.secret),
+  ]);
+/**
+ * Where a container sees a Secret's key as a file: the read-only mount of the volume (plain or
+ * projected) that holds it, joined with the item's path. Undefined when it is not mounted.
+ */
+function mountedFile(pod: any, container: any, secretName: string, key: string): string | undefined {
+  for (const volume of pod.volumes ?? []) {
+    const sources = volume.secret
+      ? [{ name: volume.secret.secretName, items: volume.secret.items }]
+      : (volume.projected?.sources ?? []).filter((source: any) => source.secret).map((source: any) => source.secret);
+    const item = sources.find((source: any) => source.name === secretName)?.items?.find((i: any) => i.key === key);
+    const mount = (container.volumeMounts ?? []).find((m: any) => m.name === volume.name);
+    if (item && mount?.readOnly) return path.posix.join(mount.mountPath, item.path);
+  }
+  return undefined;
+}
+
+/**
+ * Who a NetworkPolicy admits to its pods: each ingress rule's peers and ports. A rule with
+ * no `from` admits every source, which the checks below must see as such.
+ */
+function admitted(policy: Manifest): { from: unknown[] | 'anyone'; ports: unknown }[] {
+  return (policy.spec.ingress ?? []).map((rule: any) => ({ from: rule.from?.length ? rule.from : 'anyone', ports: rule.ports }));
+}
 
 describe('the checks themselves', () => {
   const good = (): Manifest => ({
@@ -125,6 +166,21 @@ describe('the checks themselves', () => {
     ]);
   });
 
+  it('see an ingress rule without `from` as admitting anyone, and a writable mount as no secret file', () => {
+    const policy = (from?: unknown[]): Manifest => ({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'p' },
+      spec: { podSelector: {}, ingress: [{ ...(from ? { from } : {}), ports: [{ port: 5432 }] }] },
+    });
+    expect(admitted(policy())).toEqual([{ from: 'anyone', ports: [{ port: 5432 }] }]);
+    expect(admitted(policy([]))).toEqual([{ from: 'anyone', ports: [{ port: 5432 }] }]);
+    const pod = { volumes: [{ name: 's', projected: { sources: [{ secret: { name: 'x', items: [{ key: 'k', path: 'k' }] } }] } }] };
+    expect(mountedFile(pod, { volumeMounts: [{ name: 's', mountPath: '/run/secrets', readOnly: true }] }, 'x', 'k')).toBe('/run/secrets/k');
+    expect(mountedFile(pod, { volumeMounts: [{ name: 's', mountPath: '/run/secrets' }] }, 'x', 'k')).toBeUndefined();
+    expect(mountedFile(pod, { volumeMounts: [{ name: 's', mountPath: '/run/secrets', readOnly: true }] }, 'y', 'k')).toBeUndefined();
+  });
+
   it('fail on a kind they have no schema for', () => {
     expect(() => schemaErrors([{ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } }])).toThrow(
       /No schema for example.com\/v1 Widget/,
@@ -165,14 +221,11 @@ describe('the checks themselves', () => {
   });
 });
 
-// --k8s with postgres is refused for now (test/generator/postgres.test.ts): the manifests hold the API alone.
-const K8S_PERSISTENCE = PERSISTENCE.filter((persistence) => persistence !== 'postgres');
-const VARIANTS = RUNTIMES.flatMap((runtime) =>
-  K8S_PERSISTENCE.flatMap((persistence) => AUTH.map((auth) => ({ runtime, persistence, auth }))),
-);
+const VARIANTS = RUNTIMES.flatMap((runtime) => PERSISTENCE.flatMap((persistence) => AUTH.map((auth) => ({ runtime, persistence, auth }))));
 
 describe.each(VARIANTS)('k8s: runtime $runtime, persistence $persistence, auth $auth', ({ runtime, persistence, auth }) => {
   const sqlite = persistence === 'sqlite';
+  const postgres = persistence === 'postgres';
   const token = auth === 'token';
   const uid = runtime === 'distroless' ? 65532 : 1000;
   let project = '';
@@ -189,7 +242,7 @@ describe.each(VARIANTS)('k8s: runtime $runtime, persistence $persistence, auth $
     manifests = build.status === 0 ? parseManifests(build.stdout) : [];
   });
 
-  const deployment = () => one(manifests, 'Deployment');
+  const deployment = () => named(manifests, 'Deployment', 'shop-api');
   const pod = () => deployment().spec.template.spec;
   const container = () => pod().containers[0];
 
@@ -227,6 +280,7 @@ describe.each(VARIANTS)('k8s: runtime $runtime, persistence $persistence, auth $
       'NetworkPolicy',
       ...(sqlite ? ['PersistentVolumeClaim'] : ['PodDisruptionBudget', 'HorizontalPodAutoscaler']),
       ...(token ? ['Secret'] : []),
+      ...(postgres ? ['StatefulSet', 'Service', 'NetworkPolicy', 'Secret'] : []),
     ].sort();
     expect(kinds).toEqual(expected);
     for (const manifest of manifests) expect(manifest.metadata.labels?.['app.kubernetes.io/name']).toBe('shop-api');
@@ -269,16 +323,36 @@ describe.each(VARIANTS)('k8s: runtime $runtime, persistence $persistence, auth $
   });
 
   it('routes the Service to the pods, and the NetworkPolicy admits only the app port and the metrics port', () => {
-    const service = one(manifests, 'Service');
+    const service = named(manifests, 'Service', 'shop-api');
     const labels = deployment().spec.template.metadata.labels;
     expect(labels).toMatchObject(service.spec.selector);
     expect(service.spec.ports).toEqual([expect.objectContaining({ port: 8081, targetPort: 'http' })]);
 
-    const policy = one(manifests, 'NetworkPolicy').spec;
+    const policy = named(manifests, 'NetworkPolicy', 'shop-api').spec;
     expect(labels).toMatchObject(policy.podSelector.matchLabels);
-    expect(policy.policyTypes).toEqual(expect.arrayContaining(['Ingress']));
+    expect(policy.policyTypes).toEqual(['Ingress', 'Egress']);
     expect(policy.ingress).toEqual([{ ports: [{ port: 8081, protocol: 'TCP' }] }, { ports: [{ port: 9464, protocol: 'TCP' }] }]);
-    expect(policy.egress).toEqual([]);
+    if (!postgres) {
+      expect(policy.egress).toEqual([]);
+      return;
+    }
+    // Out only to the database's pods on its port, and to the cluster DNS on 53.
+    const db = named(manifests, 'StatefulSet', 'shop-api-db');
+    expect(policy.egress).toEqual([
+      { to: [{ podSelector: { matchLabels: db.spec.selector.matchLabels } }], ports: [{ port: 5432, protocol: 'TCP' }] },
+      {
+        to: [
+          {
+            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+            podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+          },
+        ],
+        ports: [
+          { port: 53, protocol: 'UDP' },
+          { port: 53, protocol: 'TCP' },
+        ],
+      },
+    ]);
   });
 
   it(
@@ -318,6 +392,79 @@ describe.each(VARIANTS)('k8s: runtime $runtime, persistence $persistence, auth $
     },
   );
 
+  // The database's own objects, only where there is one.
+  if (postgres) {
+    it('runs PostgreSQL as a StatefulSet on a claim, admitting only the API, with the password from secrets/db_password', () => {
+      const db = named(manifests, 'StatefulSet', 'shop-api-db');
+      const dbPod = db.spec.template.spec;
+      const postgresContainer = dbPod.containers[0];
+      const apiLabels = deployment().spec.template.metadata.labels;
+      const dbLabels = db.spec.template.metadata.labels;
+      expect(dbLabels).toMatchObject(db.spec.selector.matchLabels);
+      expect(dbLabels['app.kubernetes.io/component']).not.toBe(apiLabels['app.kubernetes.io/component']);
+
+      // The API scales; the database is one server on its own claim, kept when the set goes.
+      expect(deployment().spec.replicas).toBeGreaterThanOrEqual(2);
+      expect(one(manifests, 'PodDisruptionBudget').spec.selector.matchLabels).toEqual(deployment().spec.selector.matchLabels);
+      expect(db.spec.replicas).toBe(1);
+      expect(postgresContainer.image).toBe('postgres:17');
+      expect(db.spec.volumeClaimTemplates).toEqual([
+        expect.objectContaining({ metadata: { name: 'data' }, spec: expect.objectContaining({ accessModes: ['ReadWriteOnce'] }) }),
+      ]);
+      const dataMount = postgresContainer.volumeMounts.find((m: { name: string }) => m.name === 'data');
+      const dbEnv = Object.fromEntries((postgresContainer.env as { name: string; value: string }[]).map((e) => [e.name, e.value]));
+      expect(dbEnv.PGDATA?.startsWith(`${dataMount.mountPath}/`)).toBe(true);
+      expect(db.spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: 'Retain', whenScaled: 'Retain' });
+      expect(dbPod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 999, fsGroup: 999 });
+      expect(postgresContainer.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true });
+      expect(postgresContainer.readinessProbe.exec.command[0]).toBe('pg_isready');
+
+      // The governing Service is the name the API connects to.
+      const dbService = named(manifests, 'Service', db.spec.serviceName);
+      expect(dbService.spec.clusterIP).toBe('None');
+      expect(dbLabels).toMatchObject(dbService.spec.selector);
+      expect(apiLabels).not.toMatchObject(dbService.spec.selector);
+      const apiEnv = Object.fromEntries((container().env as { name: string; value: string }[]).map((e) => [e.name, e.value]));
+      expect(apiEnv).toMatchObject({
+        DATABASE_HOST: dbService.metadata.name,
+        DATABASE_USER: dbEnv.POSTGRES_USER,
+        DATABASE_NAME: dbEnv.POSTGRES_DB,
+      });
+
+      // The database's policy selects its pods and admits the API's pods alone, on 5432 alone.
+      const dbPolicies = byKind(manifests, 'NetworkPolicy').filter(
+        (p) => dbLabels && Object.entries(p.spec.podSelector.matchLabels ?? {}).every(([k, v]) => dbLabels[k] === v),
+      );
+      expect(dbPolicies.map((p) => p.metadata.name)).toEqual(['shop-api-db']);
+      const dbPolicy = dbPolicies[0]!;
+      expect(dbPolicy.spec.podSelector.matchLabels).toEqual(db.spec.selector.matchLabels);
+      expect(dbPolicy.spec.policyTypes).toEqual(['Ingress', 'Egress']);
+      expect(admitted(dbPolicy)).toEqual([
+        { from: [{ podSelector: { matchLabels: deployment().spec.selector.matchLabels } }], ports: [{ port: 5432, protocol: 'TCP' }] },
+      ]);
+      expect(dbPolicy.spec.egress).toEqual([]);
+
+      // One Secret from secrets/db_password, the file compose reads, mounted on both sides.
+      const passwordFile = readFileSync(path.join(project, 'secrets/db_password'));
+      const secret = generatedSecret(manifests, 'shop-api-db-password');
+      expect(Buffer.from(secret.data.db_password, 'base64').equals(passwordFile)).toBe(true);
+      expect(readFileSync(path.join(project, 'compose.yaml'), 'utf8')).toMatch(
+        /^ {2}db_password:\n(?: {4}#.*\n)* {4}file: \.\/secrets\/db_password$/m,
+      );
+      expect(mountedFile(dbPod, postgresContainer, secret.metadata.name, 'db_password')).toBe(dbEnv.POSTGRES_PASSWORD_FILE);
+      expect(mountedFile(pod(), container(), secret.metadata.name, 'db_password')).toBe(apiEnv.DATABASE_PASSWORD_FILE);
+      for (const env of [...postgresContainer.env, ...container().env]) expect(env.name).not.toMatch(/^(POSTGRES|DATABASE)_PASSWORD$/);
+
+      // The password's value is in no file but its own, in neither plain nor base64 form.
+      const value = passwordFile.toString('utf8').trim();
+      expect(value.length).toBeGreaterThanOrEqual(32);
+      const holding = filesUnder(project)
+        .filter(([file]) => !file.startsWith(`secrets${path.sep}`))
+        .filter(([, text]) => text.includes(value) || text.includes(Buffer.from(value).toString('base64')));
+      expect(holding.map(([file]) => file)).toEqual([]);
+    });
+  }
+
   it('offers an Ingress with TLS, commented out, that builds and validates once enabled', () => {
     expect(byKind(manifests, 'Ingress')).toEqual([]);
     const copy = mkdtempSync(path.join(os.tmpdir(), 'k8s-ingress-'));
@@ -333,7 +480,10 @@ describe.each(VARIANTS)('k8s: runtime $runtime, persistence $persistence, auth $
       expect(schemaErrors(all)).toEqual([]);
       const ingress = one(all, 'Ingress').spec;
       expect(ingress.tls).toEqual([{ hosts: [ingress.rules[0].host], secretName: expect.any(String) }]);
-      expect(ingress.rules[0].http.paths[0].backend.service).toEqual({ name: one(all, 'Service').metadata.name, port: { name: 'http' } });
+      expect(ingress.rules[0].http.paths[0].backend.service).toEqual({
+        name: named(all, 'Service', 'shop-api').metadata.name,
+        port: { name: 'http' },
+      });
     } finally {
       rmSync(copy, { recursive: true, force: true });
     }
@@ -355,19 +505,15 @@ describe.each(VARIANTS)('k8s: runtime $runtime, persistence $persistence, auth $
     const env = Object.fromEntries((container().env as { name: string; value: string }[]).map((e) => [e.name, e.value]));
     if (!token) {
       expect(env.API_TOKEN_FILE).toBeUndefined();
-      expect(pod().volumes.some((v: { secret?: unknown }) => v.secret)).toBe(false);
+      expect(secretSources(pod()).map((source) => source.name)).not.toContainEqual(expect.stringMatching(/api-token/));
       return;
     }
     expect(env.API_TOKEN_FILE).toBe('/run/secrets/api_token');
-    const secret = one(manifests, 'Secret');
+    const secret = generatedSecret(manifests, 'shop-api-api-token');
     // The very bytes of secrets/api_token: one file for compose, swarm and Kubernetes.
     const tokenFile = readFileSync(path.join(project, 'secrets/api_token'));
     expect(Buffer.from(secret.data.api_token, 'base64').equals(tokenFile)).toBe(true);
-    const volume = pod().volumes.find((v: { secret?: { secretName: string } }) => v.secret);
-    expect(volume.secret.secretName).toBe(secret.metadata.name);
-    const mount = container().volumeMounts.find((m: { name: string }) => m.name === volume.name);
-    expect(path.posix.join(mount.mountPath, volume.secret.items[0].path)).toBe('/run/secrets/api_token');
-    expect(mount.readOnly).toBe(true);
+    expect(mountedFile(pod(), container(), secret.metadata.name, 'api_token')).toBe('/run/secrets/api_token');
 
     // Not under k8s/, nor anywhere else in the project but its one file.
     const value = tokenFile.toString('utf8').trim();
@@ -384,16 +530,17 @@ describe.each(VARIANTS)('k8s: runtime $runtime, persistence $persistence, auth $
   it(token ? 'shows, commented, how a secret store provides the same Secret' : 'generates no Secret and shows no secret store', () => {
     const root = readFileSync(path.join(project, 'kustomization.yaml'), 'utf8');
     if (!token) {
-      expect(root).not.toMatch(/secretGenerator|ExternalSecret|api_token/);
+      expect(root).not.toMatch(/api_token/);
+      if (!postgres) expect(root).not.toMatch(/secretGenerator|ExternalSecret/);
       return;
     }
     // The commented ExternalSecret, uncommented, is YAML for the Secret the Deployment names.
     const block = root.match(/^# {3}apiVersion: external-secrets\.io\/v1\n(?:# {3}.*\n)+/m)?.[0];
     expect(block).toBeDefined();
     const external = parseManifests(block!.replace(/^# {3}/gm, ''))[0]!;
-    const referenced = parseManifests(readFileSync(path.join(project, 'k8s/deployment.yaml'), 'utf8'))[0]!.spec.template.spec.volumes.find(
-      (v: { secret?: unknown }) => v.secret,
-    ).secret.secretName;
+    const referenced = secretSources(
+      parseManifests(readFileSync(path.join(project, 'k8s/deployment.yaml'), 'utf8'))[0]!.spec.template.spec,
+    )[0]!.name;
     expect(external).toMatchObject({ kind: 'ExternalSecret', spec: { target: { name: referenced }, data: [{ secretKey: 'api_token' }] } });
     expect(root).toMatch(new RegExp(`kubectl create secret generic ${referenced} --from-file=api_token=secrets/api_token`));
     expect(root).toMatch(/kubeseal/);

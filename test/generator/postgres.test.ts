@@ -71,12 +71,4 @@ describe('--persistence postgres', () => {
     expect(pkg.dependencies.pg).toMatch(/^\^8\./);
     expect(pkg.devDependencies).toMatchObject({ '@testcontainers/postgresql': expect.any(String), '@types/pg': expect.any(String) });
   });
-
-  it('--k8s with it is refused before anything is written, saying what to choose instead', () => {
-    const target = path.join(work, 'k8s-api');
-    const result = generate(target, ['--yes', '--persistence', 'postgres', '--k8s', '--skip-install'], { allowFail: true });
-    expect(result.status).toBe(2);
-    expect(result.output).toContain('--k8s does not support --persistence postgres yet');
-    expect(existsSync(target)).toBe(false);
-  });
 });

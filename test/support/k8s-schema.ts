@@ -12,6 +12,7 @@ import path from 'node:path';
 import ts from 'typescript';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
+import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
 import { Ingress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
@@ -30,6 +31,7 @@ export type Manifest = {
 /** Per apiVersion/kind: the runtime model, and the module and interface of its declaration. */
 const KINDS: Record<string, { model: new (data: any) => { validate(): void }; module: string; type: string }> = {
   'apps/v1/Deployment': { model: Deployment, module: 'kubernetes-models/apps/v1/Deployment', type: 'IDeployment' },
+  'apps/v1/StatefulSet': { model: StatefulSet, module: 'kubernetes-models/apps/v1/StatefulSet', type: 'IStatefulSet' },
   'v1/Service': { model: Service, module: 'kubernetes-models/v1/Service', type: 'IService' },
   'v1/PersistentVolumeClaim': {
     model: PersistentVolumeClaim,
