@@ -120,7 +120,7 @@ describe('mariadb:11 stand-in', () => {
     await healthy(db);
   }, 4 * MINUTES);
 
-  test('healthcheck.sh --connect --innodb_initialized passes (over TCP, which the first start's init server never listens on) after the init is done', () => {
+  test('healthcheck.sh --connect --innodb_initialized passes (over TCP, on which the init server never listens) after the init is done', () => {
     expect(logs(db)).toContain('MariaDB init process done. Ready for start up.');
     expect(logs(db)).toMatch(/ready for connections/);
   });
