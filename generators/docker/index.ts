@@ -26,7 +26,7 @@ import { type Findings, summarize } from './detect/index.js';
 import { type WorkspacePackage, workspacePackage } from './detect/workspaces.js';
 import { FILE_RULES as CONTAINER_FILE_RULES } from '../container/files.js';
 import { FILE_RULES } from './files.js';
-import { existingContainerModel, existingModel, SECRET_ENV, wiredVariables } from './model.js';
+import { existingContainerModel, existingModel, generatedSecrets, SECRET_ENV, wiredVariables } from './model.js';
 import { specsFor, connectionValue } from './services.js';
 import { CONTAINER_TEST_TEMPLATE, CONTAINER_TESTS, type ContainerTest } from './test-runners.js';
 
@@ -333,8 +333,10 @@ export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, 
     if (variables.length === 0) return;
     const wired = new Map(wiredVariables(this.#findings!, this.answers).map((w) => [w.name, w]));
     const example = this.#findings!.exampleFile ? parseDotenv(readFileSync(this.#at(this.#findings!.exampleFile), 'utf8')) : new Map();
+    const generated = new Set(generatedSecrets(this.#findings!, this.answers));
     const value = (name: string): string => {
       const wiring = wired.get(name);
+      if (generated.has(name)) return randomBytes(36).toString('base64url');
       if (!wiring) return example.get(name) ?? '';
       const { spec, password } = passwords.get(wiring.kind)!;
       return connectionValue(wiring.part, spec.endpoint, password);

@@ -30,6 +30,21 @@ export const SECRET_ENV = { name: 'app_env', file: 'secrets/app.env', target: '/
 /** The preload that gives an app without a SIGTERM handler a clean stop, as the CMD loads it. */
 export const GRACEFUL_STOP = './docker/graceful-stop.mjs';
 
+/**
+ * Secrets the app makes up itself (a cookie, session or JWT signing key), not ones a third
+ * party issues (API keys, OAuth client secrets): with no example value, a random one is
+ * generated, since an empty one fails at startup (@fastify/session wants 32 characters).
+ */
+const SELF_MADE_SECRET = /^(?:[A-Z0-9]+_)*(?:COOKIE|SESSION|JWT|SIGNING|ENCRYPTION|CSRF|APP)_SECRET(?:_KEY)?$|^(?:SECRET_KEY|APP_KEY)$/;
+
+/** The secret variables with no example value that get a generated one in secrets/app.env. */
+export function generatedSecrets(findings: Findings, answers: ExistingAnswers): string[] {
+  const wired = new Set(wiredVariables(findings, answers).map((w) => w.name));
+  return findings.env
+    .filter((v) => answers.secrets.includes(v.name) && !wired.has(v.name) && v.value === '' && SELF_MADE_SECRET.test(v.name))
+    .map((v) => v.name);
+}
+
 /** A value as a YAML scalar: quoted, so `yes`, `0123` or `a: b` stay strings. */
 const yamlScalar = (value: string) => JSON.stringify(value);
 
@@ -165,6 +180,8 @@ export interface BroughtService {
 export interface ExistingModel extends ContainerModel {
   /** Services the app connects to that neither the image nor compose brings. */
   neededServices: readonly { service: string; packages: readonly string[] }[];
+  /** Secret variables with no example value, given a random one (generatedSecrets). */
+  generatedSecrets: readonly string[];
   /** The services compose brings, each with the app's variables pointed at it. */
   brought: readonly BroughtService[];
   /** Every service the app talks to, brought or not: the container test runs the image without them. */
@@ -197,6 +214,7 @@ export function existingModel(
   return {
     ...container,
     servicesOutsideTest: findings.services.map((finding) => finding.service),
+    generatedSecrets: generatedSecrets(findings, answers),
     neededServices: findings.services.filter((finding) => !broughtBy(finding, answers.services)),
     brought: specsFor(answers.services).map((spec) => ({
       label: spec.label,

@@ -102,6 +102,19 @@ describe("the app's variables, pointed at the services", () => {
 });
 
 describe('a run with services', () => {
+  it('a signing secret the app makes up itself, with no example value, gets a random one; an API key stays empty', () => {
+    const dir = copy('express-redis');
+    writeFileSync(path.join(dir, '.env.example'), 'COOKIE_SECRET=\nJWT_SECRET=\nSTRIPE_API_KEY=\nSESSION_SECRET=kept-from-example\n');
+    generate(dir, ['--existing', '--yes', '--skip-install']);
+    const env = parseEnv(read(dir, 'secrets/app.env'));
+    expect(env.COOKIE_SECRET).toMatch(/^[\w-]{48}$/);
+    expect(env.JWT_SECRET).toMatch(/^[\w-]{48}$/);
+    expect(env.JWT_SECRET).not.toBe(env.COOKIE_SECRET);
+    expect(env.STRIPE_API_KEY).toBe('');
+    expect(env.SESSION_SECRET).toBe('kept-from-example');
+    expect(read(dir, 'README.Docker.md')).toContain('`COOKIE_SECRET`, `JWT_SECRET` had no example value');
+  });
+
   it("MySQL (mysql2): MariaDB on an internal network, its passwords generated, the app's DB_* variables in secrets/app.env", () => {
     const dir = copy('express-mysql');
     const { output } = generate(dir, ['--existing', '--yes', '--skip-install']);
