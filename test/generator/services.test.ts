@@ -168,6 +168,8 @@ describe('a run with services', () => {
       'through its own\n  variables `DB_HOST`, `DB_NAME`, `DB_PASSWORD`, `DB_PORT`, `DB_USER`, set in `secrets/app.env`.',
     );
     expect(readme).not.toContain('## Services it needs');
+    expect(readme).not.toContain("None of the app's variables");
+    expect(readme).not.toContain('sslmode');
   });
 
   it('PostgreSQL (pg): DATABASE_URL carries the generated password; a re-run keeps both files, and adds what app.env lacks', () => {
@@ -175,6 +177,7 @@ describe('a run with services', () => {
     generate(dir, ['--existing', '--yes', '--skip-install']);
     const password = read(dir, 'secrets/postgres_password');
     expect(parseEnv(read(dir, 'secrets/app.env')).DATABASE_URL).toBe(`postgres://app:${password}@postgres:5432/app?sslmode=disable`);
+    expect(read(dir, 'README.Docker.md')).toContain('Its URL says `sslmode=disable`');
     const compose = composeOf(dir);
     expect(compose.services.postgres).toMatchObject({
       image: 'postgres:17',
@@ -202,6 +205,9 @@ describe('a run with services', () => {
     const redis = composeOf(dir).services.redis!;
     expect(redis).toMatchObject({ image: 'redis:8', command: ['redis-server', '/run/secrets/redis_conf'], volumes: ['redis-data:/data'] });
     expect(JSON.stringify(redis)).not.toContain(password);
+    const readme = read(dir, 'README.Docker.md');
+    expect(readme).toContain('through its own\n  variable `REDIS_URL`, set in `secrets/app.env`.');
+    expect(readme).not.toContain("None of the app's variables");
   });
 
   it('MongoDB: its fragment, and README.Docker.md says it is not run where the generator is tested', () => {
@@ -226,6 +232,10 @@ describe('a run with services', () => {
     expect(compose.networks).toEqual({ postgres: { internal: true }, mongodb: { internal: true } });
     expect(read(dir, 'README.Docker.md')).toMatch(
       /checked by `docker compose config` only: no MongoDB image could be made\n\s+where this generator is tested/,
+    );
+    // Nothing of the app's names MongoDB: the README says where to point it.
+    expect(read(dir, 'README.Docker.md')).toContain(
+      'settings at mongodb:27017 (user `app`, database `app`, the password in `secrets/mongodb_password`)',
     );
     // DATABASE_URL names "the database": the SQL one, when there is one.
     expect(parseEnv(read(dir, 'secrets/app.env')).DATABASE_URL).toMatch(/^postgres:\/\//);
