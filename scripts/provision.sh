@@ -13,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/provision"
 
-steps=(node kubectl docker docker-plugins dockerd base-images postgres-image dockerd-containerd ci-tools)
+steps=(node kubectl docker docker-plugins dockerd base-images postgres-image mariadb-image redis-image dockerd-containerd ci-tools)
 [ "${PROVISION_VERIFY:-1}" = 0 ] || steps+=(verify)
 
 summary=()

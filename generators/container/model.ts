@@ -87,6 +87,8 @@ export interface Service {
    * project's default network.
    */
   network?: string | undefined;
+  /** Variables the service's image sets itself up from, values already YAML scalars; read by fragments that print them as they are. */
+  environment?: readonly (readonly [string, string])[];
 }
 
 /** The password file both the database and the app read: one secret, mounted in each. */

@@ -11,6 +11,7 @@ import { APP_DIR } from '../container/model.js';
 import { choice, flagLabel, portNumber, parseAnswers, type QuestionOf, show, toggle, UsageError } from '../lib/questions.js';
 import { detect, type Findings } from './detect/index.js';
 import { isSecretName } from './detect/environment.js';
+import { detectedServices, parseServices, SERVICE_KINDS, type ServiceKind } from './services.js';
 import { TEST_RUNNERS, type TestRunner } from './test-runners.js';
 
 export interface ExistingAnswers {
@@ -23,6 +24,7 @@ export interface ExistingAnswers {
   'package-manager': PackageManagerName;
   health: string;
   secrets: string[];
+  services: ServiceKind[];
   volume: string;
   tools: boolean;
   'test-runner': TestRunner;
@@ -163,6 +165,15 @@ export const EXISTING_QUESTIONS: readonly ExistingQuestion[] = [
         throw new UsageError(`${label} ${show(bad)} is not a variable name: use letters, digits and _, comma-separated.`);
       return names;
     },
+  },
+  {
+    key: 'services',
+    kind: 'text',
+    message: 'Services compose runs beside the app, comma-separated, or none',
+    valueHint: `<${SERVICE_KINDS.join(',')}>|none`,
+    defaultHelp: 'the databases and caches its dependencies talk to (pg, mysql2, ioredis, mongoose, …), else none',
+    default: ({ destination }) => detectedServices(findingsFor(destination).services),
+    parse: parseServices,
   },
   {
     key: 'volume',

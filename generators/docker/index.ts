@@ -7,6 +7,7 @@
  * (container-api:container) with it, and writes its own README.Docker.md and a container test
  * for the project's own runner (templates/docker).
  */
+import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,7 +26,8 @@ import { type Findings, summarize } from './detect/index.js';
 import { type WorkspacePackage, workspacePackage } from './detect/workspaces.js';
 import { FILE_RULES as CONTAINER_FILE_RULES } from '../container/files.js';
 import { FILE_RULES } from './files.js';
-import { existingContainerModel, existingModel, SECRET_ENV } from './model.js';
+import { existingContainerModel, existingModel, generatedSecrets, SECRET_ENV, wiredVariables } from './model.js';
+import { specsFor, connectionValue } from './services.js';
 import { CONTAINER_TEST_TEMPLATE, CONTAINER_TESTS, type ContainerTest } from './test-runners.js';
 
 const TEMPLATES = templateRoot('docker');
@@ -165,12 +167,15 @@ export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, 
       ...selectTemplates(TEMPLATES, FILE_RULES, model).map((t) =>
         t === CONTAINER_TEST_TEMPLATE ? containerTest.file : destinationPath(t),
       ),
-      ...(answers.secrets.length > 0 && !existsSync(this.#at(SECRET_ENV.file)) ? [SECRET_ENV.file] : []),
+      ...(container.secrets.length > 0 && !existsSync(this.#at(SECRET_ENV.file)) ? [SECRET_ENV.file] : []),
+      ...specsFor(answers.services)
+        .flatMap((spec) => [spec.passwordFile, ...spec.ownPasswordFiles])
+        .filter((file) => !existsSync(this.#at(file))),
     ];
     const files = [
       ...written.sort().map((file) => ({ path: this.#fromRoot(file), action: existsSync(this.#at(file)) ? 'overwrite' : 'create' })),
       { path: this.#fromRoot('package.json'), action: 'add to', what: 'devDependencies.testcontainers, scripts.test:container' },
-      ...(answers.secrets.length > 0 ? [{ path: this.#fromRoot('.gitignore'), action: 'add to', what: 'secrets/' }] : []),
+      ...(container.composeSecrets.length > 0 ? [{ path: this.#fromRoot('.gitignore'), action: 'add to', what: 'secrets/' }] : []),
       { path: '.yo-rc.json', action: existsSync(this.destinationPath('.yo-rc.json')) ? 'overwrite' : 'create' },
       {
         path: container.install.lockfile,
@@ -303,16 +308,50 @@ export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, 
   }
 
   /**
-   * secrets/app.env: the secret variables as `NAME=value` lines, which node loads with
-   * --env-file-if-exists from /run/secrets. Values come from the example env file (or are
-   * empty for the user to fill); a file already there is the user's and is kept.
+   * The services' secret files, each with a generated password (one already there is kept, and
+   * its password reused), then secrets/app.env: the secret variables as `NAME=value` lines,
+   * which node loads with --env-file-if-exists from /run/secrets. Values come from the example
+   * env file (or are empty for the user to fill); the variables that reach a service get its
+   * host, port, user, database or URL, with its password. An app.env already there is the
+   * user's: it is kept, and only the variables it lacks are added to it.
    */
   #writeSecrets(): void {
-    if (this.answers.secrets.length === 0) return;
-    const target = this.#at(SECRET_ENV.file);
-    if (existsSync(target)) return;
+    const passwords = new Map(
+      specsFor(this.answers.services).map((spec) => {
+        const file = this.#at(spec.passwordFile);
+        const password = existsSync(file) ? spec.passwordIn(readFileSync(file, 'utf8')) : undefined;
+        if (password) return [spec.kind, { spec, password }] as const;
+        const fresh = newPassword();
+        this.fs.write(file, spec.passwordFileText(fresh));
+        return [spec.kind, { spec, password: fresh }] as const;
+      }),
+    );
+    for (const file of specsFor(this.answers.services).flatMap((spec) => spec.ownPasswordFiles)) {
+      if (!existsSync(this.#at(file))) this.fs.write(this.#at(file), newPassword());
+    }
+    const variables = this.#container!.secretVariables;
+    if (variables.length === 0) return;
+    const wired = new Map(wiredVariables(this.#findings!, this.answers).map((w) => [w.name, w]));
     const example = this.#findings!.exampleFile ? parseDotenv(readFileSync(this.#at(this.#findings!.exampleFile), 'utf8')) : new Map();
-    const lines = this.answers.secrets.map((name) => dotenvLine(name, example.get(name) ?? ''));
+    const generated = new Set(generatedSecrets(this.#findings!, this.answers));
+    const value = (name: string): string => {
+      const wiring = wired.get(name);
+      if (generated.has(name)) return randomBytes(36).toString('base64url');
+      if (!wiring) return example.get(name) ?? '';
+      const { spec, password } = passwords.get(wiring.kind)!;
+      return connectionValue(wiring.part, spec.endpoint, password);
+    };
+    const target = this.#at(SECRET_ENV.file);
+    if (existsSync(target)) {
+      const current = readFileSync(target, 'utf8');
+      const have = parseDotenv(current);
+      const missing = variables.filter((name) => !have.has(name));
+      if (missing.length === 0) return;
+      const lines = missing.map((name) => dotenvLine(name, value(name)));
+      this.fs.write(target, `${current}${current === '' || current.endsWith('\n') ? '' : '\n'}${lines.join('\n')}\n`);
+      return;
+    }
+    const lines = variables.map((name) => dotenvLine(name, value(name)));
     this.fs.write(
       target,
       `# Secrets for ${this.#findings!.name}: mounted at ${SECRET_ENV.target}, loaded by node --env-file. Never commit this file.\n${lines.join('\n')}\n`,
@@ -333,7 +372,7 @@ export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, 
 
   /** secrets/ must never reach git: added to .gitignore when it is not there yet. */
   #ignoreSecrets(): void {
-    if (this.answers.secrets.length === 0) return;
+    if (this.#container!.composeSecrets.length === 0) return;
     const file = this.#at('.gitignore');
     const current = existsSync(file) ? readFileSync(file, 'utf8') : '';
     if (current.split(/\r?\n/).some((line) => /^\/?secrets\/?(\*\*?)?$/.test(line.trim()))) return;
@@ -356,6 +395,9 @@ function refuseUnsupported(found: Findings): void {
     `${found.root} is a ${manager} project (${found.packageManager.source}): the image installs and runs with node and npm, pnpm or Yarn, and a ${manager} lockfile cannot be installed by them. Nothing was written.`,
   );
 }
+
+/** 144 random bits, URL-safe: a password that goes into connection URLs and dotenv lines as it is. */
+const newPassword = () => randomBytes(18).toString('base64url');
 
 /** A command as the user would type it. */
 function commandLine({ command, args, env }: LockfileUpdate): string {

@@ -12,6 +12,7 @@ import {
   containerModel,
   execForm,
   type Install,
+  type Service,
   stageHeading,
   type WorkspaceImage,
 } from '../container/model.js';
@@ -20,6 +21,7 @@ import { hostInstall, installFor, runIn, workspaceInstall } from '../container/p
 import type { ExistingAnswers } from './command.js';
 import type { Findings } from './detect/index.js';
 import type { WorkspacePackage } from './detect/workspaces.js';
+import { broughtBy, specsFor, type Wiring, wiringsFor } from './services.js';
 import type { ContainerTest } from './test-runners.js';
 
 /** Where compose mounts the env file of secrets; node reads it with --env-file-if-exists. */
@@ -27,6 +29,21 @@ export const SECRET_ENV = { name: 'app_env', file: 'secrets/app.env', target: '/
 
 /** The preload that gives an app without a SIGTERM handler a clean stop, as the CMD loads it. */
 export const GRACEFUL_STOP = './docker/graceful-stop.mjs';
+
+/**
+ * Secrets the app makes up itself (a cookie, session or JWT signing key), not ones a third
+ * party issues (API keys, OAuth client secrets): with no example value, a random one is
+ * generated, since an empty one fails at startup (@fastify/session wants 32 characters).
+ */
+const SELF_MADE_SECRET = /^(?:[A-Z0-9]+_)*(?:COOKIE|SESSION|JWT|SIGNING|ENCRYPTION|CSRF|APP)_SECRET(?:_KEY)?$|^(?:SECRET_KEY|APP_KEY)$/;
+
+/** The secret variables with no example value that get a generated one in secrets/app.env. */
+export function generatedSecrets(findings: Findings, answers: ExistingAnswers): string[] {
+  const wired = new Set(wiredVariables(findings, answers).map((w) => w.name));
+  return findings.env
+    .filter((v) => answers.secrets.includes(v.name) && !wired.has(v.name) && v.value === '' && SELF_MADE_SECRET.test(v.name))
+    .map((v) => v.name);
+}
 
 /** A value as a YAML scalar: quoted, so `yes`, `0123` or `a: b` stay strings. */
 const yamlScalar = (value: string) => JSON.stringify(value);
@@ -39,7 +56,10 @@ export function existingContainerModel(findings: Findings, answers: ExistingAnsw
   // Only the manager's config files the project has (a new project's pnpm-workspace.yaml is not one).
   const own = { ...pinned, configFiles: pinned.configFiles.filter((file) => existsSync(path.join(lockRoot, file))) };
   const install = workspace ? workspaceInstall(own, workspace) : own;
-  const secrets = new Set(answers.secrets);
+  // The variables that reach the services go to the secret file too, whatever --secrets says:
+  // their values are the generated passwords and the services' names.
+  const wired = wiredVariables(findings, answers);
+  const secrets = new Set([...answers.secrets, ...wired.map((w) => w.name)]);
 
   // What the start command found says beyond its file holds only while that file is the one run.
   const found = findings.start?.file === answers.start ? findings.start : undefined;
@@ -77,14 +97,22 @@ export function existingContainerModel(findings: Findings, answers: ExistingAnsw
     ),
     dataDir:
       answers.volume === 'none' ? undefined : path.posix.resolve(workspace ? `${APP_DIR}/${workspace.dir}` : APP_DIR, answers.volume),
-    secrets: secrets.size > 0 ? [{ ...SECRET_ENV, env: undefined, variables: answers.secrets }] : [],
-    services: [],
+    secrets: secrets.size > 0 ? [{ ...SECRET_ENV, env: undefined, variables: [...secrets] }] : [],
+    services: specsFor(answers.services).map((spec) => spec.service),
     // README.Docker.md is this generator's own, and a re-run must find the same list.
     contextIgnores: [...new Set([...findings.docs, 'README.Docker.md'])].sort(),
     metricsPort: undefined,
     dev: undefined,
     workspace: workspace && workspaceImage(own, answers, workspace),
   });
+}
+
+/** The app's variables that name a part of a chosen service's connection (DB_HOST, REDIS_URL, …). */
+export function wiredVariables(findings: Findings, answers: ExistingAnswers): Wiring[] {
+  return wiringsFor(
+    findings.env.map((v) => v.name),
+    answers.services,
+  );
 }
 
 /** The build step: the monorepo's internal packages first, each with its own script, then the app's. */
@@ -133,6 +161,18 @@ function hasDependencies(root: string): boolean {
   return Object.keys(pkg.dependencies ?? {}).length > 0;
 }
 
+/** A service compose brings, as README.Docker.md describes it. */
+export interface BroughtService {
+  label: string;
+  service: Service;
+  endpoint: { host: string; port: number; user: string; database: string | undefined };
+  passwordFile: string;
+  note: string | undefined;
+  provenHere: boolean;
+  /** The app's variables pointed at it, in secrets/app.env. */
+  variables: readonly string[];
+}
+
 /**
  * What this generator's own files (README.Docker.md, the container test) say beyond the
  * container model: what was found, said as facts to print.
@@ -140,6 +180,12 @@ function hasDependencies(root: string): boolean {
 export interface ExistingModel extends ContainerModel {
   /** Services the app connects to that neither the image nor compose brings. */
   neededServices: readonly { service: string; packages: readonly string[] }[];
+  /** Secret variables with no example value, given a random one (generatedSecrets). */
+  generatedSecrets: readonly string[];
+  /** The services compose brings, each with the app's variables pointed at it. */
+  brought: readonly BroughtService[];
+  /** Every service the app talks to, brought or not: the container test runs the image without them. */
+  servicesOutsideTest: readonly string[];
   /** Why the CMD differs from the start script, when it does. */
   startNote: string | undefined;
   /** The example env file compose's plain values were read from. */
@@ -162,11 +208,23 @@ export function existingModel(
   answers: ExistingAnswers,
   containerTest: ContainerTest,
 ): ExistingModel {
-  const secrets = new Set(answers.secrets);
+  const wired = wiredVariables(findings, answers);
+  const secrets = new Set([...answers.secrets, ...wired.map((w) => w.name)]);
   const found = findings.start?.file === answers.start ? findings.start : undefined;
   return {
     ...container,
-    neededServices: findings.services,
+    servicesOutsideTest: findings.services.map((finding) => finding.service),
+    generatedSecrets: generatedSecrets(findings, answers),
+    neededServices: findings.services.filter((finding) => !broughtBy(finding, answers.services)),
+    brought: specsFor(answers.services).map((spec) => ({
+      label: spec.label,
+      service: spec.service,
+      endpoint: { host: spec.endpoint.host, port: spec.endpoint.port, user: spec.endpoint.user, database: spec.endpoint.database },
+      passwordFile: spec.passwordFile,
+      note: spec.note,
+      provenHere: spec.provenHere,
+      variables: wired.filter((w) => w.kind === spec.kind).map((w) => w.name),
+    })),
     startNote: found?.note,
     exampleFile: findings.exampleFile,
     buildLine: container.build?.command.replace(/ \\\n\s*/g, ' '),

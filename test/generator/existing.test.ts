@@ -263,15 +263,18 @@ describe('services the app connects to', () => {
       { service: 'PostgreSQL', packages: ['pg'] },
       { service: 'Redis', packages: ['ioredis'] },
     ]);
-    expect(summarize(found).join('\n')).toMatch(/needs +PostgreSQL \(pg\), Redis \(ioredis\): in neither the image nor compose.yaml/);
+    expect(summarize(found).join('\n')).toMatch(
+      /needs +PostgreSQL \(pg\), Redis \(ioredis\): PostgreSQL, MySQL, Redis and MongoDB go into compose.yaml \(--services\)/,
+    );
   });
 
-  it('README.Docker.md and the container test say so', () => {
+  it('with --services none, README.Docker.md and the container test say compose does not bring them', () => {
     const dir = write({
       'package.json': JSON.stringify({ name: 'x', main: 'index.js', dependencies: { mongoose: '1' } }),
       'index.js': "require('node:http').createServer((q, s) => s.end()).listen(process.env.PORT ?? 3000);\n",
     });
-    generate(dir, ['--existing', '--yes', '--skip-install']);
+    generate(dir, ['--existing', '--yes', '--skip-install', '--services', 'none']);
+    expect(readFileSync(path.join(dir, 'compose.yaml'), 'utf8')).not.toMatch(/mongo|depends_on/);
     expect(readFileSync(path.join(dir, 'README.Docker.md'), 'utf8')).toContain(
       '## Services it needs\n\nThe app depends on `mongoose` (MongoDB).',
     );

@@ -23,9 +23,11 @@ const SECONDS = {
   'e2e/gitlab-ci.test.ts': 176,
   'e2e/postgres.test.ts': 140,
   'e2e/swarm.test.ts': 114,
+  'e2e/services.test.ts': 110,
   'e2e/pack.test.ts': 76,
   'e2e/postgres-image.test.ts': 30,
   'e2e/existing-installs.test.ts': 45,
+  'e2e/service-images.test.ts': 40,
   'e2e/native-addons.test.ts': 17,
   'e2e/package-managers.test.ts': 16,
 };

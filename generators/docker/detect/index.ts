@@ -122,7 +122,7 @@ export function summarize(f: Findings): string[] {
     );
   if (f.services.length > 0)
     lines.push(
-      `  needs           ${f.services.map((s) => `${s.service} (${s.packages.join(', ')})`).join(', ')}: in neither the image nor compose.yaml: an app that connects at startup turns healthy only where it can reach ${f.services.length > 1 ? 'them' : 'one'} (README.Docker.md)`,
+      `  needs           ${f.services.map((s) => `${s.service} (${s.packages.join(', ')})`).join(', ')}: PostgreSQL, MySQL, Redis and MongoDB go into compose.yaml (--services); the image brings none, and an app that connects at startup turns healthy only where it reaches ${f.services.length > 1 ? 'them' : 'it'} (README.Docker.md)`,
     );
   if (f.dockerFiles.length > 0)
     lines.push(`  already here    ${f.dockerFiles.join(', ')}: kept unless --force (or you say so file by file)`);

@@ -135,9 +135,9 @@ before(async () => {
     container = await candidate.start();
   } catch (error) {
     const logs = output.join('').trimEnd().split('\n').slice(-40).join('\n');
-<%_ if (neededServices.length > 0) { _%>
+<%_ if (servicesOutsideTest.length > 0) { _%>
     // The app's services are not started here: it can only reach them if they run elsewhere.
-    const hint = 'Does it need <%- neededServices.map((s) => s.service).join(' or ') %> at startup, or a variable? See README.Docker.md.';
+    const hint = 'Does it need <%- servicesOutsideTest.join(' or ') %> at startup, or a variable? See README.Docker.md.';
 <%_ } else { _%>
     const hint = 'A variable missing? See README.Docker.md.';
 <%_ } _%>
