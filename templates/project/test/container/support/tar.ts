@@ -7,12 +7,12 @@ import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { gunzipSync } from 'node:zlib';
-import { extract, type Headers } from 'tar-stream';
+import { extract, type Header } from 'tar-stream';
 
 export interface TarEntry {
   path: string;
   /** 'file', 'directory', 'symlink', ... */
-  type: Headers['type'];
+  type: Header['type'];
   data: Buffer;
 }
 
@@ -26,7 +26,8 @@ export async function* readTar(archive: string | Buffer): AsyncGenerator<TarEntr
   fed.catch(() => undefined);
   for await (const entry of entries) {
     const chunks: Buffer[] = [];
-    for await (const chunk of entry) chunks.push(chunk);
+    // An entry streams Buffers; its types (from streamx) only say `unknown`.
+    for await (const chunk of entry) chunks.push(chunk as Buffer);
     yield { path: entry.header.name.replace(/^\.\//, ''), type: entry.header.type, data: Buffer.concat(chunks) };
   }
   await fed;
