@@ -3,11 +3,11 @@
  * second real-repository run). Each fixture is our own small project of that shape; the
  * repositories themselves are listed, with their commits, in docs/real-repositories.md.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
-import { detect } from '../../generators/docker/detect/index.js';
+import { detect, summarize } from '../../generators/docker/detect/index.js';
 import { generate } from '../support/generate.js';
 import { REPO_ROOT } from '../support/paths.js';
 
@@ -40,5 +40,29 @@ describe('variables documented in .env.local.example (the app loads .env.local i
     const dir = copy('env-local-example');
     cpSync(path.join(dir, '.env.local.example'), path.join(dir, '.env.example'));
     expect(detect(dir).exampleFile).toBe('.env.example');
+  });
+});
+
+describe('a turbo + pnpm monorepo whose api is built by tsc to ES modules (module ESNext from a workspace base config)', () => {
+  const api = (dir: string) => path.join(dir, 'apps/api');
+
+  it('names the import node cannot resolve, with the file it is in', () => {
+    const findings = detect(api(copy('monorepo-esm-extensionless')));
+    expect(findings.extensionlessImports).toEqual(["src/server.ts: './routes'"]);
+    expect(summarize(findings).join('\n')).toMatch(/warning .*src\/server\.ts: '\.\/routes'.*ERR_MODULE_NOT_FOUND/);
+  });
+
+  it('says nothing once the import names the .js file', () => {
+    const dir = copy('monorepo-esm-extensionless');
+    const server = path.join(api(dir), 'src/server.ts');
+    writeFileSync(server, readFileSync(server, 'utf8').replace("'./routes'", "'./routes.js'"));
+    expect(detect(api(dir)).extensionlessImports).toEqual([]);
+  });
+
+  it('says nothing when tsc compiles to CommonJS, where require adds the extension', () => {
+    const dir = copy('monorepo-esm-extensionless');
+    const base = path.join(dir, 'packages/tsconfig/node.json');
+    writeFileSync(base, readFileSync(base, 'utf8').replace('"ESNext"', '"CommonJS"'));
+    expect(detect(api(dir)).extensionlessImports).toEqual([]);
   });
 });
