@@ -3,7 +3,7 @@
  * second real-repository run). Each fixture is our own small project of that shape; the
  * repositories themselves are listed, with their commits, in docs/real-repositories.md.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
@@ -64,5 +64,22 @@ describe('a turbo + pnpm monorepo whose api is built by tsc to ES modules (modul
     const base = path.join(dir, 'packages/tsconfig/node.json');
     writeFileSync(base, readFileSync(base, 'utf8').replace('"ESNext"', '"CommonJS"'));
     expect(detect(api(dir)).extensionlessImports).toEqual([]);
+  });
+});
+
+describe('an Nx workspace (apps built and served by Nx targets, no start script)', () => {
+  it('finds its node apps from project.json, and not its web app', () => {
+    expect(detect(copy('nx-integrated')).nxApps).toEqual([
+      { name: 'orders-api', outputPath: 'dist/apps/orders-api', entry: 'dist/apps/orders-api/main.js' },
+    ]);
+  });
+
+  it('the refusal writes nothing and says which script to add and which flags to pass', () => {
+    const dir = copy('nx-integrated');
+    const result = generate(dir, ['--existing', '--yes', '--skip-install'], { allowFail: true });
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain('"build:orders-api": "nx build orders-api --configuration=production"');
+    expect(result.stderr).toContain('--build build:orders-api --outdir dist --start dist/apps/orders-api/main.js');
+    expect(existsSync(path.join(dir, 'Dockerfile'))).toBe(false);
   });
 });

@@ -5,6 +5,7 @@
 import { detectDocs } from './docs.js';
 import { detectEnvironment, type EnvVariable } from './environment.js';
 import { detectExtensionlessImports } from './esm-imports.js';
+import { detectNxApps, type NxApp } from './nx.js';
 import { detectHealthRoute, type HealthFinding } from './health.js';
 import { detectLanguage, detectModuleType, type Language, type ModuleType } from './language.js';
 import { detectLifecycle, type LifecycleFinding } from './lifecycle.js';
@@ -51,6 +52,8 @@ export interface Findings {
   docs: string[];
   /** Relative imports with no extension in an app tsc compiles to ES modules: node cannot resolve them. */
   extensionlessImports: string[];
+  /** An Nx workspace's node apps (their build and serve are Nx targets), or undefined when it is none. */
+  nxApps: NxApp[] | undefined;
 }
 
 const DOCKER_FILES = ['Dockerfile', '.dockerignore', 'compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml'];
@@ -87,6 +90,7 @@ export function detect(root: string): Findings {
     dockerFiles: DOCKER_FILES.filter((file) => project.has(file)),
     docs: detectDocs(project),
     extensionlessImports: detectExtensionlessImports(project, workspaceRoot),
+    nxApps: detectNxApps(project),
   };
 }
 
