@@ -83,3 +83,24 @@ describe('an Nx workspace (apps built and served by Nx targets, no start script)
     expect(existsSync(path.join(dir, 'Dockerfile'))).toBe(false);
   });
 });
+
+describe('npm workspaces with a pnpm-lock.yaml that has installs for the root only (no pnpm-workspace.yaml)', () => {
+  it('refuses --workspace server in one line that says why and what to do, and writes nothing', () => {
+    const dir = copy('npm-workspaces-pnpm-lock');
+    const result = generate(dir, ['--existing', '--yes', '--skip-install', '--workspace', 'server'], { allowFail: true });
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain('server is not in pnpm-lock.yaml (it has installs for . only)');
+    expect(result.stderr).toContain('pnpm reads workspaces from pnpm-workspace.yaml, not package.json "workspaces"');
+    expect(existsSync(path.join(dir, 'server/Dockerfile'))).toBe(false);
+    expect(existsSync(path.join(dir, '.yo-rc.json'))).toBe(false);
+  });
+
+  it('a pnpm workspace whose lockfile has the package goes ahead', () => {
+    const dir = copy('npm-workspaces-pnpm-lock');
+    writeFileSync(path.join(dir, 'pnpm-workspace.yaml'), 'packages:\n  - client\n  - server\n');
+    const lock = path.join(dir, 'pnpm-lock.yaml');
+    writeFileSync(lock, `${readFileSync(lock, 'utf8')}\n  client: {}\n\n  server: {}\n`);
+    generate(dir, ['--existing', '--yes', '--skip-install', '--workspace', 'server']);
+    expect(existsSync(path.join(dir, 'server/Dockerfile'))).toBe(true);
+  });
+});
