@@ -11,6 +11,7 @@ import { APP_DIR } from '../container/model.js';
 import { choice, flagLabel, portNumber, parseAnswers, type QuestionOf, show, toggle, UsageError } from '../lib/questions.js';
 import { detect, type Findings } from './detect/index.js';
 import { isSecretName } from './detect/environment.js';
+import { nxNextStep } from './detect/nx.js';
 import { detectedServices, parseServices, SERVICE_KINDS, type ServiceKind } from './services.js';
 import { TEST_RUNNERS, type TestRunner } from './test-runners.js';
 
@@ -80,10 +81,12 @@ export const EXISTING_QUESTIONS: readonly ExistingQuestion[] = [
     valueHint: '<file>',
     defaultHelp: 'the start script, made exec-form',
     default: ({ destination }) => {
-      const start = findingsFor(destination).start;
+      const findings = findingsFor(destination);
+      const start = findings.start;
       if (!start) {
+        const nx = findings.nxApps ? ` ${nxNextStep(findings.nxApps)}` : '';
         throw new UsageError(
-          'No start command found (no start script, "main" or server.js/index.js): pass --start <file>, the file node runs.',
+          `No start command found (no start script, "main" or server.js/index.js): pass --start <file>, the file node runs.${nx}`,
         );
       }
       return start.file;

@@ -23,7 +23,7 @@ import { type DefaultContext, UsageError } from '../lib/questions.js';
 import { EXISTING_QUESTIONS, type ExistingAnswers, type ExistingFlags, findingsFor } from './command.js';
 import { dotenvLine, parseDotenv } from './detect/environment.js';
 import { type Findings, summarize } from './detect/index.js';
-import { type WorkspacePackage, workspacePackage } from './detect/workspaces.js';
+import { pnpmLockImporters, type WorkspacePackage, workspacePackage } from './detect/workspaces.js';
 import { FILE_RULES as CONTAINER_FILE_RULES } from '../container/files.js';
 import { FILE_RULES } from './files.js';
 import { existingContainerModel, existingModel, generatedSecrets, SECRET_ENV, wiredVariables } from './model.js';
@@ -109,6 +109,11 @@ export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, 
     if (!chosen)
       throw new UsageError(
         `--workspace ${wanted} is none of the workspace packages: ${packages.join(', ')}. Give a folder or a package name. Nothing was written.`,
+      );
+    const importers = found.packageManager.name === 'pnpm' ? pnpmLockImporters(found.root) : undefined;
+    if (importers && !importers.includes(chosen.dir))
+      throw new UsageError(
+        `${chosen.dir} is not in pnpm-lock.yaml (it has installs for ${importers.join(', ')} only), so pnpm installs none of its dependencies, in the image or here${!existsSync(path.join(found.root, 'pnpm-workspace.yaml')) ? ': pnpm reads workspaces from pnpm-workspace.yaml, not package.json "workspaces"' : ''}. Either list the packages in pnpm-workspace.yaml and run pnpm install, or, for npm workspaces, remove pnpm-lock.yaml and run npm install. Nothing was written.`,
       );
     this.answers.workspace = chosen.dir;
     return chosen;

@@ -1,8 +1,9 @@
 /**
- * The variables the app reads: from .env.example / .env.sample / .env.template (with their
- * example values), and from `process.env.X` in the code. Those that look secret go to a
+ * The variables the app reads: from an example env file (.env.example, .env.local.example and
+ * the like, with their example values), and from `process.env.X` in the code. Those that look secret go to a
  * compose secret file, never into compose's environment or a build arg.
  */
+import { readdirSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import type { ProjectFiles } from './project-files.js';
 
@@ -13,8 +14,12 @@ export interface EnvVariable {
   secret: boolean;
 }
 
-/** The last, .env, only when the project has no example: a committed one is what the app starts with. */
-const EXAMPLE_FILES = ['.env.example', '.env.sample', '.env.template', '.env.dist', 'example.env', '.env.defaults', '.env'];
+const EXAMPLE_FILES = ['.env.example', '.env.sample', '.env.template', '.env.dist', 'example.env', '.env.defaults'];
+/**
+ * An example for one of dotenv's stage files (`.env.local.example`, `.env.development.sample`),
+ * or a dashed name (`.example-env`): what a project documents when its tooling loads `.env.local`.
+ */
+const STAGE_EXAMPLE = /^(?:\.env\.[\w-]+\.(?:example|sample|template|dist)|\.example[.-]env|\.env-(?:example|sample))$/;
 const SECRET = /(?:PASSWORD|PASSWD|SECRET|TOKEN|_KEY|APIKEY|PRIVATE|CREDENTIALS?|^DATABASE_URL|^MONGO(?:DB)?_UR[IL]|^REDIS_URL|_DSN)$/;
 /** Set by the image or by Node itself: never asked for. */
 const PROVIDED = new Set(['PORT', 'HOST', 'NODE_ENV', 'HOME', 'PATH', 'PWD', 'TZ', 'CI', 'DATA_DIR', 'npm_package_version']);
@@ -51,8 +56,20 @@ export interface EnvironmentFinding {
   variables: EnvVariable[];
 }
 
+/**
+ * The file that documents the app's variables: a plain example first, then a stage's example
+ * (sorted, so the same project always gives the same answer), and a committed .env only when
+ * there is no example at all, since that is what the app starts with.
+ */
+function findExample(project: ProjectFiles): string | undefined {
+  const stage = readdirSync(project.root)
+    .filter((name) => STAGE_EXAMPLE.test(name))
+    .sort();
+  return [...EXAMPLE_FILES, ...stage, '.env'].find((file) => project.read(file) !== undefined);
+}
+
 export function detectEnvironment(project: ProjectFiles): EnvironmentFinding {
-  const exampleFile = EXAMPLE_FILES.find((file) => project.has(file));
+  const exampleFile = findExample(project);
   const example = exampleFile ? parseDotenv(project.read(exampleFile) ?? '') : new Map<string, string>();
   const names = new Set(example.keys());
   for (const { text } of project.sources()) {

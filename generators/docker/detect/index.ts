@@ -4,6 +4,8 @@
  */
 import { detectDocs } from './docs.js';
 import { detectEnvironment, type EnvVariable } from './environment.js';
+import { detectExtensionlessImports } from './esm-imports.js';
+import { detectNxApps, type NxApp } from './nx.js';
 import { detectHealthRoute, type HealthFinding } from './health.js';
 import { detectLanguage, detectModuleType, type Language, type ModuleType } from './language.js';
 import { detectLifecycle, type LifecycleFinding } from './lifecycle.js';
@@ -48,6 +50,10 @@ export interface Findings {
   dockerFiles: string[];
   /** Documentation the code never names (README, CHANGELOG, docs/…): left out of the build context. */
   docs: string[];
+  /** Relative imports with no extension in an app tsc compiles to ES modules: node cannot resolve them. */
+  extensionlessImports: string[];
+  /** An Nx workspace's node apps (their build and serve are Nx targets), or undefined when it is none. */
+  nxApps: NxApp[] | undefined;
 }
 
 const DOCKER_FILES = ['Dockerfile', '.dockerignore', 'compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml'];
@@ -83,6 +89,8 @@ export function detect(root: string): Findings {
     testRunner: detectTestRunner(project),
     dockerFiles: DOCKER_FILES.filter((file) => project.has(file)),
     docs: detectDocs(project),
+    extensionlessImports: detectExtensionlessImports(project, workspaceRoot),
+    nxApps: detectNxApps(project),
   };
 }
 
@@ -119,6 +127,10 @@ export function summarize(f: Findings): string[] {
   if (f.behaviour.loopbackHost)
     lines.push(
       `  warning         the app listens on ${f.behaviour.loopbackHost} only: nothing outside the container can reach it; make it listen on HOST (0.0.0.0)`,
+    );
+  if (f.extensionlessImports.length > 0)
+    lines.push(
+      `  warning         ${f.extensionlessImports.join(', ')}: imported with no extension, which tsc keeps as written and node's ES module loader cannot resolve (ERR_MODULE_NOT_FOUND at start, here and in the image): name the .js file`,
     );
   if (f.services.length > 0)
     lines.push(

@@ -2,7 +2,7 @@
  * npm, Yarn and pnpm workspaces: the packages a monorepo root declares, the monorepo a
  * package belongs to, and what one package needs of the others (internal dependencies).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { globSync } from 'tinyglobby';
 import { parse as parseYaml } from 'yaml';
@@ -121,4 +121,20 @@ export function workspacePackage(root: string, workspaces: WorkspaceFinding, wan
     all: all.map((p) => ({ dir: p.dir, name: p.project.pkg.name ?? p.dir })),
     internal,
   };
+}
+
+/**
+ * The package folders pnpm-lock.yaml has installs for (its `importers`), or undefined without
+ * a pnpm lockfile or when it cannot be read. A package that is not among them is one pnpm
+ * does not install: `pnpm install --frozen-lockfile` fails on it, in the image as anywhere.
+ */
+export function pnpmLockImporters(root: string): string[] | undefined {
+  const file = path.join(root, 'pnpm-lock.yaml');
+  if (!existsSync(file)) return undefined;
+  try {
+    const lock = parseYaml(readFileSync(file, 'utf8')) as { importers?: Record<string, unknown> } | null;
+    return lock?.importers ? Object.keys(lock.importers) : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,65 +1,36 @@
 /**
- * Just enough of the tar format to walk `docker save` and `docker export` archives:
- * ustar headers, pax and GNU long names. Entries that are gzip streams (compressed
- * layers) are handed over decompressed.
+ * Walks `docker save` and `docker export` archives with tar-stream, which knows the
+ * extensions image tars rely on for deep paths (pax headers, GNU long names). Entries that
+ * are gzip streams (compressed layers) are handed over decompressed by contentOf.
  */
+import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { gunzipSync } from 'node:zlib';
+import { extract, type Header } from 'tar-stream';
 
 export interface TarEntry {
   path: string;
-  /** '0' file, '5' directory, '2' symlink, ... */
-  type: string;
+  /** 'file', 'directory', 'symlink', ... */
+  type: Header['type'];
   data: Buffer;
 }
 
-const BLOCK = 512;
-
-function field(header: Buffer, offset: number, length: number): string {
-  const raw = header.subarray(offset, offset + length);
-  const end = raw.indexOf(0);
-  return raw.subarray(0, end === -1 ? length : end).toString('utf8');
-}
-
-function parsePax(data: Buffer): Record<string, string> {
-  const records: Record<string, string> = {};
-  let at = 0;
-  while (at < data.length) {
-    const space = data.indexOf(0x20, at);
-    if (space === -1) break;
-    const length = Number(data.subarray(at, space).toString('ascii'));
-    if (!Number.isFinite(length) || length <= 0) break;
-    const record = data.subarray(space + 1, at + length - 1).toString('utf8');
-    const equals = record.indexOf('=');
-    records[record.slice(0, equals)] = record.slice(equals + 1);
-    at += length;
+/** Every entry of an archive: a file on disk is streamed, bytes in memory (a layer) are read as they are. */
+export async function* readTar(archive: string | Buffer): AsyncGenerator<TarEntry> {
+  const entries = extract();
+  const source = typeof archive === 'string' ? createReadStream(archive) : Readable.from([archive]);
+  const fed = pipeline(source, entries);
+  // A broken archive also fails the loop below, which throws that error; a caller that stops
+  // early ends the stream on purpose. Neither is left as an unhandled rejection.
+  fed.catch(() => undefined);
+  for await (const entry of entries) {
+    const chunks: Buffer[] = [];
+    // An entry streams Buffers; its types (from streamx) only say `unknown`.
+    for await (const chunk of entry) chunks.push(chunk as Buffer);
+    yield { path: entry.header.name.replace(/^\.\//, ''), type: entry.header.type, data: Buffer.concat(chunks) };
   }
-  return records;
-}
-
-export function* readTar(archive: Buffer): Generator<TarEntry> {
-  let at = 0;
-  let longName: string | undefined;
-  while (at + BLOCK <= archive.length) {
-    const header = archive.subarray(at, at + BLOCK);
-    if (header.every((byte) => byte === 0)) break;
-    const size = parseInt(field(header, 124, 12).trim() || '0', 8);
-    const type = field(header, 156, 1) || '0';
-    const prefix = field(header, 345, 155);
-    const name = prefix ? `${prefix}/${field(header, 0, 100)}` : field(header, 0, 100);
-    const data = archive.subarray(at + BLOCK, at + BLOCK + size);
-    at += BLOCK + Math.ceil(size / BLOCK) * BLOCK;
-    if (type === 'x') {
-      longName = parsePax(data).path ?? longName;
-      continue;
-    }
-    if (type === 'g') continue;
-    if (type === 'L') {
-      longName = data.toString('utf8').replace(/\0+$/, '');
-      continue;
-    }
-    yield { path: (longName ?? name).replace(/^\.\//, ''), type, data };
-    longName = undefined;
-  }
+  await fed;
 }
 
 /** The entry's bytes, decompressed when they are a gzip stream. */

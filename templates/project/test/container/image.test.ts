@@ -48,7 +48,7 @@ async function imageFiles(): Promise<Map<string, Buffer>> {
     await runDocker(['rm', '--volumes', id]);
   }
   const files = new Map<string, Buffer>();
-  for (const entry of readTar(readFileSync(archive))) files.set(entry.path.replace(/\/$/, ''), entry.data);
+  for await (const entry of readTar(archive)) files.set(entry.path.replace(/\/$/, ''), entry.data);
   rmSync(archive);
   return files;
 }
@@ -123,13 +123,13 @@ describe('the image', () => {
       const needle = Buffer.from(token);
       const leaks: string[] = [];
       let layers = 0;
-      for (const entry of readTar(readFileSync(archive))) {
+      for await (const entry of readTar(archive)) {
         const content = contentOf(entry);
         if (content.includes(needle)) leaks.push(entry.path);
         // Layers are tars themselves ("<id>/layer.tar", or "blobs/sha256/<digest>" in OCI layout).
         if (content.subarray(257, 262).toString('latin1') !== 'ustar') continue;
         layers += 1;
-        for (const file of readTar(content)) if (/(^|\/)secrets\//.test(file.path)) leaks.push(`${entry.path}: ${file.path}`);
+        for await (const file of readTar(content)) if (/(^|\/)secrets\//.test(file.path)) leaks.push(`${entry.path}: ${file.path}`);
       }
       expect(layers).toBeGreaterThan(0);
       expect(leaks).toEqual([]);

@@ -1,0 +1,106 @@
+/**
+ * Shapes met in real repositories that the existing-project generator got wrong (issue 31's
+ * second real-repository run). Each fixture is our own small project of that shape; the
+ * repositories themselves are listed, with their commits, in docs/real-repositories.md.
+ */
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseEnv } from 'node:util';
+import { detect, summarize } from '../../generators/docker/detect/index.js';
+import { generate } from '../support/generate.js';
+import { REPO_ROOT } from '../support/paths.js';
+
+const FIXTURES = path.join(REPO_ROOT, 'test/fixtures/existing');
+
+let work = '';
+beforeAll(() => (work = mkdtempSync(path.join(os.tmpdir(), 'real-repo-shapes-'))));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function copy(name: string): string {
+  const dir = mkdtempSync(path.join(work, `${name}-`));
+  cpSync(path.join(FIXTURES, name), dir, { recursive: true });
+  return dir;
+}
+
+describe('variables documented in .env.local.example (the app loads .env.local in development)', () => {
+  it('is the example file, and its variables are found', () => {
+    const findings = detect(copy('env-local-example'));
+    expect(findings.exampleFile).toBe('.env.local.example');
+    expect(findings.env.map((v) => v.name)).toEqual(['LOG_LEVEL', 'SESSION_SECRET']);
+  });
+
+  it("the secret's example value reaches secrets/app.env whole", () => {
+    const dir = copy('env-local-example');
+    generate(dir, ['--existing', '--yes', '--skip-install']);
+    expect(parseEnv(readFileSync(path.join(dir, 'secrets/app.env'), 'utf8')).SESSION_SECRET).toBe('change#me');
+  });
+
+  it('a plain .env.example still comes first', () => {
+    const dir = copy('env-local-example');
+    cpSync(path.join(dir, '.env.local.example'), path.join(dir, '.env.example'));
+    expect(detect(dir).exampleFile).toBe('.env.example');
+  });
+});
+
+describe('a turbo + pnpm monorepo whose api is built by tsc to ES modules (module ESNext from a workspace base config)', () => {
+  const api = (dir: string) => path.join(dir, 'apps/api');
+
+  it('names the import node cannot resolve, with the file it is in', () => {
+    const findings = detect(api(copy('monorepo-esm-extensionless')));
+    expect(findings.extensionlessImports).toEqual(["src/server.ts: './routes'"]);
+    expect(summarize(findings).join('\n')).toMatch(/warning .*src\/server\.ts: '\.\/routes'.*ERR_MODULE_NOT_FOUND/);
+  });
+
+  it('says nothing once the import names the .js file', () => {
+    const dir = copy('monorepo-esm-extensionless');
+    const server = path.join(api(dir), 'src/server.ts');
+    writeFileSync(server, readFileSync(server, 'utf8').replace("'./routes'", "'./routes.js'"));
+    expect(detect(api(dir)).extensionlessImports).toEqual([]);
+  });
+
+  it('says nothing when tsc compiles to CommonJS, where require adds the extension', () => {
+    const dir = copy('monorepo-esm-extensionless');
+    const base = path.join(dir, 'packages/tsconfig/node.json');
+    writeFileSync(base, readFileSync(base, 'utf8').replace('"ESNext"', '"CommonJS"'));
+    expect(detect(api(dir)).extensionlessImports).toEqual([]);
+  });
+});
+
+describe('an Nx workspace (apps built and served by Nx targets, no start script)', () => {
+  it('finds its node apps from project.json, and not its web app', () => {
+    expect(detect(copy('nx-integrated')).nxApps).toEqual([
+      { name: 'orders-api', outputPath: 'dist/apps/orders-api', entry: 'dist/apps/orders-api/main.js' },
+    ]);
+  });
+
+  it('the refusal writes nothing and says which script to add and which flags to pass', () => {
+    const dir = copy('nx-integrated');
+    const result = generate(dir, ['--existing', '--yes', '--skip-install'], { allowFail: true });
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain('"build:orders-api": "nx build orders-api --configuration=production"');
+    expect(result.stderr).toContain('--build build:orders-api --outdir dist --start dist/apps/orders-api/main.js');
+    expect(existsSync(path.join(dir, 'Dockerfile'))).toBe(false);
+  });
+});
+
+describe('npm workspaces with a pnpm-lock.yaml that has installs for the root only (no pnpm-workspace.yaml)', () => {
+  it('refuses --workspace server in one line that says why and what to do, and writes nothing', () => {
+    const dir = copy('npm-workspaces-pnpm-lock');
+    const result = generate(dir, ['--existing', '--yes', '--skip-install', '--workspace', 'server'], { allowFail: true });
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain('server is not in pnpm-lock.yaml (it has installs for . only)');
+    expect(result.stderr).toContain('pnpm reads workspaces from pnpm-workspace.yaml, not package.json "workspaces"');
+    expect(existsSync(path.join(dir, 'server/Dockerfile'))).toBe(false);
+    expect(existsSync(path.join(dir, '.yo-rc.json'))).toBe(false);
+  });
+
+  it('a pnpm workspace whose lockfile has the package goes ahead', () => {
+    const dir = copy('npm-workspaces-pnpm-lock');
+    writeFileSync(path.join(dir, 'pnpm-workspace.yaml'), 'packages:\n  - client\n  - server\n');
+    const lock = path.join(dir, 'pnpm-lock.yaml');
+    writeFileSync(lock, `${readFileSync(lock, 'utf8')}\n  client: {}\n\n  server: {}\n`);
+    generate(dir, ['--existing', '--yes', '--skip-install', '--workspace', 'server']);
+    expect(existsSync(path.join(dir, 'server/Dockerfile'))).toBe(true);
+  });
+});
