@@ -104,3 +104,16 @@ describe('npm workspaces with a pnpm-lock.yaml that has installs for the root on
     expect(existsSync(path.join(dir, 'server/Dockerfile'))).toBe(true);
   });
 });
+
+describe('a port held in a constant that listen() is given (do-community/nodejs-image-demo)', () => {
+  it('is the port, found in the file that listens', () => {
+    expect(detect(copy('port-constant')).port).toMatchObject({ port: 8080, fromEnv: false, source: 'app.js' });
+  });
+
+  it('a constant that listen() is not given is no port', () => {
+    const dir = copy('port-constant');
+    const app = path.join(dir, 'app.js');
+    writeFileSync(app, readFileSync(app, 'utf8').replace('app.listen(port,', 'app.listen(Number(process.argv[2]),'));
+    expect(detect(dir).port).toMatchObject({ port: 3000, source: 'nothing found' });
+  });
+});

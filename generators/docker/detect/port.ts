@@ -1,6 +1,6 @@
 /**
  * The port: one the start command gives its tool (`fastify start -p 8081`), the default next to
- * `process.env.PORT`, a literal `listen(…)`, or .env.example.
+ * `process.env.PORT`, a literal `listen(…)` or a constant it names, or .env.example.
  */
 import type { ProjectFiles } from './project-files.js';
 
@@ -16,14 +16,24 @@ const READS_PORT = /process\.env(?:\.PORT\b|\[\s*['"]PORT['"]\s*\])|\benv\.PORT\
 /** `process.env.PORT || 8080`, `?? '8080'`, `PORT: port({ default: 8080 })`, `PORT: Type.Number({ default: 8080 })`. */
 const PORT_DEFAULT = /\b[A-Z_]*PORT\b[^\n;]{0,60}?(?:\|\||\?\?|default:)\s*['"]?(\d{2,5})\b/;
 const LITERAL_LISTEN = /\.listen\(\s*(?:\{\s*port:\s*)?(\d{2,5})\b/;
+/** `.listen(port)` or `.listen({ port })`: the name, which a constant in the same file may hold. */
+const NAMED_LISTEN = /\.listen\(\s*(?:\{\s*(?:port:\s*)?)?([A-Za-z_$][\w$]*)\b/;
+
+/** The number a `const|let|var <name> = 8080` in `text` gives `name`, seen as a listen(…) argument. */
+function listenConstant(text: string): string | undefined {
+  const name = NAMED_LISTEN.exec(text)?.[1];
+  if (!name) return undefined;
+  return new RegExp(`\\b(?:const|let|var)\\s+${name.replace(/\$/g, '\\$')}\\s*=\\s*['"]?(\\d{2,5})\\b`).exec(text)?.[1];
+}
 
 export function detectPort(project: ProjectFiles, envExample: ReadonlyMap<string, string>, toolArgs: readonly string[] = []): PortFinding {
   const given = toolPort(toolArgs);
   if (given) return given;
   const fromEnv = project.sources().some(({ text }) => READS_PORT.test(text));
-  for (const pattern of [PORT_DEFAULT, LITERAL_LISTEN]) {
+  const finders = [(text: string) => PORT_DEFAULT.exec(text)?.[1], (text: string) => LITERAL_LISTEN.exec(text)?.[1], listenConstant];
+  for (const find of finders) {
     for (const { file, text } of project.sources()) {
-      const port = Number(pattern.exec(text)?.[1]);
+      const port = Number(find(text));
       if (port > 0 && port < 65536) return { port, fromEnv, source: file };
     }
   }
