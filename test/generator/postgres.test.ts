@@ -47,6 +47,27 @@ describe('--persistence postgres', () => {
     expect(api.volumes).toBeUndefined();
   });
 
+  it('compose.swarm.yaml is the whole stack for swarm, with no depends_on, and the api and db as compose.yaml has them', () => {
+    const compose = parse(read('compose.yaml'));
+    const swarm = parse(read('compose.swarm.yaml'));
+    expect(Object.keys(swarm.services).sort()).toEqual(['api', 'db', 'edge']);
+    // docker stack deploy refuses the condition form, and an override could not remove it.
+    for (const service of Object.values(swarm.services)) expect(service).not.toHaveProperty('depends_on');
+    expect(read('DEPLOY.md')).toContain('IMAGE_TAG=v1 docker stack deploy -c compose.swarm.yaml pg-api');
+    for (const key of ['environment', 'secrets', 'networks', 'healthcheck', 'stop_grace_period', 'cap_drop', 'read_only', 'init']) {
+      expect({ key, value: swarm.services.api[key] }).toEqual({ key, value: compose.services.api[key] });
+    }
+    for (const key of ['image', 'environment', 'secrets', 'networks', 'healthcheck', 'stop_grace_period']) {
+      expect({ key, value: swarm.services.db[key] }).toEqual({ key, value: compose.services.db[key] });
+    }
+    expect(swarm.services.api.deploy.replicas).toBe(2);
+    expect(swarm.services.db.deploy).toMatchObject({ endpoint_mode: 'dnsrr', replicas: 1, update_config: { order: 'stop-first' } });
+    expect(swarm.services.db.ports).toBeUndefined();
+    expect(swarm.networks).toEqual(compose.networks);
+    expect(swarm.volumes).toEqual(compose.volumes);
+    expect(swarm.secrets.db_password).toEqual(compose.secrets.db_password);
+  });
+
   it('writes a random password to secrets/db_password, readable by both containers, and git ignores it', () => {
     const password = read('secrets/db_password');
     expect(password).toMatch(/^[0-9a-f]{48}$/);
