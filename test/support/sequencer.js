@@ -22,7 +22,7 @@ const SECONDS = {
   'e2e/no-warnings.test.ts': 250,
   'e2e/gitlab-ci.test.ts': 176,
   'e2e/postgres.test.ts': 140,
-  'e2e/swarm.test.ts': 114,
+  'e2e/swarm.test.ts': 215,
   'e2e/services.test.ts': 110,
   'e2e/pack.test.ts': 76,
   'e2e/postgres-image.test.ts': 30,
