@@ -58,33 +58,14 @@ async function waitUntil(what: string, container: string, check: () => boolean, 
 const serverUp = (container: string, lines: number) =>
   waitUntil(`${lines} "${READY}" line(s)`, container, () => readyLines(container) >= lines);
 
-/** psql from a second container on the network, over TCP with a password, as a client would. */
+/** `docker run` options and image for psql in a second container on the network, over TCP with a password, as a client connects. */
+function psqlClient(host: string, user: string, password: string, database: string): string[] {
+  return ['--network', NETWORK, '-e', `PGPASSWORD=${password}`, '--entrypoint', 'psql', IMAGE, '-h', host, '-U', user, '-d', database];
+}
+
+/** One statement through psqlClient, its rows unaligned and bare; a failed statement fails the run. */
 function psql(host: string, user: string, password: string, database: string, sql: string, allowFail = false) {
-  return docker(
-    [
-      'run',
-      '--rm',
-      '--network',
-      NETWORK,
-      '-e',
-      `PGPASSWORD=${password}`,
-      '--entrypoint',
-      'psql',
-      IMAGE,
-      '-h',
-      host,
-      '-U',
-      user,
-      '-d',
-      database,
-      '-tAX',
-      '-v',
-      'ON_ERROR_STOP=1',
-      '-c',
-      sql,
-    ],
-    { allowFail },
-  );
+  return docker(['run', '--rm', ...psqlClient(host, user, password, database), '-tAX', '-v', 'ON_ERROR_STOP=1', '-c', sql], { allowFail });
 }
 
 beforeAll(() => {
@@ -321,27 +302,7 @@ describe('postgres:17 as k8s/db/statefulset.yaml runs it', () => {
       // grace period: what a smart shutdown waits for.
       const client = `${PREFIX}-client`;
       made.push(client);
-      docker([
-        'run',
-        '-d',
-        '--name',
-        client,
-        '--network',
-        NETWORK,
-        '-e',
-        `PGPASSWORD=${password}`,
-        '--entrypoint',
-        'psql',
-        IMAGE,
-        '-h',
-        db,
-        '-U',
-        'app',
-        '-d',
-        'app',
-        '-c',
-        'SELECT pg_sleep(600)',
-      ]);
+      docker(['run', '-d', '--name', client, ...psqlClient(db, 'app', password, 'app'), '-c', 'SELECT pg_sleep(600)']);
       const sessions = () =>
         psql(
           db,
