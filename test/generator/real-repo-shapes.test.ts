@@ -117,3 +117,38 @@ describe('a port held in a constant that listen() is given (do-community/nodejs-
     expect(detect(dir).port).toMatchObject({ port: 3000, source: 'nothing found' });
   });
 });
+
+describe('a build script that only runs the linter, in a JavaScript app started from src/ (Azure-Samples/js-e2e-express-server)', () => {
+  const setBuild = (dir: string, build: string) => {
+    const file = path.join(dir, 'package.json');
+    const pkg = JSON.parse(readFileSync(file, 'utf8'));
+    writeFileSync(file, JSON.stringify({ ...pkg, scripts: { ...pkg.scripts, build } }));
+    return dir;
+  };
+
+  it('is no build: the sources run as they are', () => {
+    const findings = detect(copy('build-only-lints'));
+    expect(findings.build).toBeUndefined();
+    expect(findings.start).toMatchObject({ file: 'src/index.js' });
+  });
+
+  it('the Dockerfile has no build stage and copies no dist/', () => {
+    const dir = copy('build-only-lints');
+    generate(dir, ['--existing', '--yes', '--skip-install']);
+    const dockerfile = readFileSync(path.join(dir, 'Dockerfile'), 'utf8');
+    expect(dockerfile).not.toMatch(/--from=build/);
+    expect(dockerfile).not.toMatch(/\bdist\b/);
+  });
+
+  it('type checks, format checks and tests are no build either', () => {
+    for (const build of ['tsc --noEmit && prettier --check .', 'NODE_ENV=test jest', 'yarn lint && npm test']) {
+      expect(detect(setBuild(copy('build-only-lints'), build)).build).toBeUndefined();
+    }
+  });
+
+  it('a step that may write keeps it a build', () => {
+    for (const build of ['npm run lint && tsc', 'eslint . && webpack', 'npm run lint && npm run bundle']) {
+      expect(detect(setBuild(copy('build-only-lints'), build)).build).toMatchObject({ script: 'build' });
+    }
+  });
+});
