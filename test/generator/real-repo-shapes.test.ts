@@ -141,7 +141,7 @@ describe('a build script that only runs the linter, in a JavaScript app started 
   });
 
   it('type checks, format checks and tests are no build either', () => {
-    for (const build of ['tsc --noEmit && prettier --check .', 'NODE_ENV=test jest', 'yarn lint && npm test']) {
+    for (const build of ['tsc --noEmit && prettier --check .', 'tsgo --noEmit', 'NODE_ENV=test jest', 'yarn lint && npm test']) {
       expect(detect(setBuild(copy('build-only-lints'), build)).build).toBeUndefined();
     }
   });

@@ -102,7 +102,7 @@ function onlyChecks(project: ProjectFiles, script: string, seen: Set<string>): b
     commands.length > 0 &&
     commands.every(([program, ...rest]) => {
       if (CHECKERS.has(program!)) return true;
-      if (program === 'tsc' || program === 'vue-tsc') return rest.includes('--noEmit') || rest.includes('-noEmit');
+      if (program === 'tsc' || program === 'tsgo' || program === 'vue-tsc') return rest.includes('--noEmit') || rest.includes('-noEmit');
       if (!['npm', 'pnpm', 'yarn'].includes(program!)) return false;
       const name = rest[0] === 'run' || rest[0] === 'run-script' ? rest[1] : rest[0] === 't' ? 'test' : rest[0];
       const next = name && project.scripts[name];
