@@ -35,6 +35,7 @@ export function toContainerModel(project: ProjectModel): ContainerModel {
     productionDependencies: true,
     buildTools: false,
     nativeAddons: [],
+    skipDownloads: [],
     dropScripts: [],
     // Where the database is; its password comes from the secret file, never from here.
     environment: [['LOG_LEVEL', 'info'], ...(project.postgres ? DATABASE_ENVIRONMENT : [])],

@@ -84,6 +84,7 @@ export function existingContainerModel(findings: Findings, answers: ExistingAnsw
     productionDependencies: hasDependencies(findings.root),
     buildTools: answers.tools,
     nativeAddons: findings.native.compiling,
+    skipDownloads: findings.native.downloads,
     // `npm pkg delete` edits the root's package.json, not a workspace package's.
     dropScripts: workspace ? [] : findings.lifecycle.map((l) => l.script),
     environment: findings.env.filter((v) => !secrets.has(v.name) && v.value !== '').map((v) => [v.name, yamlScalar(v.value)] as const),

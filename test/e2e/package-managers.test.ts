@@ -22,6 +22,7 @@ const model: ContainerModel = containerModel({
   productionDependencies: true,
   buildTools: false,
   nativeAddons: [],
+  skipDownloads: [],
   dropScripts: [],
   environment: [['LOG_LEVEL', 'info']],
   name: 'yarn-classic-app',

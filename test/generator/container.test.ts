@@ -34,6 +34,7 @@ const facts: ContainerFacts = {
   productionDependencies: true,
   buildTools: false,
   nativeAddons: [],
+  skipDownloads: [],
   dropScripts: [],
   environment: [],
   imageEnv: [],

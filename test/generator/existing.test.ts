@@ -71,7 +71,7 @@ describe('detection on the fixtures', () => {
 
   it('native dependency: bcrypt 6 installs prebuilt (no compiler); the folder it writes becomes the volume', () => {
     const f = fixture('native');
-    expect(f.native).toEqual({ compiling: [], prebuilt: ['bcrypt'] });
+    expect(f.native).toEqual({ compiling: [], prebuilt: ['bcrypt'], downloads: [] });
     expect(f.behaviour.dataDirs).toEqual(['data']);
     expect(f.start?.source).toBe('package.json "main"');
   });

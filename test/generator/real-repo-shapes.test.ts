@@ -152,3 +152,39 @@ describe('a build script that only runs the linter, in a JavaScript app started 
     }
   });
 });
+
+describe("Cypress among the dev dependencies, whose install downloads its app from the vendor's host (SerDiuK/nx-express-demo)", () => {
+  const stages = (dockerfile: string) =>
+    Object.fromEntries(dockerfile.split(/^(?=FROM )/m).map((stage) => [/ AS (\S+)/.exec(stage)?.[1], stage]));
+
+  it('the install stages skip the download; the runtime stage sets nothing', () => {
+    const dir = copy('downloads-on-install');
+    generate(dir, ['--existing', '--yes', '--skip-install']);
+    const { deps, 'prod-deps': prodDeps, runtime } = stages(readFileSync(path.join(dir, 'Dockerfile'), 'utf8'));
+    expect(deps).toMatch(/^ENV CYPRESS_INSTALL_BINARY=0$/m);
+    expect(prodDeps).toMatch(/^ENV CYPRESS_INSTALL_BINARY=0$/m);
+    expect(runtime).toBeDefined();
+    expect(runtime).not.toMatch(/CYPRESS/);
+  });
+
+  it('is found in the lockfile alone (a workspace package of it, or devOptional)', () => {
+    const dir = copy('downloads-on-install');
+    const file = path.join(dir, 'package.json');
+    const pkg = JSON.parse(readFileSync(file, 'utf8'));
+    writeFileSync(file, JSON.stringify({ ...pkg, devDependencies: {} }));
+    writeFileSync(path.join(dir, 'package-lock.json'), JSON.stringify({ packages: { 'node_modules/cypress': { devOptional: true } } }));
+    expect(detect(dir).native.downloads).toEqual([{ pkg: 'cypress', variable: 'CYPRESS_INSTALL_BINARY', value: '0' }]);
+  });
+
+  it('a package that only shares the name is none', () => {
+    const dir = copy('downloads-on-install');
+    const file = path.join(dir, 'package.json');
+    const pkg = JSON.parse(readFileSync(file, 'utf8'));
+    writeFileSync(file, JSON.stringify({ ...pkg, devDependencies: { 'eslint-plugin-cypress': '^5.0.0' } }));
+    writeFileSync(
+      path.join(dir, 'pnpm-lock.yaml'),
+      "packages:\n\n  '@cypress/request@3.0.9':\n    resolution: {}\n\n  eslint-plugin-cypress@5.1.0:\n    resolution: {}\n",
+    );
+    expect(detect(dir).native.downloads).toEqual([]);
+  });
+});
