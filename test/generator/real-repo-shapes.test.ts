@@ -188,3 +188,20 @@ describe("Cypress among the dev dependencies, whose install downloads its app fr
     expect(detect(dir).native.downloads).toEqual([]);
   });
 });
+
+describe('a TypeScript API built to dist/src/ (no rootDir, a config file beside package.json compiled too), with a DB_PORT default (JHyeok/nestjs-fastify-example)', () => {
+  it('runs the built src/main.ts, dist/src/main.js, not a folder index', () => {
+    expect(detect(copy('ts-root-config-db-port')).start).toMatchObject({ file: 'dist/src/main.js' });
+  });
+
+  it("the port is the app's own (APP_PORT in the example), not the database's default", () => {
+    expect(detect(copy('ts-root-config-db-port')).port).toMatchObject({ port: 3000, source: 'PORT in the example env file' });
+  });
+
+  it('a default for PORT itself is still read', () => {
+    const dir = copy('ts-root-config-db-port');
+    const main = path.join(dir, 'src/main.ts');
+    writeFileSync(main, readFileSync(main, 'utf8').replace('Number(process.env.APP_PORT)', 'Number(process.env.PORT) || 8080'));
+    expect(detect(dir).port).toMatchObject({ port: 8080, source: 'src/main.ts' });
+  });
+});
