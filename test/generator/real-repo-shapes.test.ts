@@ -205,3 +205,31 @@ describe('a TypeScript API built to dist/src/ (no rootDir, a config file beside 
     expect(detect(dir).port).toMatchObject({ port: 8080, source: 'src/main.ts' });
   });
 });
+
+describe('a workspace package tested by vitest that the monorepo root has as a dev dependency (blesstosam/trpc-fastify-starter)', () => {
+  const rootVitest = () => {
+    const dir = copy('monorepo-pnpm');
+    const edit = (file: string, change: (pkg: Record<string, unknown>) => Record<string, unknown>) =>
+      writeFileSync(path.join(dir, file), JSON.stringify(change(JSON.parse(readFileSync(path.join(dir, file), 'utf8')))));
+    edit('package.json', (pkg) => ({ ...pkg, devDependencies: { vitest: '^4.0.0' } }));
+    edit('packages/api/package.json', (pkg) => ({ ...pkg, scripts: { ...(pkg.scripts as object), test: 'vitest run' } }));
+    return dir;
+  };
+
+  it('is containerized with the container test written for vitest, not refused', () => {
+    const dir = rootVitest();
+    generate(dir, ['--existing', '--yes', '--skip-install', '--workspace', 'packages/api']);
+    expect(
+      JSON.parse(readFileSync(path.join(dir, '.yo-rc.json'), 'utf8'))['generator-container-api'][':docker'].answers['test-runner'],
+    ).toBe('vitest');
+  });
+
+  it('a runner neither the package nor the root has is still refused', () => {
+    const dir = rootVitest();
+    const result = generate(dir, ['--existing', '--yes', '--skip-install', '--workspace', 'packages/api', '--test-runner', 'jest'], {
+      allowFail: true,
+    });
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain("jest is not among package.json's dependencies");
+  });
+});
