@@ -150,6 +150,8 @@ export interface ContainerModel {
   skipDownloads: readonly { pkg: string; variable: string; value: string }[];
   /** Lifecycle scripts of the app's package.json left out of the image's installs (husky in `prepare`). */
   dropScripts: readonly string[];
+  /** The app's files its kept lifecycle scripts run (`node ./postinstall.js`), copied in beside the manifests. */
+  hookFiles: readonly string[];
   /** Plain, non-secret environment entries for compose, values already YAML scalars. */
   environment: readonly (readonly [string, string])[];
   stop: StopBehaviour;

@@ -24,6 +24,7 @@ const model: ContainerModel = containerModel({
   nativeAddons: [],
   skipDownloads: [],
   dropScripts: [],
+  hookFiles: [],
   environment: [['LOG_LEVEL', 'info']],
   name: 'yarn-classic-app',
   port: 8080,

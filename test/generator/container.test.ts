@@ -36,6 +36,7 @@ const facts: ContainerFacts = {
   nativeAddons: [],
   skipDownloads: [],
   dropScripts: [],
+  hookFiles: [],
   environment: [],
   imageEnv: [],
   start: execForm(['dist/server.js']),

@@ -233,3 +233,24 @@ describe('a workspace package tested by vitest that the monorepo root has as a d
     expect(result.stderr).toContain("jest is not among package.json's dependencies");
   });
 });
+
+describe('a postinstall that runs a file of the project (SerDiuK/nx-express-demo: node ./decorate-angular-cli.js)', () => {
+  it('the file is copied into both install stages, before the install runs it', () => {
+    const dir = copy('postinstall-own-file');
+    generate(dir, ['--existing', '--yes', '--skip-install']);
+    const dockerfile = readFileSync(path.join(dir, 'Dockerfile'), 'utf8');
+    for (const stage of ['deps', 'prod-deps']) {
+      const text = dockerfile.split(/^(?=FROM )/m).find((s) => new RegExp(` AS ${stage}$`, 'm').test(s))!;
+      expect(text.indexOf('COPY scripts/postinstall.js ./scripts/postinstall.js')).toBeGreaterThan(0);
+      expect(text.indexOf('COPY scripts/postinstall.js')).toBeLessThan(text.indexOf('RUN --mount'));
+    }
+  });
+
+  it('a hook that is dropped (husky) copies nothing', () => {
+    const dir = copy('postinstall-own-file');
+    const file = path.join(dir, 'package.json');
+    const pkg = JSON.parse(readFileSync(file, 'utf8'));
+    writeFileSync(file, JSON.stringify({ ...pkg, scripts: { ...pkg.scripts, postinstall: 'husky && node ./scripts/postinstall.js' } }));
+    expect(detect(dir).hookFiles).toEqual([]);
+  });
+});
