@@ -254,3 +254,12 @@ describe('a postinstall that runs a file of the project (SerDiuK/nx-express-demo
     expect(detect(dir).hookFiles).toEqual([]);
   });
 });
+
+describe('a native addon among the dev dependencies (JHyeok/nestjs-fastify-example: sqlite3 for its tests)', () => {
+  it('compiles in the deps stage, which installs dev dependencies: the install stages get the toolchain', () => {
+    const dir = copy('native-dev-dependency');
+    expect(detect(dir).native.compiling).toEqual(['sqlite3']);
+    generate(dir, ['--existing', '--yes', '--skip-install']);
+    expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toMatch(/^FROM toolchain AS deps$/m);
+  });
+});

@@ -44,7 +44,10 @@ const DOWNLOADERS: Record<string, readonly [string, string]> = {
 };
 
 export interface NativeFinding {
-  /** Production dependencies that may need a compiler to install. */
+  /**
+   * Dependencies that may need a compiler to install: dev ones too (sqlite3 for the tests),
+   * since the deps stage installs them, in the same toolchain.
+   */
   compiling: string[];
   /** Those that install prebuilt from the npm registry. */
   prebuilt: string[];
@@ -54,9 +57,9 @@ export interface NativeFinding {
 
 export function detectNative(project: ProjectFiles): NativeFinding {
   const deps = Object.keys(project.dependencies);
-  const compiling = deps.filter((name) => COMPILING.includes(name));
+  const compiling = [...new Set([...deps, ...Object.keys(project.devDependencies)])].filter((name) => COMPILING.includes(name));
   // bcrypt 6 and later bundle their prebuilds in the npm package.
-  const bcrypt = project.dependencies.bcrypt;
+  const bcrypt = project.dependencies.bcrypt ?? project.devDependencies.bcrypt;
   const bcryptPrebuilt = bcrypt !== undefined && /^[\^~>=]*\s*([6-9]|\d{2})/.test(bcrypt);
   return {
     compiling: compiling.filter((name) => !(name === 'bcrypt' && bcryptPrebuilt)),
