@@ -263,3 +263,9 @@ describe('a native addon among the dev dependencies (JHyeok/nestjs-fastify-examp
     expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toMatch(/^FROM toolchain AS deps$/m);
   });
 });
+
+describe('a port read from a lower-case `port` variable, as Nx generates Express apps (SerDiuK/nx-express-demo)', () => {
+  it("is the default it gives, and the image's PORT does not set it", () => {
+    expect(detect(copy('port-lowercase-env')).port).toMatchObject({ port: 3334, fromEnv: false, source: 'src/main.js' });
+  });
+});

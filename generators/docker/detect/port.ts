@@ -22,9 +22,12 @@ const PORT_DEFAULT = /\b([A-Z_]*PORT)\b[^\n;]{0,60}?(?:\|\||\?\?|default:)\s*['"
 const CLIENT_PORT =
   /^(DB|DATABASE|MYSQL|MARIADB|PG|POSTGRES|POSTGRESQL|MSSQL|SQL|TYPEORM|REDIS|CACHE|MEMCACHED|MONGO|MONGODB|SMTP|MAIL|EMAIL|AMQP|RABBITMQ|KAFKA|NATS|ELASTIC|ELASTICSEARCH|ES)_/;
 
+/** `process.env.port || 3334`, as Nx's Express apps have it: a lower-case name the image's PORT does not set. */
+const LOWER_PORT_DEFAULT = /process\.env\.port\s*(?:\|\||\?\?)\s*['"]?(\d{2,5})\b/;
+
 /** The default the app gives its own port variable (`process.env.PORT || 8080`), not a client's. */
 function portDefault(text: string): string | undefined {
-  return [...text.matchAll(PORT_DEFAULT)].find(([, name]) => !CLIENT_PORT.test(name!))?.[2];
+  return [...text.matchAll(PORT_DEFAULT)].find(([, name]) => !CLIENT_PORT.test(name!))?.[2] ?? LOWER_PORT_DEFAULT.exec(text)?.[1];
 }
 const LITERAL_LISTEN = /\.listen\(\s*(?:\{\s*port:\s*)?(\d{2,5})\b/;
 /** `.listen(port)` or `.listen({ port })`: the name, which a constant in the same file may hold. */
