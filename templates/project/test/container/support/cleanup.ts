@@ -5,28 +5,18 @@
  */
 import { tmpdir } from 'node:os';
 import { docker, removeQuietly, runDocker } from './docker.ts';
+import {
+  COMPOSE_PROJECT,
 <%_ if (postgres) { _%>
-import {
-  COMPOSE_PROJECT,
   DB_NETWORK,
-  DEV_TEST_IMAGE,
-  SLUG,
-  TEST_IMAGE,
-  TEST_LABEL,
-  TEST_VOLUME,
-  WATCH_PROJECT,
-} from './project.ts';
-<%_ } else { _%>
-import {
-  COMPOSE_PROJECT,
-  DEV_TEST_IMAGE,
-  SLUG,
-  TEST_IMAGE,
-  TEST_LABEL,
-  TEST_VOLUME,
-  WATCH_PROJECT,
-} from './project.ts';
 <%_ } _%>
+  DEV_TEST_IMAGE,
+  SLUG,
+  TEST_IMAGE,
+  TEST_LABEL,
+  TEST_VOLUME,
+  WATCH_PROJECT,
+} from './project.ts';
 
 export async function cleanUp(options: { removeImage?: boolean } = {}): Promise<void> {
   const ids = (await docker(['ps', '--all', '--quiet', '--filter', `label=${TEST_LABEL}=${SLUG}`]))
