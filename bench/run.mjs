@@ -5,9 +5,11 @@
 //   (a) the generator's own Dockerfile and .dockerignore
 //   (b) a naive single-stage Dockerfile (bench/dockerfiles/naive.Dockerfile)
 //   (c) a docker init-style Dockerfile (bench/dockerfiles/docker-init.Dockerfile)
-// and the same app on the host for the throughput comparison. Writes BENCHMARKS.md,
-// bench/chart.svg and bench/results.json (raw numbers of every run), then removes every container, image, volume and
-// build-cache record it made, also on failure or Ctrl-C.
+// and the same app on the host for the throughput comparison; then a --persistence postgres
+// project, container and host against one database (bench/postgres.mjs, also `--only postgres`).
+// Writes BENCHMARKS.md, bench/chart.svg, bench/results.json and bench/results.postgres.json (raw
+// numbers of every run), then removes every container, image, volume and build-cache record it
+// made, also on failure or Ctrl-C.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
