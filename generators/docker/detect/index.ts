@@ -118,7 +118,7 @@ export function summarize(f: Findings): string[] {
     `  port            ${f.port.port} (${f.port.source}${f.port.fromEnv ? ', read from PORT' : ''})`,
     `  health check    ${f.health ? `GET ${f.health.path} (${f.health.source})` : 'no health route found: a TCP check of the port'}`,
     `  native deps     ${f.native.compiling.length > 0 ? `${f.native.compiling.join(', ')}: python3, make and g++ in the build stages` : 'none that compile'}${f.native.prebuilt.length > 0 ? ` (prebuilt from npm: ${f.native.prebuilt.join(', ')})` : ''}`,
-    `  install scripts ${f.lifecycle.length > 0 ? f.lifecycle.map((l) => `"${l.script}": ${l.command}`).join('; ') + ' (left out of the image installs)' : 'none that break a production install'}`,
+    `  install scripts ${f.lifecycle.length > 0 ? `${f.lifecycle.map((l) => `"${l.script}": ${l.command}`).join('; ')} (left out of the image installs)` : 'none that break a production install'}`,
     `  environment     ${f.env.length > 0 ? f.env.map((v) => (v.secret ? `${v.name} (secret)` : v.name)).join(', ') : 'no variables found'}${f.exampleFile ? ` (from ${f.exampleFile} and the code)` : ''}`,
     `  writes to       ${f.behaviour.dataDirs.length > 0 ? `${f.behaviour.dataDirs.join(', ')}: a volume` : 'nothing found: no volume'}`,
     `  SIGTERM         ${sigtermLine(f)}`,
