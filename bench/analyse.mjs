@@ -1,6 +1,6 @@
 // The numbers of a bench run, summarised: per-metric medians and noise, per-run ratios, and
 // the verdict on each of the targets. Pure: reads results, touches nothing.
-import { fixed, mb, summary } from './lib.mjs';
+import { fixed, mb, median, summary } from './lib.mjs';
 
 /**
  * A target's verdict from a summary: met when the median is on the right side of the limit, and
@@ -88,4 +88,27 @@ export function analyse(results) {
     },
   ];
   return { per, ratios, targets, nodeModules: nm, dist, limit, base, runs: runs.length };
+}
+
+/** The postgres variant (bench/postgres.mjs), summarised: medians over the runs, container ÷ host per run. */
+export function analysePostgres(pg) {
+  const per = (kind, target, key) => summary(pg.runs.map((r) => r[kind][target][key]));
+  const ratio = (kind, target) => summary(pg.runs.map((r) => r[kind].container.rps / r[kind][target].rps));
+  const of = (kind) => ({
+    container: { rps: per(kind, 'container', 'rps'), p99: per(kind, 'container', 'p99') },
+    host: { rps: per(kind, 'host', 'rps'), p99: per(kind, 'host', 'p99') },
+    direct: { rps: per(kind, 'direct', 'rps'), p99: per(kind, 'direct', 'p99') },
+    vsHost: ratio(kind, 'host'),
+    vsDirect: ratio(kind, 'direct'),
+    // The host app's database at its published port (docker-proxy) ÷ at its bridge address.
+    hostVsDirect: summary(pg.runs.map((r) => r[kind].host.rps / r[kind].direct.rps)),
+  });
+  return {
+    reads: of('reads'),
+    writes: of('writes'),
+    firstMs: summary(pg.runs.map((r) => r.firstMs)),
+    stopMs: summary(pg.runs.map((r) => r.stopMs)),
+    exitCodes: pg.runs.map((r) => r.exitCode),
+    rowsAdded: median(pg.runs.map((r) => r.rowsAdded)),
+  };
 }

@@ -90,7 +90,8 @@ export async function seed(origin) {
  */
 export async function slice(target, seconds) {
   if (target.fromNat) return natSlice(target.url, seconds);
-  const r = await autocannon({ url: target.url, connections: opts.connections, pipelining: 1, duration: seconds });
+  // `request` (method, headers, body) makes it a write: every request the same POST.
+  const r = await autocannon({ url: target.url, connections: opts.connections, pipelining: 1, duration: seconds, ...target.request });
   return { rps: r.requests.average, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors + r.timeouts };
 }
 

@@ -6,10 +6,10 @@ import { fileURLToPath } from 'node:url';
 export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const benchDir = path.join(repo, 'bench');
 export const USAGE =
-  'usage: npm run bench [-- --runs N] [--quick] [--check] [--render] [--only throughput|time-to-project|sizes] [--slice S] [--rounds R] [--connections C]';
+  'usage: npm run bench [-- --runs N] [--quick] [--check] [--render] [--only throughput|time-to-project|sizes|postgres] [--slice S] [--rounds R] [--connections C]';
 
 /** Parts that `--only` measures alone, printing their figures and writing no report. */
-export const ONLY = ['throughput', 'time-to-project', 'sizes'];
+export const ONLY = ['throughput', 'time-to-project', 'sizes', 'postgres'];
 
 /** The generator's runtimes the size rows cover. */
 export const RUNTIMES = ['slim', 'distroless'];
@@ -67,5 +67,19 @@ export const SLIM_BASE = 'node:24-bookworm-slim';
 export const tag = `${process.pid}-${Date.now().toString(36)}`;
 export const work = path.join(os.tmpdir(), `bench-work-${tag}`);
 export const log = (...a) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...a);
+// The --persistence postgres variant (bench/postgres.mjs): its API container, its database,
+// and the ports of the two host apps next to it.
+export const PG = {
+  image: 'bench-pg',
+  api: 'bench-run-pg',
+  db: 'bench-run-pg-db',
+  dbImage: 'postgres:17',
+  apiPort: 13121,
+  hostPort: 13120,
+  directPort: 13122,
+  hostMetricsPort: 13123,
+  directMetricsPort: 13124,
+  dbPort: 13125,
+};
 // (a) quiet: a second container of (a) for one diagnostic, see measureContainer.
 export const QUIET_CONTAINER = 'bench-run-a-quiet';

@@ -2,21 +2,27 @@
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import ejs from 'ejs';
-import { analyse } from './analyse.mjs';
+import { analyse, analysePostgres } from './analyse.mjs';
 import { renderChart } from './chart.mjs';
 import { fixed, kb, mb, median } from './lib.mjs';
 
-/** The report and the chart for stored results, and a rerun to compare with them (or null). */
-export function renderAll(results, rerun) {
+/**
+ * The report and the chart for stored results, a rerun to compare with them (or null), and the
+ * postgres variant's results (or null).
+ * @param {object} results
+ * @param {object | null} rerun
+ * @param {object | null} [pg]
+ */
+export function renderAll(results, rerun, pg = null) {
   const analysis = analyse(results);
-  return { markdown: renderReport(results, analysis, rerun, rerun ? analyse(rerun) : null), svg: renderChart(analysis) };
+  return { markdown: renderReport(results, analysis, rerun, rerun ? analyse(rerun) : null, pg), svg: renderChart(analysis) };
 }
 
 /** BENCHMARKS.md and the chart from bench/results.json, plus the rerun comparison if there is one. */
-export function writeReportFiles({ resultsFile, rerunFile, chartFile, reportFile }) {
+export function writeReportFiles({ resultsFile, rerunFile, pgFile, chartFile, reportFile }) {
   const results = JSON.parse(fs.readFileSync(resultsFile, 'utf8'));
-  const rerun = fs.existsSync(rerunFile) ? JSON.parse(fs.readFileSync(rerunFile, 'utf8')) : null;
-  const { markdown, svg } = renderAll(results, rerun);
+  const read = (file) => (file && fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : null);
+  const { markdown, svg } = renderAll(results, read(rerunFile), read(pgFile));
   fs.writeFileSync(chartFile, svg);
   fs.writeFileSync(reportFile, markdown);
 }
@@ -77,7 +83,7 @@ function count(xs, pred) {
 const TEMPLATE = fileURLToPath(new URL('./BENCHMARKS.md.ejs', import.meta.url));
 
 /** BENCHMARKS.md: the prose is bench/BENCHMARKS.md.ejs; the numbers and readings come from here. */
-export function renderReport(results, an, rerun, rerunAn) {
+export function renderReport(results, an, rerun, rerunAn, pg = null) {
   const { machine: m, options: o, base, runs } = results;
   const ratio = (r, k) => (r.ratio ? cell(an.ratios[k][r.id], (x) => fixed(x, 2)) : '');
   const model = {
@@ -98,6 +104,9 @@ export function renderReport(results, an, rerun, rerunAn) {
     ratio,
     reading: reading(an, base, runs, rerunAn),
     comparison: rerun ? renderComparison(rerun, rerunAn, results, an) : [],
+    pg,
+    pgAn: pg ? analysePostgres(pg) : null,
+    pgReading: pg ? pgReading(analysePostgres(pg)) : [],
   };
   return ejs.render(fs.readFileSync(TEMPLATE, 'utf8'), model, { filename: TEMPLATE });
 }
@@ -240,6 +249,22 @@ function reading(an, base, _runs, rerunAn) {
     }`,
   );
   return out;
+}
+
+/** What the postgres variant's figures say: the container against the host, and what each one's way to the database costs. */
+function pgReading(pg) {
+  const x = (st) => `${fixed(st.median, 2)}×`;
+  const spread = (st) => `${fixed(st.min, 2)}–${fixed(st.max, 2)}`;
+  const proxyCost = (st) =>
+    st.median < 0.98
+      ? `the host app served ${x(st)} of what the one at the bridge address served: docker-proxy on the database connections costs it about ${fixed((1 - st.median) * 100, 0)}%`
+      : `the host app served ${x(st)} of what the one at the bridge address served: docker-proxy on the database connections costs nothing measurable`;
+  return [
+    `- **Container ÷ host.** Through the published port the container serves ${x(pg.reads.vsHost)} the host app's reads per second (p99 ${fixed(pg.reads.container.p99.median, 0)} ms against ${fixed(pg.reads.host.p99.median, 0)} ms) and ${x(pg.writes.vsHost)} its writes (p99 ${fixed(pg.writes.container.p99.median, 0)} against ${fixed(pg.writes.host.p99.median, 0)} ms). Both talk to the same server. The container's requests come in through docker-proxy, as (a)'s do in the table above, and its queries go over the bench's bridge; the host app's requests come straight in on 127.0.0.1, and its queries go to the database's published port on 127.0.0.1, which docker-proxy relays.`,
+    `- **The database path.** A second host app, the same build, reaches PostgreSQL at its bridge address, as the container does; against it the container serves ${x(pg.reads.vsDirect)} for reads and ${x(pg.writes.vsDirect)} for writes. Within each run, for reads ${proxyCost(pg.reads.hostVsDirect)}; for writes ${proxyCost(pg.writes.hostVsDirect).replace('the host app served', 'it served')}. What remains between the container and that host app is the container's own way in, docker-proxy on the published port, and its share of the two cores; the SQLite table above splits that part of the gap into its pieces.`,
+    `- **Writes.** Each POST is one INSERT, committed before the 201; a run wrote ${fixed(pg.rowsAdded, 0)} rows (median), and no slice had a non-2xx response or an error (one would fail the run).`,
+    `- **Noise.** The per-run ratios spread widely (container ÷ host ${spread(pg.reads.vsHost)} for reads, ${spread(pg.writes.vsHost)} for writes): three API processes, PostgreSQL and the load generator share the two cores, with whatever else the machine ran (see *Machine* below). The medians are the figures to quote.`,
+  ];
 }
 
 /** When (b) or (c) waits out the 10 s grace period, what lies above 10 s is the engine's own work. */

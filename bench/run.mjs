@@ -5,9 +5,11 @@
 //   (a) the generator's own Dockerfile and .dockerignore
 //   (b) a naive single-stage Dockerfile (bench/dockerfiles/naive.Dockerfile)
 //   (c) a docker init-style Dockerfile (bench/dockerfiles/docker-init.Dockerfile)
-// and the same app on the host for the throughput comparison. Writes BENCHMARKS.md,
-// bench/chart.svg and bench/results.json (raw numbers of every run), then removes every container, image, volume and
-// build-cache record it made, also on failure or Ctrl-C.
+// and the same app on the host for the throughput comparison; then a --persistence postgres
+// project, container and host against one database (bench/postgres.mjs, also `--only postgres`).
+// Writes BENCHMARKS.md, bench/chart.svg, bench/results.json and bench/results.postgres.json (raw
+// numbers of every run), then removes every container, image, volume and build-cache record it
+// made, also on failure or Ctrl-C.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +18,7 @@ import { appLayers, build, docker, ensureBases, imageSize, machine, rememberCach
 import { fixed, kb, mb, median, probe } from './lib.mjs';
 import { editSource, generateApp, killHost, makeContext, measureContainer, startHost } from './measure.mjs';
 import { removeNat, setUpNat } from './nat.mjs';
+import { killPgHosts, measurePostgres, removePg } from './postgres.mjs';
 import { throughputOnly } from './only.mjs';
 import { measureSizes } from './sizes.mjs';
 import { timeToProject } from './time-to-project.mjs';
@@ -29,6 +32,7 @@ import {
   NAT_PORT,
   only,
   opts,
+  PG,
   renderOnly,
   repo,
   USAGE,
@@ -50,9 +54,11 @@ async function cleanup() {
   cleaning = (async () => {
     log('cleaning up containers, images, build cache and work files ...');
     killHost();
+    killPgHosts();
     // Only the parts that use the engine made anything there (and the names are fixed:
     // removing them otherwise could hit another run's).
     if (only !== 'time-to-project') {
+      await removePg();
       await removeMade();
       await removeNat();
     }
@@ -74,7 +80,8 @@ async function main() {
   if (only === 'time-to-project') return void (await timeToProject());
   if (check && !fs.existsSync(resultsFile)) throw new Error('--check needs bench/results.json from an earlier run');
   fs.mkdirSync(work, { recursive: true });
-  for (const p of [HOST_PORT, NAT_PORT, ...Object.values(VARIANTS).map((v) => v.port)]) {
+  const pgPorts = [PG.apiPort, PG.hostPort, PG.directPort, PG.hostMetricsPort, PG.directMetricsPort, PG.dbPort];
+  for (const p of [HOST_PORT, NAT_PORT, ...Object.values(VARIANTS).map((v) => v.port), ...pgPorts]) {
     if ((await probe(`http://127.0.0.1:${p}/`)) !== 0) throw new Error(`port ${p} is in use`);
   }
   const m = await machine();
@@ -86,6 +93,7 @@ async function main() {
   if (only !== 'sizes') await setUpNat();
   if (only === 'throughput') return void (await throughputOnly());
   if (only === 'sizes') return void (await measureSizes());
+  if (only === 'postgres') return void (await postgres());
   await ensureBases();
   const app = await generateApp();
   const base = runtimeBase(app);
@@ -142,8 +150,10 @@ async function main() {
     runs.push(res);
   }
 
-  // Each runtime next to its physical limit, and the wait from `npm create` to a project.
+  // Each runtime next to its physical limit, the postgres variant, and the wait from `npm create` to a project.
   const sizes = await measureSizes();
+  // A --check compares the SQLite table with a rerun; the postgres section keeps its own run.
+  if (!check) await postgres();
   // Five runs: each downloads a few hundred packages, and the spread is the network's.
   const timeToProjectRuns = await timeToProject(Math.min(opts.runs, 5));
 
@@ -172,11 +182,30 @@ async function main() {
   log(`wrote BENCHMARKS.md, bench/chart.svg, bench/results.json (${totalMin.toFixed(1)} min of measuring)`);
 }
 
+/**
+ * The --persistence postgres variant, measured and written to bench/results.postgres.json,
+ * then the report rewritten: alone (`--only postgres`) it renders next to the stored results.
+ */
+async function postgres() {
+  const pg = { date: new Date().toISOString(), machine: { ...(await machine()), loadStart: os.loadavg() }, ...(await measurePostgres()) };
+  pg.machine.loadEnd = os.loadavg();
+  fs.writeFileSync(pgFile, `${JSON.stringify(pg, null, 2)}\n`);
+  if (only === 'postgres') writeReport();
+  log('wrote bench/results.postgres.json');
+}
+
 const resultsFile = path.join(benchDir, 'results.json');
+const pgFile = path.join(benchDir, 'results.postgres.json');
 const rerunFile = path.join(benchDir, 'results.rerun.json');
 
 function writeReport() {
-  writeReportFiles({ resultsFile, rerunFile, chartFile: path.join(benchDir, 'chart.svg'), reportFile: path.join(repo, 'BENCHMARKS.md') });
+  writeReportFiles({
+    resultsFile,
+    rerunFile,
+    pgFile,
+    chartFile: path.join(benchDir, 'chart.svg'),
+    reportFile: path.join(repo, 'BENCHMARKS.md'),
+  });
 }
 
 const isMain = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);

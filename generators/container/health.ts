@@ -5,14 +5,23 @@
  */
 import { execForm, type HealthCheck } from './model.js';
 
+/**
+ * The container's own address, where a published port arrives, rather than loopback: an app
+ * that listens on 127.0.0.1 only (Fastify's default for `listen({ port })`) answers a probe
+ * of loopback but nothing from outside, and must not pass for healthy. Loopback where the
+ * container has no other interface (`--network none`).
+ */
+const OWN_ADDRESS =
+  "(Object.values(require('node:os').networkInterfaces()).flat().find((i) => i.family === 'IPv4' && !i.internal) ?? { address: '127.0.0.1' }).address";
+
 /** GET the route with node's own fetch; any answer but 2xx, or none, fails the check. */
 export function httpProbe(port: number, route: string): string {
-  return `fetch('http://127.0.0.1:${port}${route}').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`;
+  return `fetch('http://' + ${OWN_ADDRESS} + ':${port}${route}').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`;
 }
 
 /** Only whether something accepts connections on the port. */
 export function tcpProbe(port: number): string {
-  return `require('node:net').connect(${port}, '127.0.0.1').on('connect', () => process.exit(0)).on('error', () => process.exit(1))`;
+  return `require('node:net').connect(${port}, ${OWN_ADDRESS}).on('connect', () => process.exit(0)).on('error', () => process.exit(1))`;
 }
 
 /** A health check made of a probe command (node and its arguments), for a route or none. */

@@ -26,7 +26,14 @@ export interface AppDeps {
   metricsOnAppPort?: boolean;
 }
 
-export function createApp({ config, store, logger, isShuttingDown = () => false, metrics, metricsOnAppPort = false }: AppDeps): Express {
+export function createApp({
+  config,
+  store,
+  logger,
+  isShuttingDown = () => false,
+  metrics,
+  metricsOnAppPort = false,
+}: AppDeps): Express {
   const app = express();
   // No need to tell the world which framework to look up exploits for.
   app.disable('x-powered-by');
@@ -40,16 +47,24 @@ export function createApp({ config, store, logger, isShuttingDown = () => false,
   app.use(createHealthRouter(store, isShuttingDown));
 
   const openapi = createOpenApiDocument();
-  app.route('/openapi.json').all(allowOnly('GET')).get((_req, res) => {
-    res.json(openapi);
-  });
+  app
+    .route('/openapi.json')
+    .all(allowOnly('GET'))
+    .get((_req, res) => {
+      res.json(openapi);
+    });
   if (config.apiDocs) {
     const page = renderDocsPage(openapi);
-    app.route('/docs').all(allowOnly('GET')).get((_req, res) => {
-      res.type('html').send(page);
-    });
+    app
+      .route('/docs')
+      .all(allowOnly('GET'))
+      .get((_req, res) => {
+        res.type('html').send(page);
+      });
   }
-  app.use(createItemsRouter(store, { bodyLimit: config.bodyLimit, guardWrites: requireTokenForWrites(config.apiToken) }));
+  app.use(
+    createItemsRouter(store, { bodyLimit: config.bodyLimit, guardWrites: requireTokenForWrites(config.apiToken) }),
+  );
 
   app.use(notFound);
   app.use(errorHandler);

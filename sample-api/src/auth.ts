@@ -19,6 +19,8 @@ export function requireTokenForWrites(token: string | undefined): RequestHandler
     const presented = /^Bearer (.+)$/i.exec(req.get('authorization') ?? '')?.[1];
     if (expected && presented !== undefined && timingSafeEqual(digest(presented), expected)) return next();
     res.set('WWW-Authenticate', 'Bearer');
-    next(new HttpError(401, 'unauthorized', 'Writes need the header "Authorization: Bearer <token>" with the API token'));
+    next(
+      new HttpError(401, 'unauthorized', 'Writes need the header "Authorization: Bearer <token>" with the API token'),
+    );
   };
 }

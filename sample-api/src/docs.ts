@@ -9,8 +9,7 @@ type Json = Record<string, any>;
 
 const METHODS = ['get', 'put', 'post', 'patch', 'delete'] as const;
 
-const escapeHtml = (text: unknown): string =>
-  String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeHtml = (text: unknown): string => String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** `#/components/schemas/Item` → the object it names. */
 function resolve(document: Json, value: Json): Json {
@@ -25,7 +24,9 @@ const refName = (value: Json): string | undefined => value?.$ref?.split('/').pop
 
 function schemaLink(schema: Json | undefined): string {
   const name = refName(schema ?? {});
-  return name ? `<a href="#schema-${escapeHtml(name)}">${escapeHtml(name)}</a>` : `<code>${escapeHtml(JSON.stringify(schema))}</code>`;
+  return name
+    ? `<a href="#schema-${escapeHtml(name)}">${escapeHtml(name)}</a>`
+    : `<code>${escapeHtml(JSON.stringify(schema))}</code>`;
 }
 
 function operation(document: Json, path: string, method: string, op: Json, shared: Json[]): string {
@@ -49,10 +50,13 @@ function operation(document: Json, path: string, method: string, op: Json, share
 
 export function renderDocsPage(document: Json): string {
   const operations = Object.entries(document.paths as Json).flatMap(([path, item]) =>
-    METHODS.filter((method) => item[method]).map((method) => operation(document, path, method, item[method], item.parameters ?? [])),
+    METHODS.filter((method) => item[method]).map((method) =>
+      operation(document, path, method, item[method], item.parameters ?? []),
+    ),
   );
   const schemas = Object.entries(document.components?.schemas ?? {}).map(
-    ([name, schema]) => `<h3 id="schema-${escapeHtml(name)}">${escapeHtml(name)}</h3><pre>${escapeHtml(JSON.stringify(schema, null, 2))}</pre>`,
+    ([name, schema]) =>
+      `<h3 id="schema-${escapeHtml(name)}">${escapeHtml(name)}</h3><pre>${escapeHtml(JSON.stringify(schema, null, 2))}</pre>`,
   );
   return `<!doctype html>
 <html lang="en">

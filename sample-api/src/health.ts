@@ -27,7 +27,11 @@ export function createHealthRouter(store: Pick<ItemStore, 'ping'>, isShuttingDow
       } catch (error) {
         req.log.warn({ err: error }, 'readiness check failed');
         // A store that says why (the disk is full) is worth repeating to whoever looks.
-        throw new HttpError(503, 'not_ready', error instanceof StoreError ? error.message : 'The item store is unreachable');
+        throw new HttpError(
+          503,
+          'not_ready',
+          error instanceof StoreError ? error.message : 'The item store is unreachable',
+        );
       }
       res.json({ status: 'ready' });
     });

@@ -11,7 +11,9 @@ import { item, itemInput, itemPage, itemPatch, pageQuery } from './items/schema.
 
 type Json = Record<string, unknown>;
 
-const ref = (kind: 'schemas' | 'responses' | 'headers' | 'parameters', name: string) => ({ $ref: `#/components/${kind}/${name}` });
+const ref = (kind: 'schemas' | 'responses' | 'headers' | 'parameters', name: string) => ({
+  $ref: `#/components/${kind}/${name}`,
+});
 
 /** Named schemas as JSON Schema. Requests are read as the client writes them (`input`):
  * extra fields are ignored; responses as the server writes them (`output`): nothing extra. */
@@ -27,7 +29,11 @@ const withRequestId = (headers: Json = {}) => ({ 'x-request-id': ref('headers', 
 
 const json = (schema: string) => ({ 'application/json': { schema: ref('schemas', schema) } });
 
-const errorResponse = (description: string, headers?: Json) => ({ description, headers: withRequestId(headers), content: json('Error') });
+const errorResponse = (description: string, headers?: Json) => ({
+  description,
+  headers: withRequestId(headers),
+  content: json('Error'),
+});
 
 const responses = (ok: Record<string, Json>, errors: string[]) => ({
   ...ok,
@@ -46,12 +52,23 @@ const ERROR_STATUS: Record<string, string> = {
   InsufficientStorage: '507',
 };
 
-const idParameter = { name: 'id', in: 'path', required: true, description: 'The id the server gave the item', schema: { type: 'string' } };
+const idParameter = {
+  name: 'id',
+  in: 'path',
+  required: true,
+  description: 'The id the server gave the item',
+  schema: { type: 'string' },
+};
 
 /** Query parameters from the schema that validates them. */
 function queryParameters(schema: z.ZodObject): Json[] {
   const { properties = {} } = z.toJSONSchema(schema, { io: 'input' }) as { properties?: Record<string, Json> };
-  return Object.entries(properties).map(([name, { description, ...property }]) => ({ name, in: 'query', description, schema: property }));
+  return Object.entries(properties).map(([name, { description, ...property }]) => ({
+    name,
+    in: 'query',
+    description,
+    schema: property,
+  }));
 }
 
 /** Writes need the bearer token; reads say explicitly that they need nothing. */
@@ -64,7 +81,11 @@ const writeErrors = ['Unauthorized', 'PayloadTooLarge', 'UnsupportedMediaType'];
 const storeErrors = ['Unavailable'];
 const storeWriteErrors = ['Unavailable', 'InsufficientStorage'];
 
-const packageJson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { name: string; version: string; description?: string };
+const packageJson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+  name: string;
+  version: string;
+  description?: string;
+};
 
 export function createOpenApiDocument(): Json {
   return {
@@ -89,7 +110,13 @@ export function createOpenApiDocument(): Json {
           ...reads,
           parameters: queryParameters(pageQuery),
           responses: responses(
-            { 200: { description: 'A page of items, oldest first', headers: withRequestId(), content: json('ItemPage') } },
+            {
+              200: {
+                description: 'A page of items, oldest first',
+                headers: withRequestId(),
+                content: json('ItemPage'),
+              },
+            },
             ['BadRequest', 'InternalError', ...storeErrors],
           ),
         },
@@ -118,7 +145,12 @@ export function createOpenApiDocument(): Json {
           tags: ['items'],
           summary: 'Read one item',
           ...reads,
-          responses: responses({ 200: itemResponse('The item') }, ['BadRequest', 'NotFound', 'InternalError', ...storeErrors]),
+          responses: responses({ 200: itemResponse('The item') }, [
+            'BadRequest',
+            'NotFound',
+            'InternalError',
+            ...storeErrors,
+          ]),
         },
         put: {
           operationId: 'replaceItem',
@@ -153,10 +185,13 @@ export function createOpenApiDocument(): Json {
           tags: ['items'],
           summary: 'Delete an item',
           ...writes,
-          responses: responses(
-            { 204: { description: 'Deleted', headers: withRequestId() } },
-            ['BadRequest', 'Unauthorized', 'NotFound', 'InternalError', ...storeWriteErrors],
-          ),
+          responses: responses({ 204: { description: 'Deleted', headers: withRequestId() } }, [
+            'BadRequest',
+            'Unauthorized',
+            'NotFound',
+            'InternalError',
+            ...storeWriteErrors,
+          ]),
         },
       },
       '/health/live': {
@@ -174,7 +209,9 @@ export function createOpenApiDocument(): Json {
           tags: ['health'],
           summary: 'Whether it should get traffic now (if not, route around it)',
           ...reads,
-          responses: responses({ 200: { description: 'Ready', headers: withRequestId(), content: json('Ready') } }, ['NotReady']),
+          responses: responses({ 200: { description: 'Ready', headers: withRequestId(), content: json('Ready') } }, [
+            'NotReady',
+          ]),
         },
       },
       '/openapi.json': {
@@ -184,7 +221,11 @@ export function createOpenApiDocument(): Json {
           summary: 'This document',
           ...reads,
           responses: {
-            200: { description: 'The OpenAPI document', headers: withRequestId(), content: { 'application/json': { schema: { type: 'object' } } } },
+            200: {
+              description: 'The OpenAPI document',
+              headers: withRequestId(),
+              content: { 'application/json': { schema: { type: 'object' } } },
+            },
           },
         },
       },
@@ -201,7 +242,9 @@ export function createOpenApiDocument(): Json {
         }),
       },
       responses: {
-        BadRequest: errorResponse('The request is invalid: see error.details, or a malformed URL, JSON or compressed body'),
+        BadRequest: errorResponse(
+          'The request is invalid: see error.details, or a malformed URL, JSON or compressed body',
+        ),
         Unauthorized: errorResponse('The bearer token is missing or wrong', {
           'WWW-Authenticate': { description: 'Always `Bearer`', schema: { type: 'string', const: 'Bearer' } },
         }),
@@ -210,21 +253,36 @@ export function createOpenApiDocument(): Json {
         UnsupportedMediaType: errorResponse('The body is not sent as application/json'),
         InternalError: errorResponse('A failure inside the service; the log has the details under the same request id'),
         NotReady: errorResponse('Shutting down, or the item store is unreachable or cannot store writes (see README)'),
-        Unavailable: errorResponse('The item store is busy (another process holds its write lock; retry after Retry-After) or cannot be written or read', {
-          'Retry-After': { description: 'Seconds to wait before retrying; sent when the store is busy', schema: { type: 'string', pattern: '^\\d+$' } },
-        }),
+        Unavailable: errorResponse(
+          'The item store is busy (another process holds its write lock; retry after Retry-After) or cannot be written or read',
+          {
+            'Retry-After': {
+              description: 'Seconds to wait before retrying; sent when the store is busy',
+              schema: { type: 'string', pattern: '^\\d+$' },
+            },
+          },
+        ),
         InsufficientStorage: errorResponse('Not stored: the service is out of storage space. Nothing was changed.'),
       },
       headers: {
         RequestId: {
           required: true,
-          description: "The request's id, as in the server's log lines: the caller's own X-Request-Id when it is safe, else a new UUID",
+          description:
+            "The request's id, as in the server's log lines: the caller's own X-Request-Id when it is safe, else a new UUID",
           schema: { type: 'string', pattern: '^[\\w.:-]{1,128}$' },
         },
-        Location: { required: true, description: 'The path of the new item', schema: { type: 'string', format: 'uri-reference' } },
+        Location: {
+          required: true,
+          description: 'The path of the new item',
+          schema: { type: 'string', format: 'uri-reference' },
+        },
       },
       securitySchemes: {
-        bearerToken: { type: 'http', scheme: 'bearer', description: 'The API token the service reads from API_TOKEN_FILE' },
+        bearerToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'The API token the service reads from API_TOKEN_FILE',
+        },
       },
     },
   };

@@ -40,7 +40,8 @@ function openStore(): ItemStore {
 const config = readConfig();
 const logger = createLogger(config);
 const store = openStore();
-if (config.apiToken === undefined) logger.warn('no API token is set (API_TOKEN_FILE or API_TOKEN): every write will get 401');
+if (config.apiToken === undefined)
+  logger.warn('no API token is set (API_TOKEN_FILE or API_TOKEN): every write will get 401');
 
 let shuttingDown = false;
 const metrics = config.metricsPort === undefined ? undefined : createMetrics();
@@ -49,7 +50,8 @@ const app = createApp({ config, store, logger, isShuttingDown: () => shuttingDow
 const server = createHttpServer(app, config);
 const closeServer = gracefulCloser(server);
 // Metrics on a port of their own (the default, see config.ts): a listener for /metrics alone.
-const metricsServer = metrics && !metricsOnAppPort ? createHttpServer(createMetricsApp(metrics.registry), config) : undefined;
+const metricsServer =
+  metrics && !metricsOnAppPort ? createHttpServer(createMetricsApp(metrics.registry), config) : undefined;
 
 /** Exits once the log lines written so far are out: the lines a shutdown leaves matter most. */
 async function exit(code: number): Promise<never> {

@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { analyse, verdict } from '../../bench/analyse.mjs';
+import { analyse, analysePostgres, verdict } from '../../bench/analyse.mjs';
 import { parseOptions } from '../../bench/options.mjs';
 import { renderAll } from '../../bench/report.mjs';
 import { REPO_ROOT } from '../support/paths.js';
@@ -91,9 +91,39 @@ describe('bench: options and report', () => {
 
   it('BENCHMARKS.md and bench/chart.svg are what the stored results render to', () => {
     // A full run removes the rerun of the run before it: the comparison is there only once one is made.
-    const rerunFile = path.join(REPO_ROOT, 'bench/results.rerun.json');
-    const { markdown, svg } = renderAll(stored, existsSync(rerunFile) ? readJson('bench/results.rerun.json') : null);
+    // The postgres variant's section likewise, once `--only postgres` (or a full run) has measured it.
+    const optional = (file: string) => (existsSync(path.join(REPO_ROOT, file)) ? readJson(file) : null);
+    const { markdown, svg } = renderAll(stored, optional('bench/results.rerun.json'), optional('bench/results.postgres.json'));
     expect(markdown).toBe(readFileSync(path.join(REPO_ROOT, 'BENCHMARKS.md'), 'utf8'));
     expect(svg).toBe(readFileSync(path.join(REPO_ROOT, 'bench/chart.svg'), 'utf8'));
+  });
+});
+
+describe('bench: the postgres variant', () => {
+  const run = (container: number, host: number, direct: number, p99 = 10) => {
+    const load = (rps: number) => ({ rps, p99, non2xx: 0, errors: 0 });
+    const kind = { container: load(container), host: load(host), direct: load(direct) };
+    return { loadavg: 0.5, firstMs: 800, stopMs: 400, exitCode: 0, reads: kind, writes: kind, rowsAdded: 1000 };
+  };
+  const pg = {
+    date: '2026-01-01T00:00:00.000Z',
+    machine: { cpu: 'test CPU', cores: 2 },
+    options: { seedItems: 20, path: '/items', connections: 50, rounds: 4, slice: 2 },
+    runs: [run(900, 1000, 1000), run(800, 1000, 900), run(1000, 800, 1000)],
+  };
+
+  it('takes container ÷ host within each run, then the median over the runs', () => {
+    const an = analysePostgres(pg);
+    expect(an.reads.vsHost.median).toBeCloseTo(0.9);
+    expect(an.reads.vsDirect.median).toBeCloseTo(0.9);
+    expect(an.reads.container.rps.median).toBe(900);
+  });
+
+  it('renders its section only when there are results for it', () => {
+    const rerun = existsSync(path.join(REPO_ROOT, 'bench/results.rerun.json')) ? readJson('bench/results.rerun.json') : null;
+    expect(renderAll(stored, rerun, null).markdown).not.toContain('## The `--persistence postgres` variant');
+    const { markdown } = renderAll(stored, rerun, pg);
+    expect(markdown).toContain('## The `--persistence postgres` variant');
+    expect(markdown).toContain('| Reads, GET /items (req/s) | **900** (800–1000) | **1000** (800–1000) | **0.90** (0.80–1.25) |');
   });
 });

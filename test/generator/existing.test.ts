@@ -3,7 +3,10 @@
  * under test/fixtures/existing, and what the generator writes (and refuses) from it. No
  * Docker here; test/e2e/existing.test.ts runs the results on the engine.
  */
+import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { detect, summarize } from '../../generators/docker/detect/index.js';
@@ -12,6 +15,7 @@ import { lineFor } from '../../generators/docker/detect/node-line.js';
 import { ProjectFiles } from '../../generators/docker/detect/project-files.js';
 import { detectBuild } from '../../generators/docker/detect/build.js';
 import { StartDetector } from '../../generators/docker/detect/start.js';
+import { httpProbe, tcpProbe } from '../../generators/container/health.js';
 import { REPO_ROOT } from '../support/paths.js';
 import { generate } from '../support/generate.js';
 
@@ -329,7 +333,8 @@ describe('container-api:docker in an existing project (create-container-api --ex
     writeFileSync(path.join(dir, 'package-lock.json'), '{"lockfileVersion":3,"packages":{}}');
     generate(dir, ['--existing', '--yes', '--skip-install', '--health', '/status', '--port', '4001', '--runtime', 'distroless']);
     const dockerfile = readFileSync(path.join(dir, 'Dockerfile'), 'utf8');
-    expect(dockerfile).toContain("fetch('http://127.0.0.1:4001/status')");
+    expect(dockerfile).toContain("fetch('http://' + (Object.values(require('node:os').networkInterfaces())");
+    expect(dockerfile).toContain(":4001/status')");
     expect(dockerfile).toContain('CMD ["server.js"]');
   });
 
@@ -337,8 +342,35 @@ describe('container-api:docker in an existing project (create-container-api --ex
     const dir = copy('no-health');
     writeFileSync(path.join(dir, 'package-lock.json'), '{"lockfileVersion":3,"packages":{}}');
     generate(dir, ['--existing', '--yes', '--skip-install']);
-    expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toContain("require('node:net').connect(4000, '127.0.0.1')");
+    expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toContain("require('node:net').connect(4000, (Object.values(");
   });
+
+  it.each([
+    ['0.0.0.0', 0],
+    ['127.0.0.1', 1],
+  ])(
+    'the probes, for an app that listens on %s, exit %d: loopback alone is not reachable through a published port',
+    async (host, expected) => {
+      // The host's own interfaces stand in for the container's: its address, not loopback.
+      const external = Object.values(os.networkInterfaces())
+        .flat()
+        .some((i) => i?.family === 'IPv4' && !i.internal);
+      expect(external).toBe(true);
+      const server = createServer((_req, res) => res.end('ok'));
+      await new Promise<void>((listening) => server.listen(0, host, listening));
+      try {
+        const { port } = server.address() as AddressInfo;
+        for (const probe of [tcpProbe(port), httpProbe(port, '/health')]) {
+          const result = await new Promise<number | null>((done) =>
+            execFile(process.execPath, ['-e', probe], (error) => done(error ? ((error as { code?: number }).code ?? null) : 0)),
+          );
+          expect({ probe, result }).toEqual({ probe, result: expected });
+        }
+      } finally {
+        server.close();
+      }
+    },
+  );
 
   it('compiling native addons get a toolchain stage the runtime never sees', () => {
     const dir = copy('native');

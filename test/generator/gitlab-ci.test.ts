@@ -117,7 +117,11 @@ describe.each(VARIANTS)('.gitlab-ci.yml for $options.name', ({ options, node }) 
     expect(ci.stages).toEqual(['test', 'publish']);
     expect(ci['.npm'].image).toBe(`node:${node}-bookworm-slim`);
     expect(ci['.npm'].before_script).toEqual(['npm ci --cache .npm --prefer-offline --no-audit --no-fund']);
-    expect(ci.unit).toMatchObject({ stage: 'test', extends: '.npm', script: ['npm run typecheck', 'npm run lint', 'npm run test:unit'] });
+    expect(ci.unit).toMatchObject({
+      stage: 'test',
+      extends: '.npm',
+      script: ['npm run typecheck', 'npm run lint', 'npm run lint:openapi', 'npm run test:unit'],
+    });
     expect(ci.container).toMatchObject({ stage: 'test', extends: ['.npm', '.dind'], script: ['npm run test:container'] });
     expect(ci.container.variables).toEqual({ TESTCONTAINERS_HOST_OVERRIDE: 'docker' });
     expect(ci['.dind'].services).toEqual([{ name: '$DIND_IMAGE', alias: 'docker' }]);
@@ -232,7 +236,10 @@ describe.each([
     const base = ci[`.${pm}`];
     expect(base.before_script).toEqual([global, install]);
     expect(base.cache).toEqual({ key: { files: [lock] }, paths: [cache] });
-    expect(ci.unit).toMatchObject({ extends: `.${pm}`, script: [`${pm} run typecheck`, `${pm} run lint`, `${pm} run test:unit`] });
+    expect(ci.unit).toMatchObject({
+      extends: `.${pm}`,
+      script: [`${pm} run typecheck`, `${pm} run lint`, `${pm} run lint:openapi`, `${pm} run test:unit`],
+    });
     expect(ci.container).toMatchObject({ extends: [`.${pm}`, '.dind'], script: [`${pm} run test:container`] });
     expect(ci.container.before_script.at(-1)).toEqual([`.${pm}`, 'before_script']);
   });

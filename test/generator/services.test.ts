@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
 import { parse as parseYaml } from 'yaml';
+import { variablesRead } from '../../generators/docker/detect/environment.js';
 import { detect } from '../../generators/docker/detect/index.js';
 import { detectedServices, parseServices, wiringOf } from '../../generators/docker/services.js';
 import { UsageError } from '../../generators/lib/questions.js';
@@ -98,6 +99,38 @@ describe("the app's variables, pointed at the services", () => {
     ['PGHOST', ['mysql']],
   ] as const)('%s with %j: none', (name, kinds) => {
     expect(wiringOf(name, kinds)).toBeUndefined();
+  });
+});
+
+describe('variables read through a name bound to process.env', () => {
+  it.each([
+    ['const env = process.env;\nhost: env.DB_HOST, pass: env["DB_PASSWORD"]', ['DB_HOST', 'DB_PASSWORD']],
+    ['let e = process.env || {};\ne.REDIS_URL', ['REDIS_URL']],
+    ['const { env } = process;\nenv.API_KEY', ['API_KEY']],
+    ["import { argv, env as vars } from 'node:process';\nvars.SMTP_HOST", ['SMTP_HOST']],
+    ["const { DB_HOST, DB_PORT: port, DB_NAME = 'shop', ...rest } = process.env;", ['DB_HOST', 'DB_PORT', 'DB_NAME']],
+    ['globalThis.process.env.LEGACY', ['LEGACY']],
+  ])('%s', (code, names) => {
+    expect(variablesRead(code)).toEqual(names);
+  });
+
+  it('reads nothing through a value of one variable, nor through another object of the same name', () => {
+    expect(variablesRead('const env = process.env.NODE_ENV;\nenv.NOT_A_VARIABLE')).toEqual(['NODE_ENV']);
+    expect(variablesRead('const env = process.env;\nconfig.env.OTHER; env.lower')).toEqual([]);
+  });
+
+  it('an app whose config module reads DB_* through `const env = process.env` gets them wired to its database', () => {
+    const dir = path.join(mkdtempSync(path.join(work, 'gen-')), 'env-alias');
+    cpSync(path.join(REPO_ROOT, 'test/fixtures/existing/env-alias'), dir, { recursive: true });
+    expect(detect(dir).env.map((v) => v.name)).toEqual(['DB_HOST', 'DB_NAME', 'DB_PASSWORD', 'DB_PORT', 'DB_USER', 'GREETING']);
+    generate(dir, ['--existing', '--yes', '--skip-install', '--services', 'mysql']);
+    expect(parseEnv(read(dir, 'secrets/app.env'))).toMatchObject({
+      DB_HOST: 'mariadb',
+      DB_NAME: 'app',
+      DB_PASSWORD: read(dir, 'secrets/mariadb_password'),
+      DB_PORT: '3306',
+      DB_USER: 'app',
+    });
   });
 });
 

@@ -18,7 +18,9 @@ function jsonBody(limit: string): RequestHandler {
   return (req, res, next) => {
     if (!WRITES_WITH_BODY.has(req.method)) return next();
     if (!req.is('application/json')) {
-      return next(new HttpError(415, 'unsupported_media_type', 'Send the body as JSON with "Content-Type: application/json"'));
+      return next(
+        new HttpError(415, 'unsupported_media_type', 'Send the body as JSON with "Content-Type: application/json"'),
+      );
     }
     parse(req, res, next);
   };
@@ -38,7 +40,11 @@ export interface ItemsRouterOptions {
 export function createItemsRouter(store: ItemStore, { bodyLimit, guardWrites }: ItemsRouterOptions): Router {
   const router = Router();
   // In this order: an unknown method (405), then a missing token (401), then the body (415, 413).
-  const checks = (...methods: string[]) => [allowOnly(...methods), ...(guardWrites ? [guardWrites] : []), jsonBody(bodyLimit)];
+  const checks = (...methods: string[]) => [
+    allowOnly(...methods),
+    ...(guardWrites ? [guardWrites] : []),
+    jsonBody(bodyLimit),
+  ];
 
   // Whole paths, not a mount path: see metrics.ts for why.
   router
@@ -69,7 +75,8 @@ export function createItemsRouter(store: ItemStore, { bodyLimit, guardWrites }: 
       res.json(found(await store.update(req.params.id, patch), req.params.id));
     })
     .delete(async (req, res) => {
-      if (!(await store.remove(req.params.id))) throw new HttpError(404, 'not_found', `No item with id ${req.params.id}`);
+      if (!(await store.remove(req.params.id)))
+        throw new HttpError(404, 'not_found', `No item with id ${req.params.id}`);
       res.status(204).end();
     });
 

@@ -65,10 +65,14 @@ function named(error: unknown): unknown {
   if (typeof errcode !== 'number') return error;
   switch (errcode & 0xff) {
     case SQLITE_FULL:
-      return new StoreError('full', 'The data volume is full: nothing more can be stored until space is freed', { cause: error });
+      return new StoreError('full', 'The data volume is full: nothing more can be stored until space is freed', {
+        cause: error,
+      });
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-      return new StoreError('busy', 'Another process held the database write lock for longer than the busy timeout', { cause: error });
+      return new StoreError('busy', 'Another process held the database write lock for longer than the busy timeout', {
+        cause: error,
+      });
     case SQLITE_READONLY:
     case SQLITE_IOERR:
     case SQLITE_CANTOPEN:
@@ -81,15 +85,22 @@ function named(error: unknown): unknown {
 /** Says in one sentence what is wrong with DATA_DIR and what to do, before SQLite says it worse. */
 function checkDataDir(dataDir: string): void {
   const code = (error: unknown) => (error as NodeJS.ErrnoException).code;
-  const problem = (what: string, cause: unknown) => new StoreError('unavailable', `DATA_DIR ${dataDir} ${what}`, { cause });
+  const problem = (what: string, cause: unknown) =>
+    new StoreError('unavailable', `DATA_DIR ${dataDir} ${what}`, { cause });
   try {
     mkdirSync(dataDir, { recursive: true });
   } catch (error) {
-    if (code(error) === 'EEXIST' || code(error) === 'ENOTDIR') throw problem('is a file, not a directory: point DATA_DIR at a directory', error);
-    if (code(error) === 'EROFS') throw problem('cannot be created on a read-only filesystem: mount a writable volume there', error);
-    throw problem(`cannot be created (${code(error) ?? error}): create it, or point DATA_DIR at a writable directory`, error);
+    if (code(error) === 'EEXIST' || code(error) === 'ENOTDIR')
+      throw problem('is a file, not a directory: point DATA_DIR at a directory', error);
+    if (code(error) === 'EROFS')
+      throw problem('cannot be created on a read-only filesystem: mount a writable volume there', error);
+    throw problem(
+      `cannot be created (${code(error) ?? error}): create it, or point DATA_DIR at a writable directory`,
+      error,
+    );
   }
-  if (!statSync(dataDir).isDirectory()) throw problem('is a file, not a directory: point DATA_DIR at a directory', undefined);
+  if (!statSync(dataDir).isDirectory())
+    throw problem('is a file, not a directory: point DATA_DIR at a directory', undefined);
   try {
     accessSync(dataDir, constants.W_OK);
   } catch (error) {
@@ -128,9 +139,13 @@ export function openSqliteStore(dataDir: string, { busyTimeoutMs = 5000 }: Sqlit
       ) STRICT
     `);
     // One row that readiness rewrites to learn whether writes can commit again (see ping).
-    db.exec('CREATE TABLE IF NOT EXISTS write_probe (id INTEGER PRIMARY KEY CHECK (id = 1), room BLOB NOT NULL) STRICT');
+    db.exec(
+      'CREATE TABLE IF NOT EXISTS write_probe (id INTEGER PRIMARY KEY CHECK (id = 1), room BLOB NOT NULL) STRICT',
+    );
   } catch (error) {
-    throw new StoreError('unavailable', `DATA_DIR ${dataDir}: cannot open ${file}: ${(error as Error).message}`, { cause: error });
+    throw new StoreError('unavailable', `DATA_DIR ${dataDir}: cannot open ${file}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 
   const sql = {

@@ -3,7 +3,12 @@
  * support: the service becomes healthy and serves with its secret and its named volume.
  */
 import { readFileSync } from 'node:fs';
-import { DockerComposeEnvironment, Wait, type StartedDockerComposeEnvironment, type StartedTestContainer } from 'testcontainers';
+import {
+  DockerComposeEnvironment,
+  Wait,
+  type StartedDockerComposeEnvironment,
+  type StartedTestContainer,
+} from 'testcontainers';
 import { inspect } from './support/docker.ts';
 import { request } from './support/http.ts';
 import { freePort } from './support/ports.ts';
@@ -20,7 +25,13 @@ import {
 
 interface ComposeContainerInspect {
   Mounts: { Type: string; Name?: string; Source: string; Destination: string; RW: boolean }[];
-  HostConfig: { Init: boolean | null; ReadonlyRootfs: boolean; CapDrop: string[] | null; SecurityOpt: string[] | null; Memory: number };
+  HostConfig: {
+    Init: boolean | null;
+    ReadonlyRootfs: boolean;
+    CapDrop: string[] | null;
+    SecurityOpt: string[] | null;
+    Memory: number;
+  };
   State: { Health?: { Status: string } };
 }
 
@@ -79,7 +90,8 @@ describe('docker compose up', () => {
     const state = await inspect<ComposeContainerInspect>('container', api.getId());
     const data = state.Mounts.find((mount) => mount.Destination === DATA_DIR);
     expect(data).toMatchObject({ Type: 'volume', Name: `${COMPOSE_PROJECT}_data`, RW: true });
-    const created = await request(url, 'POST', '/items', { token: readFileSync(PROJECT_TOKEN_FILE, 'utf8').trim(), body: { name: 'in the volume' } });
+    const token = readFileSync(PROJECT_TOKEN_FILE, 'utf8').trim();
+    const created = await request(url, 'POST', '/items', { token, body: { name: 'in the volume' } });
     expect(created.status).toBe(201);
     const listing = await nodeEval(
       api,

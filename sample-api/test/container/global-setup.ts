@@ -6,14 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildImage, requireEngine } from './support/docker.ts';
-import {
-  BUILD_LOG,
-  ROOT,
-  TEST_IMAGE,
-  WORK_DIR,
-  PROJECT_TOKEN_FILE,
-  TEST_TOKEN_FILE,
-} from './support/project.ts';
+import { BUILD_LOG, ROOT, TEST_IMAGE, WORK_DIR, PROJECT_TOKEN_FILE, TEST_TOKEN_FILE } from './support/project.ts';
 import { cleanUp } from './support/cleanup.ts';
 
 export default async function globalSetup(): Promise<void> {

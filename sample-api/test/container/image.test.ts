@@ -15,10 +15,7 @@ import {
   WORK_DIR,
   PROJECT_TOKEN_FILE,
 } from './support/project.ts';
-import {
-  contentOf,
-  readTar,
-} from './support/tar.ts';
+import { contentOf, readTar } from './support/tar.ts';
 
 interface ImageInspect {
   Id: string;
@@ -65,8 +62,14 @@ describe('the image', () => {
     const context = mkdtempSync(path.join(WORK_DIR, 'broken-'));
     try {
       const skip = new Set(['node_modules', 'dist', 'coverage', 'data', 'secrets', '.git']);
-      cpSync(ROOT, context, { recursive: true, filter: (source) => !skip.has(path.relative(ROOT, source).split(path.sep)[0] ?? '') });
-      appendFileSync(path.join(context, 'src', 'server.ts'), "\nexport const brokenOnPurpose: number = 'not a number';\n");
+      cpSync(ROOT, context, {
+        recursive: true,
+        filter: (source) => !skip.has(path.relative(ROOT, source).split(path.sep)[0] ?? ''),
+      });
+      appendFileSync(
+        path.join(context, 'src', 'server.ts'),
+        "\nexport const brokenOnPurpose: number = 'not a number';\n",
+      );
 
       const failure = await buildImage({ context, target: 'build' }).then(
         () => undefined,
@@ -114,7 +117,8 @@ describe('the image', () => {
         // Layers are tars themselves ("<id>/layer.tar", or "blobs/sha256/<digest>" in OCI layout).
         if (content.subarray(257, 262).toString('latin1') !== 'ustar') continue;
         layers += 1;
-        for await (const file of readTar(content)) if (/(^|\/)secrets\//.test(file.path)) leaks.push(`${entry.path}: ${file.path}`);
+        for await (const file of readTar(content))
+          if (/(^|\/)secrets\//.test(file.path)) leaks.push(`${entry.path}: ${file.path}`);
       }
       expect(layers).toBeGreaterThan(0);
       expect(leaks).toEqual([]);
@@ -142,7 +146,11 @@ describe('the image', () => {
 
     const app = paths.filter((file) => file.startsWith('app/') && !file.startsWith('app/node_modules/'));
     expect(app.filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'))).toEqual([]);
-    expect(app.filter((file) => /^app\/(src|test|coverage|secrets)(\/|$)|tsconfig|jest\.|\.test\.js$/.test(file))).toEqual([]);
-    expect(paths.filter((file) => /(^|\/)(\.npm|_cacache)(\/|$)|(^|\/)\.npmrc$/.test(file))).toEqual([]);
+    expect(
+      app.filter((file) => /^app\/(src|test|coverage|secrets)(\/|$)|tsconfig|jest\.|\.test\.js$/.test(file)),
+    ).toEqual([]);
+    // The package manager's own files, caches and credentials.
+    const leftovers = /(^|\/)(\.npm|_cacache)(\/|$)|(^|\/)\.npmrc$/;
+    expect(paths.filter((file) => leftovers.test(file))).toEqual([]);
   });
 });

@@ -6,11 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { StartedTestContainer } from 'testcontainers';
 import { request } from './support/http.ts';
-import {
-  ApiContainer,
-  baseUrl,
-  testToken,
-} from './support/api.ts';
+import { ApiContainer, baseUrl, testToken } from './support/api.ts';
 import { METRICS_PORT, ROOT } from './support/project.ts';
 
 describe('a container of the image, observed', () => {
@@ -45,7 +41,8 @@ describe('a container of the image, observed', () => {
 
     const created = await request(url, 'POST', '/items', { token: testToken(), body: { name: 'counted' } });
     expect(created.status).toBe(201);
-    for (const id of ['missing-1', 'missing-2', 'missing-3']) expect((await request(url, 'GET', `/items/${id}`)).status).toBe(404);
+    for (const id of ['missing-1', 'missing-2', 'missing-3'])
+      expect((await request(url, 'GET', `/items/${id}`)).status).toBe(404);
 
     const after = await count('method="GET",route="/items/:id",status_class="4xx"');
     expect(after.value - before.value).toBe(3);

@@ -2,29 +2,10 @@
  * Claims about running containers of the image: health, user, API, data volume, stop, hardening.
  */
 import { Wait, type StartedTestContainer } from 'testcontainers';
-import {
-  docker,
-  inspect,
-  removeQuietly,
-  runDocker,
-} from './support/docker.ts';
+import { docker, inspect, removeQuietly, runDocker } from './support/docker.ts';
 import { request } from './support/http.ts';
-import {
-  ApiContainer,
-  baseUrl,
-  nodeEval,
-  processCommand,
-  processStatus,
-  testToken,
-} from './support/api.ts';
-import {
-  APP_UID,
-  NODE_BIN,
-  DATA_DIR,
-  SLUG,
-  TEST_LABEL,
-  TEST_VOLUME,
-} from './support/project.ts';
+import { ApiContainer, baseUrl, nodeEval, processCommand, processStatus, testToken } from './support/api.ts';
+import { APP_UID, NODE_BIN, DATA_DIR, SLUG, TEST_LABEL, TEST_VOLUME } from './support/project.ts';
 
 interface ContainerInspect {
   Config: { Healthcheck?: { Test: string[] } };
@@ -39,7 +20,10 @@ describe('a container of the image', () => {
   beforeAll(async () => {
     // Waits until Docker itself reports "healthy", i.e. the image's HEALTHCHECK passed. The
     // default LOG_LEVEL, so that docker stop below finds one line per request to account for.
-    api = await new ApiContainer().withEnvironment({ LOG_LEVEL: 'info' }).withWaitStrategy(Wait.forHealthCheck()).start();
+    api = await new ApiContainer()
+      .withEnvironment({ LOG_LEVEL: 'info' })
+      .withWaitStrategy(Wait.forHealthCheck())
+      .start();
     url = baseUrl(api);
   }, 120_000);
 
@@ -71,7 +55,10 @@ describe('a container of the image', () => {
   });
 
   test('a write with the token is read back; a write without it gets 401', async () => {
-    const created = await request(url, 'POST', '/items', { token: testToken(), body: { name: 'written with the token' } });
+    const created = await request(url, 'POST', '/items', {
+      token: testToken(),
+      body: { name: 'written with the token' },
+    });
     expect(created.status).toBe(201);
     const { id } = created.json<{ id: string | number }>();
     const read = await request(url, 'GET', `/items/${id}`);
@@ -79,7 +66,9 @@ describe('a container of the image', () => {
     expect(read.json()).toMatchObject({ id, name: 'written with the token' });
 
     expect((await request(url, 'POST', '/items', { body: { name: 'no token' } })).status).toBe(401);
-    expect((await request(url, 'POST', '/items', { token: 'not-the-token', body: { name: 'wrong token' } })).status).toBe(401);
+    expect(
+      (await request(url, 'POST', '/items', { token: 'not-the-token', body: { name: 'wrong token' } })).status,
+    ).toBe(401);
     expect((await request(url, 'DELETE', `/items/${id}`)).status).toBe(401);
   });
 
@@ -105,7 +94,10 @@ describe('a container of the image', () => {
     expect(seconds).toBeLessThan(3);
     process.stdout.write(`docker stop took ${seconds.toFixed(2)} s\n`);
 
-    const lines = (await docker(['logs', id])).trim().split('\n').map((line) => JSON.parse(line));
+    const lines = (await docker(['logs', id]))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     const logged = new Set(lines.map((line) => line.req?.id));
     expect(requestIds.filter((requestId) => !logged.has(requestId))).toEqual([]);
     expect(lines.slice(-2).map((line) => line.msg)).toEqual(['shutting down', 'stopped']);
@@ -127,7 +119,9 @@ describe('the data volume', () => {
     let id: string | number;
     try {
       // A new volume takes its owner from the image's /app/data: the app user.
-      expect((await nodeEval(first, `console.log(require('fs').statSync('${DATA_DIR}').uid)`)).trim()).toBe(String(APP_UID));
+      expect((await nodeEval(first, `console.log(require('fs').statSync('${DATA_DIR}').uid)`)).trim()).toBe(
+        String(APP_UID),
+      );
       const created = await request(baseUrl(first), 'POST', '/items', {
         token: testToken(),
         body: { name: 'outlives its container' },
@@ -203,7 +197,10 @@ describe('a hardened container', () => {
       `try { require('fs').writeFileSync('/probe', ''); console.log('written') } catch (e) { console.log(e.code) }`,
     );
     expect(['EROFS', 'EACCES']).toContain(rootWrite.trim());
-    const mounts = await nodeEval(api, `process.stdout.write(require('fs').readFileSync('/proc/self/mountinfo', 'utf8'))`);
+    const mounts = await nodeEval(
+      api,
+      `process.stdout.write(require('fs').readFileSync('/proc/self/mountinfo', 'utf8'))`,
+    );
     const root = mounts.split('\n').find((line) => line.split(' ')[4] === '/');
     expect(root?.split(' ')[5]?.split(',')).toContain('ro');
 

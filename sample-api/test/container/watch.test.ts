@@ -14,7 +14,11 @@ import { DEV_TEST_IMAGE, ROOT, WATCH_PROJECT } from './support/project.ts';
 
 /** Calls `probe` until it returns a value, or fails at the deadline with the last problem. */
 /** `what` may be a function: evidence (compose's output) is read when the wait fails, not before. */
-async function waitFor<T>(what: string | (() => string), seconds: number, probe: () => Promise<T | undefined>): Promise<T> {
+async function waitFor<T>(
+  what: string | (() => string),
+  seconds: number,
+  probe: () => Promise<T | undefined>,
+): Promise<T> {
   const deadline = Date.now() + seconds * 1000;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -36,24 +40,41 @@ describe('docker compose watch (compose.dev.yaml)', () => {
   let output = '';
   let url: string;
   let inspectPort: number;
-  const compose = (...args: string[]) => ['compose', '--project-name', WATCH_PROJECT, '-f', 'compose.dev.yaml', ...args];
+  const compose = (...args: string[]) => [
+    'compose',
+    '--project-name',
+    WATCH_PROJECT,
+    '-f',
+    'compose.dev.yaml',
+    ...args,
+  ];
 
   beforeAll(async () => {
     // A copy, so the test's edit never touches the project's own sources.
-    cpSync(ROOT, copy, { recursive: true, filter: (source) => !/[/\\](node_modules|dist|data|coverage|\.git)$/.test(source) });
+    cpSync(ROOT, copy, {
+      recursive: true,
+      filter: (source) => !/[/\\](node_modules|dist|data|coverage|\.git)$/.test(source),
+    });
     const hostPort = await freePort();
     inspectPort = await freePort();
     url = `http://127.0.0.1:${hostPort}`;
     watch = spawn('docker', compose('watch'), {
       cwd: copy,
-      env: { ...process.env, HOST_PORT: String(hostPort), INSPECT_PORT: String(inspectPort), DEV_IMAGE: DEV_TEST_IMAGE },
+      env: {
+        ...process.env,
+        HOST_PORT: String(hostPort),
+        INSPECT_PORT: String(inspectPort),
+        DEV_IMAGE: DEV_TEST_IMAGE,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     watch.stdout?.on('data', (chunk: Buffer) => (output += chunk));
     watch.stderr?.on('data', (chunk: Buffer) => (output += chunk));
     // The first run builds the dev stage (its dependencies come from the build cache).
-    await waitFor(() => `GET /health/live from the dev service; compose said:\n${output.slice(-4000)}`, 240, async () =>
-      (await request(url, 'GET', '/health/live')).status === 200 ? true : undefined,
+    await waitFor(
+      () => `GET /health/live from the dev service; compose said:\n${output.slice(-4000)}`,
+      240,
+      async () => ((await request(url, 'GET', '/health/live')).status === 200 ? true : undefined),
     );
   }, 300_000);
 
@@ -72,12 +93,19 @@ describe('docker compose watch (compose.dev.yaml)', () => {
     const marker = `edited-${Date.now()}`;
     const source = readFileSync(file, 'utf8');
     expect(source).toContain("res.json({ status: 'ok' });");
-    writeFileSync(file, source.replace("res.json({ status: 'ok' });", `res.json({ status: 'ok', marker: '${marker}' });`));
+    writeFileSync(
+      file,
+      source.replace("res.json({ status: 'ok' });", `res.json({ status: 'ok', marker: '${marker}' });`),
+    );
 
-    const body = await waitFor(() => `the edit answered over HTTP; compose said:\n${output.slice(-4000)}`, 90, async () => {
-      const reply = await request(url, 'GET', '/health/live');
-      return reply.body.includes(marker) ? reply.body : undefined;
-    });
+    const body = await waitFor(
+      () => `the edit answered over HTTP; compose said:\n${output.slice(-4000)}`,
+      90,
+      async () => {
+        const reply = await request(url, 'GET', '/health/live');
+        return reply.body.includes(marker) ? reply.body : undefined;
+      },
+    );
     expect(JSON.parse(body)).toEqual({ status: 'ok', marker });
     expect(output).toMatch(/Syncing "dev" after changes were detected/);
     expect((await docker(['image', 'inspect', '--format', '{{.Id}}', DEV_TEST_IMAGE])).trim()).toBe(imageBefore);
@@ -86,7 +114,10 @@ describe('docker compose watch (compose.dev.yaml)', () => {
 
   test('opens the inspector on the loopback interface only', async () => {
     const containerId = (await docker(compose('ps', '--quiet', 'dev'), { cwd: copy })).trim();
-    const { HostConfig } = await inspect<{ HostConfig: { PortBindings: Record<string, { HostIp: string }[]> } }>('container', containerId);
+    const { HostConfig } = await inspect<{ HostConfig: { PortBindings: Record<string, { HostIp: string }[]> } }>(
+      'container',
+      containerId,
+    );
     expect(HostConfig.PortBindings['9229/tcp']).toEqual([expect.objectContaining({ HostIp: '127.0.0.1' })]);
     const targets = await waitFor('the inspector', 30, async () => {
       const reply = await request(`http://127.0.0.1:${inspectPort}`, 'GET', '/json/list');
@@ -97,9 +128,14 @@ describe('docker compose watch (compose.dev.yaml)', () => {
 
   test('.devcontainer/ opens the same service with the project mounted at /app', async () => {
     const config = JSON.parse(
-      await docker(['compose', '-f', 'compose.dev.yaml', '-f', '.devcontainer/compose.yaml', 'config', '--format', 'json'], { cwd: copy }),
+      await docker(
+        ['compose', '-f', 'compose.dev.yaml', '-f', '.devcontainer/compose.yaml', 'config', '--format', 'json'],
+        { cwd: copy },
+      ),
     ) as { services: { dev: { volumes: { type: string; source?: string; target: string }[]; command: string[] } } };
-    expect(config.services.dev.volumes).toContainEqual(expect.objectContaining({ type: 'bind', source: copy, target: '/app' }));
+    expect(config.services.dev.volumes).toContainEqual(
+      expect.objectContaining({ type: 'bind', source: copy, target: '/app' }),
+    );
     expect(config.services.dev.command).toContain('--watch');
     const devcontainer = readFileSync(path.join(copy, '.devcontainer', 'devcontainer.json'), 'utf8');
     expect(devcontainer).toMatch(/"service": "dev"/);

@@ -97,7 +97,9 @@ describe('the token setting', () => {
   });
 
   it('names API_TOKEN_FILE when the file cannot be read', () => {
-    expect(refusal({ API_TOKEN_FILE: path.join(dir, 'missing') })).toThrow(/API_TOKEN_FILE: cannot read .*missing \(ENOENT\)/);
+    expect(refusal({ API_TOKEN_FILE: path.join(dir, 'missing') })).toThrow(
+      /API_TOKEN_FILE: cannot read .*missing \(ENOENT\)/,
+    );
   });
 
   it('refuses an empty file', () => {
@@ -121,14 +123,21 @@ describe('the token setting', () => {
       expect(error).toBeInstanceOf(ConfigError);
       message = (error as Error).message;
     }
-    expect(message).toMatch(/^Invalid configuration: API_TOKEN_FILE: .*api_token must hold the token alone on one line, printable ASCII/);
+    expect(message).toMatch(
+      /^Invalid configuration: API_TOKEN_FILE: .*api_token must hold the token alone on one line, printable ASCII/,
+    );
     expect(message).not.toContain('\n');
     expect(message).not.toContain(content.trim().split(/\s/)[0]);
   });
 
-  it.each([' ', '   \t', 'two words', 'line\nbreak'])('refuses an API_TOKEN that cannot be sent in a header (%j)', (token) => {
-    expect(refusal({ API_TOKEN: token })).toThrow(/^Invalid configuration: API_TOKEN: must be printable ASCII with no space or line break/);
-  });
+  it.each([' ', '   \t', 'two words', 'line\nbreak'])(
+    'refuses an API_TOKEN that cannot be sent in a header (%j)',
+    (token) => {
+      expect(refusal({ API_TOKEN: token })).toThrow(
+        /^Invalid configuration: API_TOKEN: must be printable ASCII with no space or line break/,
+      );
+    },
+  );
 
   it('refuses both ways at once', () => {
     expect(refusal({ API_TOKEN_FILE: '/run/secrets/api_token', API_TOKEN: 'x' })).toThrow(/not both/);

@@ -91,7 +91,8 @@ export function conformance(op: Operation, res: Response): string[] {
     return [...problems, `content-type ${res.headers['content-type']} is not application/json`];
   }
   const validate = validator(`${responseAt}/content/${pointer('application/json')}/schema`);
-  if (!validate(res.body)) problems.push(`body: ${ajv.errorsText(validate.errors)} in ${JSON.stringify(res.body).slice(0, 300)}`);
+  if (!validate(res.body))
+    problems.push(`body: ${ajv.errorsText(validate.errors)} in ${JSON.stringify(res.body).slice(0, 300)}`);
   return problems;
 }
 

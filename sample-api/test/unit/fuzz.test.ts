@@ -28,9 +28,14 @@ function arbitraryFor(schema: Json): fc.Arbitrary<unknown> {
     case 'string':
       return fc.string({ unit: 'grapheme', minLength: schema.minLength ?? 0, maxLength: schema.maxLength ?? 100 });
     case 'integer':
-      return fc.integer({ min: schema.minimum ?? -(2 ** 31), max: Math.min(schema.maximum ?? 2 ** 31, Number.MAX_SAFE_INTEGER) });
+      return fc.integer({
+        min: schema.minimum ?? -(2 ** 31),
+        max: Math.min(schema.maximum ?? 2 ** 31, Number.MAX_SAFE_INTEGER),
+      });
     case 'object': {
-      const properties = Object.fromEntries(Object.entries((schema.properties ?? {}) as Json).map(([key, value]) => [key, arbitraryFor(value)]));
+      const properties = Object.fromEntries(
+        Object.entries((schema.properties ?? {}) as Json).map(([key, value]) => [key, arbitraryFor(value)]),
+      );
       return fc.record(properties, { requiredKeys: schema.required ?? [] });
     }
     default:
@@ -40,7 +45,9 @@ function arbitraryFor(schema: Json): fc.Arbitrary<unknown> {
 
 function queryOf(op: Operation): fc.Arbitrary<Record<string, unknown>> {
   const parameters = (op.spec.parameters as Json[]).filter((p) => p.in === 'query');
-  const valid = fc.record(Object.fromEntries(parameters.map((p) => [p.name, arbitraryFor(p.schema)])), { requiredKeys: [] });
+  const valid = fc.record(Object.fromEntries(parameters.map((p) => [p.name, arbitraryFor(p.schema)])), {
+    requiredKeys: [],
+  });
   const names = [...parameters.map((p) => p.name as string), 'other'];
   const invalid = fc.dictionary(fc.constantFrom(...names), fc.oneof(fc.string(), fc.integer()));
   return fc.oneof(valid, invalid);
@@ -70,7 +77,12 @@ const requestOf = (op: Operation, existing: string) =>
     id: idOf(existing),
     query: queryOf(op),
     body: bodyOf(op),
-    contentType: fc.constantFrom('application/json', 'application/json; charset=utf-8', 'application/json; charset=utf-16', 'text/plain'),
+    contentType: fc.constantFrom(
+      'application/json',
+      'application/json; charset=utf-8',
+      'application/json; charset=utf-16',
+      'text/plain',
+    ),
     authorization: fc.constantFrom(`Bearer ${TOKEN}`, 'Bearer wrong', undefined),
   });
 
@@ -84,7 +96,9 @@ describe.each(operations)('$operationId ($method $path), fuzzed', (op) => {
     await fc.assert(
       fc.asyncProperty(requestOf(op, item.id), async (input) => {
         const path = op.path.replace('{id}', input.id);
-        const query = new URLSearchParams(Object.entries(input.query).map(([key, value]): [string, string] => [key, String(value)]));
+        const query = new URLSearchParams(
+          Object.entries(input.query).map(([key, value]): [string, string] => [key, String(value)]),
+        );
         const req = request(h.app)[op.method as 'get'](`${path}?${query}`);
         if (input.authorization) req.set('Authorization', input.authorization);
         if (input.body !== undefined) req.set('Content-Type', input.contentType).send(input.body);

@@ -14,7 +14,10 @@ afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
 it('keeps items across a restart on the same data directory', async () => {
   const before = openSqliteStore(dataDir);
-  const { body: item } = await client(buildApp(before)).post('/items').send({ name: 'Kept', description: 'safe' }).expect(201);
+  const { body: item } = await client(buildApp(before))
+    .post('/items')
+    .send({ name: 'Kept', description: 'safe' })
+    .expect(201);
   await before.close();
 
   const after = openSqliteStore(dataDir);

@@ -120,7 +120,11 @@ export class ConfigError extends Error {
 
   /** One line for one problem, a line each for several: read by a person at a terminal. */
   constructor(problems: string[]) {
-    super(problems.length === 1 ? `Invalid configuration: ${problems[0]}` : `Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+    super(
+      problems.length === 1
+        ? `Invalid configuration: ${problems[0]}`
+        : `Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`,
+    );
   }
 }
 
@@ -204,7 +208,9 @@ function readApiToken(vars: Env): string | undefined {
   }
   if (vars.API_TOKEN_FILE === undefined) {
     if (vars.API_TOKEN !== undefined && !TOKEN_CHARACTERS.test(vars.API_TOKEN)) {
-      throw new ConfigError(['API_TOKEN: must be printable ASCII with no space or line break (it is sent in the Authorization header)']);
+      throw new ConfigError([
+        'API_TOKEN: must be printable ASCII with no space or line break (it is sent in the Authorization header)',
+      ]);
     }
     return vars.API_TOKEN;
   }

@@ -12,7 +12,10 @@ export const errorBody = z.object({
   error: z.object({
     code: z.string().describe('Stable, for programs: e.g. invalid_request, not_found'),
     message: z.string().describe('For people: what went wrong and what to do'),
-    details: z.array(z.object({ path: z.string(), message: z.string() })).optional().describe('One entry per invalid field'),
+    details: z
+      .array(z.object({ path: z.string(), message: z.string() }))
+      .optional()
+      .describe('One entry per invalid field'),
   }),
 });
 
@@ -26,7 +29,12 @@ export class HttpError extends Error {
   /** Response headers that go with it, such as Retry-After. */
   readonly headers: Record<string, string>;
 
-  constructor(status: number, code: string, message: string, options: { details?: ErrorDetails; headers?: Record<string, string>; cause?: unknown } = {}) {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    options: { details?: ErrorDetails; headers?: Record<string, string>; cause?: unknown } = {},
+  ) {
     super(message, { cause: options.cause });
     this.status = status;
     this.code = code;
@@ -51,7 +59,13 @@ export const rejectMalformedPath: RequestHandler = (req, _res, next) => {
   try {
     decodeURIComponent(req.path);
   } catch {
-    return next(new HttpError(400, 'malformed_url', 'The URL holds a malformed percent-encoding: encode each part with encodeURIComponent'));
+    return next(
+      new HttpError(
+        400,
+        'malformed_url',
+        'The URL holds a malformed percent-encoding: encode each part with encodeURIComponent',
+      ),
+    );
   }
   next();
 };
@@ -96,7 +110,13 @@ function isBodyParserError(error: unknown): error is BodyParserError {
  * parser passes zlib's own error on as a 400, with zlib's `errno` and without a `type`.
  */
 function isDecompressionError(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && !('type' in error) && 'errno' in error && (error as { status?: unknown }).status === 400;
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    !('type' in error) &&
+    'errno' in error &&
+    (error as { status?: unknown }).status === 400
+  );
 }
 
 /** How long a client should wait before retrying a write the store was too busy for. */
@@ -105,7 +125,12 @@ const RETRY_AFTER_SECONDS = '5';
 function fromStoreError(error: StoreError): HttpError {
   switch (error.kind) {
     case 'full':
-      return new HttpError(507, 'insufficient_storage', 'The item was not stored: the service is out of storage space', { cause: error });
+      return new HttpError(
+        507,
+        'insufficient_storage',
+        'The item was not stored: the service is out of storage space',
+        { cause: error },
+      );
     case 'busy':
       return new HttpError(503, 'store_busy', 'The item store is busy: retry after the time Retry-After gives', {
         headers: { 'Retry-After': RETRY_AFTER_SECONDS },
@@ -115,10 +140,15 @@ function fromStoreError(error: StoreError): HttpError {
       return new HttpError(503, 'store_unavailable', 'The item store cannot be written or read', { cause: error });
 <%_ if (postgres) { _%>
     case 'unreachable':
-      return new HttpError(503, 'store_unreachable', 'The database does not answer: retry after the time Retry-After gives', {
-        headers: { 'Retry-After': RETRY_AFTER_SECONDS },
-        cause: error,
-      });
+      return new HttpError(
+        503,
+        'store_unreachable',
+        'The database does not answer: retry after the time Retry-After gives',
+        {
+          headers: { 'Retry-After': RETRY_AFTER_SECONDS },
+          cause: error,
+        },
+      );
 <%_ } _%>
   }
 }
@@ -158,5 +188,8 @@ export const errorHandler: ErrorRequestHandler = (error, _req, res, next) => {
   // A 5xx the service can name (a full disk, a held lock) is still the service's failure:
   // its cause goes to the log line, at error level, as for a bug.
   if (status >= 500 && known.cause instanceof Error) res.err = known.cause;
-  res.status(status).set(headers).json({ error: { code, message, ...(details && { details }) } });
+  res
+    .status(status)
+    .set(headers)
+    .json({ error: { code, message, ...(details && { details }) } });
 };

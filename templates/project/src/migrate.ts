@@ -21,9 +21,15 @@ const pool = createPool(config.database, logger);
 let code = 0;
 try {
   const applied = await migrate(pool, await loadMigrations());
-  logger.info({ applied }, applied.length > 0 ? `applied migrations ${applied.join(', ')}` : 'schema up to date; nothing to apply');
+  logger.info(
+    { applied },
+    applied.length > 0 ? `applied migrations ${applied.join(', ')}` : 'schema up to date; nothing to apply',
+  );
 } catch (error) {
-  logger.fatal({ err: error }, `migrations failed against ${config.database.host}:${config.database.port}; nothing was changed`);
+  logger.fatal(
+    { err: error },
+    `migrations failed against ${config.database.host}:${config.database.port}; nothing was changed`,
+  );
   code = 1;
 } finally {
   await pool.end();

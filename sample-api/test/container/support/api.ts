@@ -5,16 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
-import {
-  METRICS_PORT,
-  NODE_BIN,
-  PORT,
-  SLUG,
-  TEST_IMAGE,
-  TEST_LABEL,
-  SECRET_PATH,
-  TEST_TOKEN_FILE,
-} from './project.ts';
+import { METRICS_PORT, NODE_BIN, PORT, SLUG, TEST_IMAGE, TEST_LABEL, SECRET_PATH, TEST_TOKEN_FILE } from './project.ts';
 
 export class ApiContainer extends GenericContainer {
   readonly #binds: string[] = [];
@@ -64,7 +55,10 @@ export async function nodeEval(container: StartedTestContainer, script: string):
 
 /** Fields of /proc/<pid>/status inside the container (Uid, CapEff, NoNewPrivs, ...). */
 export async function processStatus(container: StartedTestContainer, pid = 1): Promise<Record<string, string>> {
-  const text = await nodeEval(container, `process.stdout.write(require('fs').readFileSync('/proc/${pid}/status', 'utf8'))`);
+  const text = await nodeEval(
+    container,
+    `process.stdout.write(require('fs').readFileSync('/proc/${pid}/status', 'utf8'))`,
+  );
   return Object.fromEntries(
     text
       .split('\n')

@@ -25,7 +25,11 @@ export function runDocker(args: string[], options: { cwd?: string; env?: NodeJS.
     child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
     child.on('error', reject);
     child.on('close', (code) => {
-      resolve({ code: code ?? -1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+      resolve({
+        code: code ?? -1,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+      });
     });
   });
 }
@@ -92,7 +96,10 @@ export async function buildImage(options: BuildOptions): Promise<string> {
   // BuildKit writes its progress, step output included, to stderr.
   const output = `${result.stderr}${result.stdout}`;
   if (result.code !== 0) {
-    throw new BuildError(`docker ${args.join(' ')} failed (exit ${result.code}). Daemon output:\n${tail(output, 150)}`, output);
+    throw new BuildError(
+      `docker ${args.join(' ')} failed (exit ${result.code}). Daemon output:\n${tail(output, 150)}`,
+      output,
+    );
   }
   return output;
 }
@@ -103,14 +110,19 @@ export function tail(text: string, lines: number): string {
   return (all.length > lines ? ['…', ...all.slice(-lines)] : all).join('\n');
 }
 
-export async function inspect<T = Record<string, unknown>>(kind: 'image' | 'container' | 'volume', name: string): Promise<T> {
+export async function inspect<T = Record<string, unknown>>(
+  kind: 'image' | 'container' | 'volume',
+  name: string,
+): Promise<T> {
   const [first] = JSON.parse(await docker([kind, 'inspect', name])) as T[];
   if (first === undefined) throw new Error(`docker ${kind} inspect ${name}: nothing found`);
   return first;
 }
 
 /** Removes what exists and ignores what does not: teardown must not fail on a clean engine. */
-export async function removeQuietly(kind: 'container' | 'volume' | 'image', names: string[]): Promise<void> {
+type Removable = 'container' | 'volume' | 'image';
+
+export async function removeQuietly(kind: Removable, names: string[]): Promise<void> {
   if (names.length === 0) return;
   const args = kind === 'container' ? ['rm', '--force', '--volumes', ...names] : [kind, 'rm', '--force', ...names];
   await runDocker(args);

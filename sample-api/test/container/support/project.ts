@@ -12,7 +12,9 @@ import path from 'node:path';
 /** The project root: npm runs scripts there, and so does jest's rootDir. */
 export const ROOT = process.cwd();
 if (!existsSync(path.join(ROOT, 'Dockerfile')) || !existsSync(path.join(ROOT, 'package.json'))) {
-  throw new Error(`Run the container tests from the project root (found no Dockerfile in ${ROOT}): npm run test:container`);
+  throw new Error(
+    `Run the container tests from the project root (found no Dockerfile in ${ROOT}): npm run test:container`,
+  );
 }
 
 interface PackageJson {

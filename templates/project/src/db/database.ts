@@ -56,7 +56,12 @@ export function startDatabase(config: DatabaseConfig, logger: Logger): Database 
       try {
         const applied = await migrate(pool, migrations);
         ready = true;
-        logger.info({ applied, attempt }, applied.length > 0 ? `database ready; applied migrations ${applied.join(', ')}` : 'database ready; schema up to date');
+        logger.info(
+          { applied, attempt },
+          applied.length > 0
+            ? `database ready; applied migrations ${applied.join(', ')}`
+            : 'database ready; schema up to date',
+        );
         return;
       } catch (error) {
         if (stop.signal.aborted) throw error;
@@ -87,9 +92,13 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
     const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    }, { once: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
   });
 }

@@ -30,7 +30,15 @@ function toItem(row: Row): Item {
 
 // Socket errors (the server stopped, restarting, or not resolvable yet) and the SQLSTATEs of
 // a server that is going away or refusing connections (https://www.postgresql.org/docs/current/errcodes-appendix.html).
-const NETWORK_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'EPIPE']);
+const NETWORK_ERRORS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'EPIPE',
+]);
 const GOING_AWAY = new Set(['57P01', '57P02', '57P03', '53300']);
 const BUSY = new Set(['40001', '40P01', '55P03', '57014']);
 const DISK_FULL = '53100';
@@ -48,9 +56,13 @@ function named(error: unknown): unknown {
   }
   if (code === DISK_FULL) return new StoreError('full', 'The database is out of disk space', { cause: error });
   if (typeof code === 'string' && BUSY.has(code)) {
-    return new StoreError('busy', 'The database could not finish the statement in time (a lock, a conflict, or the statement timeout)', {
-      cause: error,
-    });
+    return new StoreError(
+      'busy',
+      'The database could not finish the statement in time (a lock, a conflict, or the statement timeout)',
+      {
+        cause: error,
+      },
+    );
   }
   return error;
 }
@@ -59,7 +71,8 @@ export function createPgStore(database: Database): ItemStore {
   const { pool } = database;
 
   const query = async <T extends object>(text: string, values: unknown[] = []): Promise<T[]> => {
-    if (!database.isReady()) throw new StoreError('unreachable', 'The database is not ready yet: the service is still connecting to it');
+    if (!database.isReady())
+      throw new StoreError('unreachable', 'The database is not ready yet: the service is still connecting to it');
     try {
       return (await pool.query<T>(text, values)).rows;
     } catch (error) {
@@ -79,7 +92,9 @@ export function createPgStore(database: Database): ItemStore {
         [limit, offset],
       );
       // Past the last page there are no rows to carry the total: count on its own.
-      const total = rows[0] ? Number(rows[0].total) : Number((await query<{ total: string }>('SELECT count(*) AS total FROM items'))[0]?.total);
+      const total = rows[0]
+        ? Number(rows[0].total)
+        : Number((await query<{ total: string }>('SELECT count(*) AS total FROM items'))[0]?.total);
       return { items: rows.map(toItem), total };
     },
     async get(id) {

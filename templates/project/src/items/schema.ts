@@ -11,7 +11,10 @@ const text = (max: number) =>
     .max(max, `must be at most ${max} characters`);
 
 export const itemInput = z.object({
-  name: text(200).trim().min(1, 'must not be empty').describe('Shown in lists; leading and trailing spaces are dropped'),
+  name: text(200)
+    .trim()
+    .min(1, 'must not be empty')
+    .describe('Shown in lists; leading and trailing spaces are dropped'),
   description: text(2000).optional(),
 });
 

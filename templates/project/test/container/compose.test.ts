@@ -5,32 +5,41 @@
 <%_ if (token) { _%>
 import { readFileSync } from 'node:fs';
 <%_ } _%>
-import { DockerComposeEnvironment, Wait, type StartedDockerComposeEnvironment, type StartedTestContainer } from 'testcontainers';
+import {
+  DockerComposeEnvironment,
+  Wait,
+  type StartedDockerComposeEnvironment,
+  type StartedTestContainer,
+} from 'testcontainers';
 import { inspect } from './support/docker.ts';
 import { request } from './support/http.ts';
 import { freePort } from './support/ports.ts';
 <%_ if (token || sqlite) { _%>
 import { nodeEval } from './support/api.ts';
 <%_ } _%>
+<%_ if (sqlite && token) { _%>
 import {
-<%_ if (sqlite) { _%>
   APP_UID,
-<%_ } _%>
   COMPOSE_PROJECT,
   ROOT,
   TEST_IMAGE,
-<%_ if (token) { _%>
   PROJECT_TOKEN_FILE,
   SECRET_PATH,
-<%_ } _%>
-<%_ if (sqlite) { _%>
   DATA_DIR,
-<%_ } _%>
 } from './support/project.ts';
+<%_ } else { _%>
+import { <% if (sqlite) { %>APP_UID, <% } %>COMPOSE_PROJECT, ROOT, TEST_IMAGE<% if (token) { %>, PROJECT_TOKEN_FILE, SECRET_PATH<% } %><% if (sqlite) { %>, DATA_DIR<% } %> } from './support/project.ts';
+<%_ } _%>
 
 interface ComposeContainerInspect {
   Mounts: { Type: string; Name?: string; Source: string; Destination: string; RW: boolean }[];
-  HostConfig: { Init: boolean | null; ReadonlyRootfs: boolean; CapDrop: string[] | null; SecurityOpt: string[] | null; Memory: number };
+  HostConfig: {
+    Init: boolean | null;
+    ReadonlyRootfs: boolean;
+    CapDrop: string[] | null;
+    SecurityOpt: string[] | null;
+    Memory: number;
+  };
   State: { Health?: { Status: string } };
 }
 
@@ -92,7 +101,10 @@ describe('docker compose up', () => {
     const state = await inspect<ComposeContainerInspect>('container', api.getId());
     const data = state.Mounts.find((mount) => mount.Destination === DATA_DIR);
     expect(data).toMatchObject({ Type: 'volume', Name: `${COMPOSE_PROJECT}_data`, RW: true });
-    const created = await request(url, 'POST', '/items', { <%- token ? "token: readFileSync(PROJECT_TOKEN_FILE, 'utf8').trim(), " : '' %>body: { name: 'in the volume' } });
+<%_ if (token) { _%>
+    const token = readFileSync(PROJECT_TOKEN_FILE, 'utf8').trim();
+<%_ } _%>
+    const created = await request(url, 'POST', '/items', { <%- token ? 'token, ' : '' %>body: { name: 'in the volume' } });
     expect(created.status).toBe(201);
     const listing = await nodeEval(
       api,

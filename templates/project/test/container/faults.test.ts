@@ -9,15 +9,7 @@ import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import type { StartedTestContainer } from 'testcontainers';
-import {
-  ApiContainer,
-<%_ if (sqlite) { _%>
-  nodeEval,
-<%_ } _%>
-<%_ if (token) { _%>
-  testToken,
-<%_ } _%>
-} from './support/api.ts';
+import { ApiContainer<% if (sqlite) { %>, nodeEval<% } %><% if (token) { %>, testToken<% } %> } from './support/api.ts';
 <%_ if (sqlite) { _%>
 import { inspect } from './support/docker.ts';
 <%_ } _%>
@@ -26,16 +18,13 @@ import { request, type Reply } from './support/http.ts';
 <%_ } else { _%>
 import type { Reply } from './support/http.ts';
 <%_ } _%>
-import {
-<%_ if (sqlite) { _%>
-  APP_UID,
-  DATA_DIR,
-  NODE_BIN,
-<%_ } _%>
-  PORT,
-} from './support/project.ts';
+import { <% if (sqlite) { %>APP_UID, DATA_DIR, NODE_BIN, <% } %>PORT } from './support/project.ts';
 
 const urlOf = (container: StartedTestContainer) => `http://127.0.0.1:${container.getMappedPort(PORT)}`;
+<%_ if (sqlite) { _%>
+/** POSTs one item as JSON<%- token ? ', with the test token' : '' %>. */
+const postItem = (url: string, body: unknown) => request(url, 'POST', '/items', { <%- token ? 'token: testToken(), ' : '' %>body });
+<%_ } _%>
 
 /** POSTs raw bytes as they are, for bodies the JSON helper cannot send. */
 function postRaw(url: string, headers: Record<string, string>, body: Buffer): Promise<Reply> {
@@ -93,7 +82,10 @@ describe('bad clients', () => {
       reset = error.code === 'ECONNRESET';
     });
     const closed = new Promise<number>((done) => socket.on('close', () => done(performance.now())));
-    const head = ['POST /items HTTP/1.1', 'Host: test', 'Content-Type: application/json', 'Content-Length: 1000'<%- token ? ', `Authorization: Bearer ${testToken()}`' : '' %>];
+    const head = ['POST /items HTTP/1.1', 'Host: test', 'Content-Type: application/json', 'Content-Length: 1000'];
+<%_ if (token) { _%>
+    head.push(`Authorization: Bearer ${testToken()}`);
+<%_ } _%>
     const started = performance.now();
     socket.write(`${head.join('\r\n')}\r\n\r\n{`);
     const drip = setInterval(() => socket.writable && socket.write(' '), 50);
@@ -109,15 +101,24 @@ describe('bad clients', () => {
   test('a write lock held by another process gets 503 with Retry-After, and writes resume once it is released', async () => {
     // A second process in the container takes the database's write lock and holds it until
     // its stdin closes: what a migration or a second replica on the same volume would do.
-    const holder = spawn('docker', [
-      // Node 22 warns that node:sqlite is experimental: not this test's to report.
-      'exec', '-i', api.getId(), NODE_BIN, '--disable-warning=ExperimentalWarning', '-e',
-      `const { DatabaseSync } = require('node:sqlite');
+    const holder = spawn(
+      'docker',
+      [
+        // Node 22 warns that node:sqlite is experimental: not this test's to report.
+        'exec',
+        '-i',
+        api.getId(),
+        NODE_BIN,
+        '--disable-warning=ExperimentalWarning',
+        '-e',
+        `const { DatabaseSync } = require('node:sqlite');
        const db = new DatabaseSync('${DATA_DIR}/items.db');
        db.exec('BEGIN IMMEDIATE');
        process.stdout.write('locked\\n');
        process.stdin.resume().on('end', () => { db.exec('ROLLBACK'); db.close(); });`,
-    ], { stdio: ['pipe', 'pipe', 'inherit'] });
+      ],
+      { stdio: ['pipe', 'pipe', 'inherit'] },
+    );
     const exited = new Promise((done) => holder.on('exit', done));
     try {
       await new Promise<void>((locked, failed) => {
@@ -125,7 +126,7 @@ describe('bad clients', () => {
         holder.on('exit', (code) => failed(new Error(`the lock holder exited with ${code}`)));
       });
       const started = performance.now();
-      const busy = await request(urlOf(api), 'POST', '/items', { <%- token ? 'token: testToken(), ' : '' %>body: { name: 'while locked' } });
+      const busy = await postItem(urlOf(api), { name: 'while locked' });
       expect(busy.status).toBe(503);
       expect(busy.json()).toMatchObject({ error: { code: 'store_busy' } });
       // After the 5 s busy timeout, not at once.
@@ -134,7 +135,7 @@ describe('bad clients', () => {
       holder.stdin.end();
       await exited;
     }
-    const created = await request(urlOf(api), 'POST', '/items', { <%- token ? 'token: testToken(), ' : '' %>body: { name: 'after the lock' } });
+    const created = await postItem(urlOf(api), { name: 'after the lock' });
     expect(created.status).toBe(201);
   });
 <%_ } _%>
@@ -145,7 +146,9 @@ describe('a full data volume (a 512 KB tmpfs at the data path)', () => {
   let api: StartedTestContainer;
 
   beforeAll(async () => {
-    api = await new ApiContainer().withTmpFs({ [DATA_DIR]: `rw,size=512k,uid=${APP_UID},gid=${APP_UID},mode=0700` }).start();
+    api = await new ApiContainer()
+      .withTmpFs({ [DATA_DIR]: `rw,size=512k,uid=${APP_UID},gid=${APP_UID},mode=0700` })
+      .start();
   });
 
   afterAll(async () => {
@@ -160,7 +163,7 @@ describe('a full data volume (a 512 KB tmpfs at the data path)', () => {
     const statuses = new Map<number, number>();
     const description = 'x'.repeat(2000);
     for (let i = 0; i < 1000 && (statuses.get(507) ?? 0) < 20; i++) {
-      const reply = await request(url, 'POST', '/items', { <%- token ? 'token: testToken(), ' : '' %>body: { name: `item ${i}`, description } });
+      const reply = await postItem(url, { name: `item ${i}`, description });
       statuses.set(reply.status, (statuses.get(reply.status) ?? 0) + 1);
       if (reply.status === 201) acknowledged.push(reply.json());
       else expect(reply.json()).toMatchObject({ error: { code: 'insufficient_storage' } });
@@ -169,7 +172,8 @@ describe('a full data volume (a 512 KB tmpfs at the data path)', () => {
 
     const page = await request(url, 'GET', '/items?limit=100');
     expect(page.json<{ total: number }>().total).toBe(acknowledged.length);
-    for (const item of acknowledged) expect((await request(url, 'GET', `/items/${item.id}`)).json()).toMatchObject(item);
+    for (const item of acknowledged)
+      expect((await request(url, 'GET', `/items/${item.id}`)).json()).toMatchObject(item);
     expect((await request(url, 'GET', '/health/ready')).status).toBe(503);
     process.stdout.write(
       `full volume in a container: ${acknowledged.length} POSTs acknowledged (201), ${page.json<{ total: number }>().total} stored, ` +
@@ -178,7 +182,7 @@ describe('a full data volume (a 512 KB tmpfs at the data path)', () => {
 
     await nodeEval(api, `require('fs').rmSync('${DATA_DIR}/ballast')`);
     expect((await request(url, 'GET', '/health/ready')).status).toBe(200);
-    expect((await request(url, 'POST', '/items', { <%- token ? 'token: testToken(), ' : '' %>body: { name: 'after space was freed' } })).status).toBe(201);
+    expect((await postItem(url, { name: 'after space was freed' })).status).toBe(201);
   });
 });
 
@@ -227,7 +231,7 @@ describe('kill -9 under a burst of writes', () => {
     await Promise.all(
       Array.from({ length: 8 }, async (_, writer) => {
         for (let i = 0; ; i++) {
-          const reply = await request(url, 'POST', '/items', { <%- token ? 'token: testToken(), ' : '' %>body: { name: `burst ${writer}.${i}` } }).catch(() => undefined);
+          const reply = await postItem(url, { name: `burst ${writer}.${i}` }).catch(() => undefined);
           if (reply?.status !== 201) return;
           acknowledged.push(reply.json<{ id: string }>().id);
           if (acknowledged.length === 100) killed = kill();
@@ -245,7 +249,11 @@ describe('kill -9 under a burst of writes', () => {
       const { RestartCount, NetworkSettings } = await inspect<ContainerState>('container', api.getId());
       const hostPort = NetworkSettings.Ports?.[`${PORT}/tcp`]?.[0]?.HostPort;
       const candidate = `http://127.0.0.1:${hostPort}`;
-      if (RestartCount >= 1 && hostPort && (await request(candidate, 'GET', '/health/ready').catch(() => undefined))?.status === 200) {
+      if (
+        RestartCount >= 1 &&
+        hostPort &&
+        (await request(candidate, 'GET', '/health/ready').catch(() => undefined))?.status === 200
+      ) {
         restarted = candidate;
       } else {
         await new Promise((tick) => setTimeout(tick, 100));
@@ -253,9 +261,12 @@ describe('kill -9 under a burst of writes', () => {
     }
 
     const missing: string[] = [];
-    for (const id of acknowledged) if ((await request(restarted, 'GET', `/items/${id}`)).status !== 200) missing.push(id);
+    for (const id of acknowledged)
+      if ((await request(restarted, 'GET', `/items/${id}`)).status !== 200) missing.push(id);
     expect(missing).toEqual([]);
-    process.stdout.write(`kill -9 under a burst: ${acknowledged.length} writes acknowledged, all present after the restart\n`);
+    process.stdout.write(
+      `kill -9 under a burst: ${acknowledged.length} writes acknowledged, all present after the restart\n`,
+    );
   });
 });
 <%_ } _%>

@@ -14,6 +14,7 @@ import { buildImage, docker, requireEngine } from './support/docker.ts';
 <%_ } else { _%>
 import { buildImage, requireEngine } from './support/docker.ts';
 <%_ } _%>
+<%_ if (postgres) { _%>
 import {
   BUILD_LOG,
   ROOT,
@@ -23,7 +24,6 @@ import {
   PROJECT_TOKEN_FILE,
   TEST_TOKEN_FILE,
 <%_ } _%>
-<%_ if (postgres) { _%>
   DB_CONTAINER,
   DB_HOST,
   DB_IMAGE,
@@ -33,8 +33,10 @@ import {
   SLUG,
   TEST_DB_PASSWORD_FILE,
   TEST_LABEL,
-<%_ } _%>
 } from './support/project.ts';
+<%_ } else { _%>
+import { BUILD_LOG, ROOT, TEST_IMAGE, WORK_DIR<% if (token) { %>, PROJECT_TOKEN_FILE, TEST_TOKEN_FILE<% } %> } from './support/project.ts';
+<%_ } _%>
 import { cleanUp } from './support/cleanup.ts';
 
 export default async function globalSetup(): Promise<void> {
@@ -69,10 +71,24 @@ export default async function globalSetup(): Promise<void> {
   chmodSync(TEST_DB_PASSWORD_FILE, 0o444);
   await docker(['network', 'create', '--label', `${TEST_LABEL}=${SLUG}`, DB_NETWORK]);
   await docker([
-    'run', '--detach', '--name', DB_CONTAINER, '--label', `${TEST_LABEL}=${SLUG}`,
-    '--network', DB_NETWORK, '--network-alias', DB_HOST,
-    '--env', 'POSTGRES_USER=app', '--env', 'POSTGRES_DB=app', '--env', `POSTGRES_PASSWORD_FILE=${DB_SECRET_PATH}`,
-    '--volume', `${TEST_DB_PASSWORD_FILE}:${DB_SECRET_PATH}:ro`,
+    'run',
+    '--detach',
+    '--name',
+    DB_CONTAINER,
+    '--label',
+    `${TEST_LABEL}=${SLUG}`,
+    '--network',
+    DB_NETWORK,
+    '--network-alias',
+    DB_HOST,
+    '--env',
+    'POSTGRES_USER=app',
+    '--env',
+    'POSTGRES_DB=app',
+    '--env',
+    `POSTGRES_PASSWORD_FILE=${DB_SECRET_PATH}`,
+    '--volume',
+    `${TEST_DB_PASSWORD_FILE}:${DB_SECRET_PATH}:ro`,
     DB_IMAGE,
   ]);
 <%_ } _%>

@@ -4,6 +4,7 @@
 import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { BuildError, buildImage, docker, inspect, runDocker } from './support/docker.ts';
+<%_ if (token) { _%>
 import {
   APP_UID,
   BUILD_LOG,
@@ -13,16 +14,12 @@ import {
   ROOT,
   TEST_IMAGE,
   WORK_DIR,
-<%_ if (token) { _%>
   PROJECT_TOKEN_FILE,
-<%_ } _%>
 } from './support/project.ts';
-import {
-<%_ if (token) { _%>
-  contentOf,
+<%_ } else { _%>
+import { APP_UID, BUILD_LOG, METRICS_PORT, PACKAGE, PORT, ROOT, TEST_IMAGE, WORK_DIR } from './support/project.ts';
 <%_ } _%>
-  readTar,
-} from './support/tar.ts';
+import { <% if (token) { %>contentOf, <% } %>readTar } from './support/tar.ts';
 
 interface ImageInspect {
   Id: string;
@@ -57,7 +54,13 @@ describe('the image', () => {
   test('builds with BuildKit, from the lockfile, with cache and secret mounts', async () => {
     const log = readFileSync(BUILD_LOG, 'utf8');
     // Cache and secret mounts exist only in BuildKit; the classic builder rejects them.
+<%_ if (npm) { _%>
     expect(log).toMatch(/\[deps \d+\/\d+\] RUN --mount=type=cache,target=<%- pm.cachePattern %>\s+--mount=type=secret,id=<%- install.secretId %>/);
+<%_ } else { _%>
+    expect(log).toMatch(
+      /\[deps \d+\/\d+\] RUN --mount=type=cache,target=<%- pm.cachePattern %>\s+--mount=type=secret,id=<%- install.secretId %>/,
+    );
+<%_ } _%>
     expect(log).toMatch(/\[prod-deps \d+\/\d+\] RUN .*<%- pm.productionPattern %>/);
     const image = await inspect<ImageInspect>('image', TEST_IMAGE);
     expect(image.Id).toMatch(/^sha256:/);
@@ -69,8 +72,14 @@ describe('the image', () => {
     const context = mkdtempSync(path.join(WORK_DIR, 'broken-'));
     try {
       const skip = new Set(['node_modules', 'dist', 'coverage', 'data', 'secrets', '.git']);
-      cpSync(ROOT, context, { recursive: true, filter: (source) => !skip.has(path.relative(ROOT, source).split(path.sep)[0] ?? '') });
-      appendFileSync(path.join(context, 'src', 'server.ts'), "\nexport const brokenOnPurpose: number = 'not a number';\n");
+      cpSync(ROOT, context, {
+        recursive: true,
+        filter: (source) => !skip.has(path.relative(ROOT, source).split(path.sep)[0] ?? ''),
+      });
+      appendFileSync(
+        path.join(context, 'src', 'server.ts'),
+        "\nexport const brokenOnPurpose: number = 'not a number';\n",
+      );
 
       const failure = await buildImage({ context, target: 'build' }).then(
         () => undefined,
@@ -129,7 +138,8 @@ describe('the image', () => {
         // Layers are tars themselves ("<id>/layer.tar", or "blobs/sha256/<digest>" in OCI layout).
         if (content.subarray(257, 262).toString('latin1') !== 'ustar') continue;
         layers += 1;
-        for await (const file of readTar(content)) if (/(^|\/)secrets\//.test(file.path)) leaks.push(`${entry.path}: ${file.path}`);
+        for await (const file of readTar(content))
+          if (/(^|\/)secrets\//.test(file.path)) leaks.push(`${entry.path}: ${file.path}`);
       }
       expect(layers).toBeGreaterThan(0);
       expect(leaks).toEqual([]);
@@ -165,7 +175,9 @@ describe('the image', () => {
     // Every package installed anywhere under node_modules (<%- pnpm ? "pnpm's .pnpm/ store of real copies included" : 'hoisted or nested' %>),
     // by name: no declared devDependency, and none of what only they pull in (jest's runner).
     const installed = new Set(
-      paths.flatMap((file) => /^app\/(?:.*\/)?node_modules\/((?:@[^/]+\/)?[^/.][^/]*)\/package\.json$/.exec(file)?.[1] ?? []),
+      paths.flatMap(
+        (file) => /^app\/(?:.*\/)?node_modules\/((?:@[^/]+\/)?[^/.][^/]*)\/package\.json$/.exec(file)?.[1] ?? [],
+      ),
     );
     expect(installed.has('express')).toBe(true);
     const devOnly = [...Object.keys(PACKAGE.devDependencies ?? {}), 'jest-circus', 'ts-jest'];
@@ -174,7 +186,16 @@ describe('the image', () => {
 
     const app = paths.filter((file) => file.startsWith('app/') && !file.startsWith('app/node_modules/'));
     expect(app.filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'))).toEqual([]);
-    expect(app.filter((file) => /^app\/(src|test|coverage|secrets)(\/|$)|tsconfig|jest\.|\.test\.js$/.test(file))).toEqual([]);
-    expect(paths.filter((file) => <%- pm.leftovers %>.test(file))).toEqual([]);
+    expect(
+      app.filter((file) => /^app\/(src|test|coverage|secrets)(\/|$)|tsconfig|jest\.|\.test\.js$/.test(file)),
+    ).toEqual([]);
+    // The package manager's own files, caches and credentials.
+<%_ if (npm) { _%>
+    const leftovers = <%- pm.leftovers %>;
+<%_ } else { _%>
+    const leftovers =
+      <%- pm.leftovers %>;
+<%_ } _%>
+    expect(paths.filter((file) => leftovers.test(file))).toEqual([]);
   });
 });

@@ -2,35 +2,10 @@
  * Claims about running containers of the image: health, user, API, <%- sqlite ? 'data volume, ' : '' %>stop, hardening.
  */
 import { Wait, type StartedTestContainer } from 'testcontainers';
-import {
-  docker,
-  inspect,
-<%_ if (sqlite) { _%>
-  removeQuietly,
-  runDocker,
-<%_ } _%>
-} from './support/docker.ts';
+import { docker, inspect<% if (sqlite) { %>, removeQuietly, runDocker<% } %> } from './support/docker.ts';
 import { request } from './support/http.ts';
-import {
-  ApiContainer,
-  baseUrl,
-  nodeEval,
-  processCommand,
-  processStatus,
-<%_ if (token) { _%>
-  testToken,
-<%_ } _%>
-} from './support/api.ts';
-import {
-  APP_UID,
-  NODE_BIN,
-<%_ if (sqlite) { _%>
-  DATA_DIR,
-  SLUG,
-  TEST_LABEL,
-  TEST_VOLUME,
-<%_ } _%>
-} from './support/project.ts';
+import { ApiContainer, baseUrl, nodeEval, processCommand, processStatus<% if (token) { %>, testToken<% } %> } from './support/api.ts';
+import { APP_UID, NODE_BIN<% if (sqlite) { %>, DATA_DIR, SLUG, TEST_LABEL, TEST_VOLUME<% } %> } from './support/project.ts';
 
 interface ContainerInspect {
   Config: { Healthcheck?: { Test: string[] } };
@@ -45,7 +20,10 @@ describe('a container of the image', () => {
   beforeAll(async () => {
     // Waits until Docker itself reports "healthy", i.e. the image's HEALTHCHECK passed. The
     // default LOG_LEVEL, so that docker stop below finds one line per request to account for.
-    api = await new ApiContainer().withEnvironment({ LOG_LEVEL: 'info' }).withWaitStrategy(Wait.forHealthCheck()).start();
+    api = await new ApiContainer()
+      .withEnvironment({ LOG_LEVEL: 'info' })
+      .withWaitStrategy(Wait.forHealthCheck())
+      .start();
     url = baseUrl(api);
   }, 120_000);
 
@@ -80,7 +58,10 @@ describe('a container of the image', () => {
 
 <%_ if (token) { _%>
   test('a write with the token is read back; a write without it gets 401', async () => {
-    const created = await request(url, 'POST', '/items', { token: testToken(), body: { name: 'written with the token' } });
+    const created = await request(url, 'POST', '/items', {
+      token: testToken(),
+      body: { name: 'written with the token' },
+    });
     expect(created.status).toBe(201);
     const { id } = created.json<{ id: string | number }>();
     const read = await request(url, 'GET', `/items/${id}`);
@@ -88,7 +69,9 @@ describe('a container of the image', () => {
     expect(read.json()).toMatchObject({ id, name: 'written with the token' });
 
     expect((await request(url, 'POST', '/items', { body: { name: 'no token' } })).status).toBe(401);
-    expect((await request(url, 'POST', '/items', { token: 'not-the-token', body: { name: 'wrong token' } })).status).toBe(401);
+    expect(
+      (await request(url, 'POST', '/items', { token: 'not-the-token', body: { name: 'wrong token' } })).status,
+    ).toBe(401);
     expect((await request(url, 'DELETE', `/items/${id}`)).status).toBe(401);
   });
 <%_ } else { _%>
@@ -124,7 +107,10 @@ describe('a container of the image', () => {
     expect(seconds).toBeLessThan(3);
     process.stdout.write(`docker stop took ${seconds.toFixed(2)} s\n`);
 
-    const lines = (await docker(['logs', id])).trim().split('\n').map((line) => JSON.parse(line));
+    const lines = (await docker(['logs', id]))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     const logged = new Set(lines.map((line) => line.req?.id));
     expect(requestIds.filter((requestId) => !logged.has(requestId))).toEqual([]);
     expect(lines.slice(-2).map((line) => line.msg)).toEqual(['shutting down', 'stopped']);
@@ -147,7 +133,9 @@ describe('the data volume', () => {
     let id: string | number;
     try {
       // A new volume takes its owner from the image's /app/data: the app user.
-      expect((await nodeEval(first, `console.log(require('fs').statSync('${DATA_DIR}').uid)`)).trim()).toBe(String(APP_UID));
+      expect((await nodeEval(first, `console.log(require('fs').statSync('${DATA_DIR}').uid)`)).trim()).toBe(
+        String(APP_UID),
+      );
       const created = await request(baseUrl(first), 'POST', '/items', {
         <%- token ? 'token: testToken(),\n        ' : '' %>body: { name: 'outlives its container' },
       });
@@ -222,7 +210,10 @@ describe('a hardened container', () => {
       `try { require('fs').writeFileSync('/probe', ''); console.log('written') } catch (e) { console.log(e.code) }`,
     );
     expect(['EROFS', 'EACCES']).toContain(rootWrite.trim());
-    const mounts = await nodeEval(api, `process.stdout.write(require('fs').readFileSync('/proc/self/mountinfo', 'utf8'))`);
+    const mounts = await nodeEval(
+      api,
+      `process.stdout.write(require('fs').readFileSync('/proc/self/mountinfo', 'utf8'))`,
+    );
     const root = mounts.split('\n').find((line) => line.split(' ')[4] === '/');
     expect(root?.split(' ')[5]?.split(',')).toContain('ro');
 

@@ -30,7 +30,14 @@ async function freshDatabase(): Promise<{ config: Parameters<typeof startDatabas
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
-  const config = { host: server.getHost(), port: server.getPort(), user: server.getUsername(), database: name, password: server.getPassword(), poolMax: 5 };
+  const config = {
+    host: server.getHost(),
+    port: server.getPort(),
+    user: server.getUsername(),
+    database: name,
+    password: server.getPassword(),
+    poolMax: 5,
+  };
   return {
     config,
     async drop() {
@@ -84,7 +91,10 @@ describe('the PostgreSQL item store', () => {
     // A frozen server, as in a network partition: connections neither answer nor close.
     await docker(['pause', server.getId()]);
     try {
-      await expect(store.list({ limit: 10, offset: 0 })).rejects.toMatchObject({ name: 'StoreError', kind: 'unreachable' });
+      await expect(store.list({ limit: 10, offset: 0 })).rejects.toMatchObject({
+        name: 'StoreError',
+        kind: 'unreachable',
+      });
     } finally {
       await docker(['unpause', server.getId()]);
     }
@@ -112,10 +122,15 @@ describe('migrations', () => {
   it('a migration that fails rolls back the whole run: no table, no version recorded', async () => {
     const fresh = await freshDatabase();
     const pool = new pg.Pool(fresh.config);
-    const broken: Migration[] = [...(await loadMigrations()), { version: '999', name: 'broken', sql: 'ALTER TABLE nowhere ADD COLUMN x int' }];
+    const broken: Migration[] = [
+      ...(await loadMigrations()),
+      { version: '999', name: 'broken', sql: 'ALTER TABLE nowhere ADD COLUMN x int' },
+    ];
     try {
       await expect(migrate(pool, broken)).rejects.toThrow(/relation "nowhere" does not exist/);
-      const { rows } = await pool.query("SELECT to_regclass('items') AS items, to_regclass('schema_migrations') AS versions");
+      const { rows } = await pool.query(
+        "SELECT to_regclass('items') AS items, to_regclass('schema_migrations') AS versions",
+      );
       expect(rows[0]).toEqual({ items: null, versions: null });
     } finally {
       await pool.end();
@@ -126,7 +141,10 @@ describe('migrations', () => {
   it('the server waits for a database that is not there yet, logging each try, and is not ready meanwhile', async () => {
     const lines: { msg: string }[] = [];
     const capture = pino({ level: 'warn' }, { write: (line: string) => lines.push(JSON.parse(line)) });
-    const database = startDatabase({ host: '127.0.0.1', port: 1, user: 'app', database: 'app', password: 'x', poolMax: 1 }, capture);
+    const database = startDatabase(
+      { host: '127.0.0.1', port: 1, user: 'app', database: 'app', password: 'x', poolMax: 1 },
+      capture,
+    );
     const store = createPgStore(database);
     await expect(store.ping()).rejects.toBeInstanceOf(StoreError);
     while (lines.length < 2) await new Promise((resolve) => setTimeout(resolve, 100));

@@ -32,21 +32,29 @@ describe('the app', () => {
 });
 
 describe('bad input in the request line', () => {
-  it.each(['/items/%E0%A4%A', '/%E0%A4%A', '/nowhere/%ZZ'])('answers a malformed percent-encoding in the path (%s) with 400, not 404 or 500', async (path) => {
-    const res = await request(h.app).get(path).expect(400);
-    expect(res.body).toEqual({ error: { code: 'malformed_url', message: expect.stringContaining('encodeURIComponent') } });
-  });
+  it.each(['/items/%E0%A4%A', '/%E0%A4%A', '/nowhere/%ZZ'])(
+    'answers a malformed percent-encoding in the path (%s) with 400, not 404 or 500',
+    async (path) => {
+      const res = await request(h.app).get(path).expect(400);
+      expect(res.body).toEqual({
+        error: { code: 'malformed_url', message: expect.stringContaining('encodeURIComponent') },
+      });
+    },
+  );
 
   it.each([
     ['TRACE', '/items', 'GET, POST, HEAD, OPTIONS'],
     ['DELETE', '/items', 'GET, POST, HEAD, OPTIONS'],
     ['POST', '/items/some-id', 'GET, PUT, PATCH, DELETE, HEAD, OPTIONS'],
     ['PUT', '/health/live', 'GET, HEAD, OPTIONS'],
-  ])('answers %s %s, a method the route lacks, with 405 and Allow (before any token check)', async (method, path, allow) => {
-    const res = await request(h.app)[method.toLowerCase() as 'trace'](path).expect(405);
-    expect(res.headers.allow).toBe(allow);
-    expect(res.body.error.code).toBe('method_not_allowed');
-  });
+  ])(
+    'answers %s %s, a method the route lacks, with 405 and Allow (before any token check)',
+    async (method, path, allow) => {
+      const res = await request(h.app)[method.toLowerCase() as 'trace'](path).expect(405);
+      expect(res.headers.allow).toBe(allow);
+      expect(res.body.error.code).toBe('method_not_allowed');
+    },
+  );
 
   it('answers OPTIONS with the methods a route has', async () => {
     const res = await request(h.app).options('/items').expect(204);
@@ -55,7 +63,10 @@ describe('bad input in the request line', () => {
 });
 
 describe('a failure inside the service', () => {
-  const failingStore = () => ({ ...h.store, list: () => Promise.reject(new Error('disk full at /var/secret/items.db')) });
+  const failingStore = () => ({
+    ...h.store,
+    list: () => Promise.reject(new Error('disk full at /var/secret/items.db')),
+  });
 
   it('answers 500 without revealing the stack or the message', async () => {
     const res = await request(buildApp(failingStore())).get('/items').expect(500);

@@ -99,14 +99,20 @@ describe('configuration', () => {
     ['NODE_ENV', 'staging', 'NODE_ENV: '],
     ['API_DOCS', 'maybe', 'API_DOCS: must be true or false (got "maybe")'],
     ['METRICS_PORT', 'on', 'METRICS_PORT: must be a port number (0 to 65535) or off (got "on")'],
-    ['KEEP_ALIVE_TIMEOUT_MS', '65s', 'KEEP_ALIVE_TIMEOUT_MS: must be a whole number of milliseconds, above 0 (got "65s")'],
+    [
+      'KEEP_ALIVE_TIMEOUT_MS',
+      '65s',
+      'KEEP_ALIVE_TIMEOUT_MS: must be a whole number of milliseconds, above 0 (got "65s")',
+    ],
     ['HEADERS_TIMEOUT_MS', '40000', 'HEADERS_TIMEOUT_MS: must not be above REQUEST_TIMEOUT_MS (30000)'],
   ])('names %s when it is invalid (%s)', (name, value, expected) => {
     expect(problemsWith({ [name]: value })).toContain(expected);
   });
 
   it('says a single problem in one line, for a person reading a failed start', () => {
-    expect(problemsWith({ PORT: 'x' })).toBe('Invalid configuration: PORT: must be a whole number from 0 to 65535 (got "x")');
+    expect(problemsWith({ PORT: 'x' })).toBe(
+      'Invalid configuration: PORT: must be a whole number from 0 to 65535 (got "x")',
+    );
   });
 
   it('lists every problem at once', () => {

@@ -30,16 +30,7 @@ import { createHttpServer } from '../../src/http.ts';
 import { openSqliteStore } from '../../src/items/sqlite-store.ts';
 <%_ } _%>
 import { StoreError } from '../../src/items/store.ts';
-import {
-  buildApp,
-  captureLogs,
-  client,
-  createHarness,
-<%_ if (token) { _%>
-  TOKEN,
-<%_ } _%>
-  type Harness,
-} from './helpers.ts';
+import { buildApp, captureLogs, client, createHarness<% if (token) { %>, TOKEN<% } %>, type Harness } from './helpers.ts';
 
 let h: Harness;
 beforeEach(() => {
@@ -76,13 +67,19 @@ describe('a compressed body that does not decompress', () => {
     ['br', 'not brotli at all', Buffer.from('notbrotli')],
     ['gzip', 'truncated', gzipped.subarray(0, gzipped.length - 10)],
     ['gzip', 'with a bad CRC', badCrc],
-  ])('answers Content-Encoding %s, %s, with 400, logged at info like any client mistake', async (encoding, _case, data) => {
-    const { logger, lines } = captureLogs();
-    const res = await post(buildApp(h.store, { logger }), encoding, data);
-    expect(res).toEqual({ status: 400, body: { error: { code: 'malformed_body', message: expect.stringContaining('Content-Encoding') } } });
-    expect(lines().find((line) => line.res?.statusCode === 400)?.level).toBe(30);
-    expect((await request(h.app).get('/items')).body.total).toBe(0);
-  });
+  ])(
+    'answers Content-Encoding %s, %s, with 400, logged at info like any client mistake',
+    async (encoding, _case, data) => {
+      const { logger, lines } = captureLogs();
+      const res = await post(buildApp(h.store, { logger }), encoding, data);
+      expect(res).toEqual({
+        status: 400,
+        body: { error: { code: 'malformed_body', message: expect.stringContaining('Content-Encoding') } },
+      });
+      expect(lines().find((line) => line.res?.statusCode === 400)?.level).toBe(30);
+      expect((await request(h.app).get('/items')).body.total).toBe(0);
+    },
+  );
 
   it.each([
     ['gzip', gzipped],
@@ -96,26 +93,38 @@ describe('a compressed body that does not decompress', () => {
 describe('a store that names its failure', () => {
   const failingWith = (kind: StoreError['kind']) => ({
     ...h.store,
-    create: () => Promise.reject(new StoreError(kind, `the store is ${kind}`, { cause: new Error('SQLITE_SOMETHING') })),
+    create: () =>
+      Promise.reject(new StoreError(kind, `the store is ${kind}`, { cause: new Error('SQLITE_SOMETHING') })),
   });
 
   it('answers a write it had no space for with 507, logged at error with its cause', async () => {
     const { logger, lines } = captureLogs();
-    const res = await client(buildApp(failingWith('full'), { logger })).post('/items').send({ name: 'Tea' }).expect(507);
-    expect(res.body).toEqual({ error: { code: 'insufficient_storage', message: expect.stringContaining('not stored') } });
+    const res = await client(buildApp(failingWith('full'), { logger }))
+      .post('/items')
+      .send({ name: 'Tea' })
+      .expect(507);
+    expect(res.body).toEqual({
+      error: { code: 'insufficient_storage', message: expect.stringContaining('not stored') },
+    });
     const [line] = lines().filter((entry) => entry.res?.statusCode === 507);
     expect(line?.level).toBe(50);
     expect(line?.err.message).toContain('the store is full');
   });
 
   it('answers a write it was too busy for with 503 and Retry-After', async () => {
-    const res = await client(buildApp(failingWith('busy'))).post('/items').send({ name: 'Tea' }).expect(503);
+    const res = await client(buildApp(failingWith('busy')))
+      .post('/items')
+      .send({ name: 'Tea' })
+      .expect(503);
     expect(res.headers['retry-after']).toMatch(/^\d+$/);
     expect(res.body.error.code).toBe('store_busy');
   });
 
   it('answers a store that cannot be written with 503', async () => {
-    const res = await client(buildApp(failingWith('unavailable'))).post('/items').send({ name: 'Tea' }).expect(503);
+    const res = await client(buildApp(failingWith('unavailable')))
+      .post('/items')
+      .send({ name: 'Tea' })
+      .expect(503);
     expect(res.body.error.code).toBe('store_unavailable');
   });
 });
@@ -148,7 +157,10 @@ describe('a slow client', () => {
 
   it('that sends its body a byte at a time is cut off with 408 at the request timeout', async () => {
     const { socket, closed, stop } = await connectSlowly({ headersTimeoutMs: 200, requestTimeoutMs: 300 });
-    const headers = ['POST /items HTTP/1.1', 'Host: test', 'Content-Type: application/json', 'Content-Length: 100'<%- token ? ', `Authorization: Bearer ${TOKEN}`' : '' %>];
+    const headers = ['POST /items HTTP/1.1', 'Host: test', 'Content-Type: application/json', 'Content-Length: 100'];
+<%_ if (token) { _%>
+    headers.push(`Authorization: Bearer ${TOKEN}`);
+<%_ } _%>
     socket.write(`${headers.join('\r\n')}\r\n\r\n{`);
     // A byte every 50 ms: never idle, never done.
     const drip = setInterval(() => socket.writable && socket.write(' '), 50);
@@ -215,7 +227,18 @@ describe('the server process refuses to start', () => {
   /** Starts the server and returns how it ended: it must end by itself, at once. */
   function start(env: Record<string, string>) {
     const result = spawnSync(process.execPath, [serverScript], {
-      env: { ...process.env, NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', METRICS_PORT: 'off', LOG_LEVEL: 'silent',<%- token ? " API_TOKEN: 'test-token'," : '' %> ...env },
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        PORT: '0',
+        HOST: '127.0.0.1',
+        METRICS_PORT: 'off',
+        LOG_LEVEL: 'silent',
+<%_ if (token) { _%>
+        API_TOKEN: 'test-token',
+<%_ } _%>
+        ...env,
+      },
       encoding: 'utf8',
       timeout: 10_000,
     });
@@ -244,7 +267,9 @@ describe('the server process refuses to start', () => {
     execFileSync('chmod', ['0555', scratch]);
     const { status, lines } = start({ DATA_DIR: scratch });
     expect(status).toBe(1);
-    expect(lines).toEqual([expect.stringMatching(/^DATA_DIR .* is not writable by the user the service runs as \(uid \d+\): /)]);
+    expect(lines).toEqual([
+      expect.stringMatching(/^DATA_DIR .* is not writable by the user the service runs as \(uid \d+\): /),
+    ]);
   });
 
   (asRoot ? it : it.skip)('over a DATA_DIR on a read-only filesystem (needs root to mount one)', () => {
@@ -327,7 +352,8 @@ const mountsTmpfs = process.getuid?.() === 0 && process.platform === 'linux';
       // Every acknowledged write is there, and nothing else.
       const listed = await request(app).get(`/items?limit=100&offset=0`).expect(200);
       expect(listed.body.total).toBe(stored.length);
-      for (const item of stored) expect((await request(app).get(`/items/${item.id}`).expect(200)).body.name).toBe(item.name);
+      for (const item of stored)
+        expect((await request(app).get(`/items/${item.id}`).expect(200)).body.name).toBe(item.name);
 
       const refusal = lines().find((line) => line.res?.statusCode === 507);
       expect(refusal?.level).toBe(50);

@@ -33,7 +33,11 @@ export function captureLogs() {
   return {
     logger: createLogger({ logLevel: 'info', nodeEnv: 'test' }, sink),
     // biome-ignore lint/suspicious/noExplicitAny: log lines are JSON whose fields each test names
-    lines: (): Record<string, any>[] => text.split('\n').filter(Boolean).map((line) => JSON.parse(line)),
+    lines: (): Record<string, any>[] =>
+      text
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line)),
   };
 }
 

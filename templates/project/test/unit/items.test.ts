@@ -1,12 +1,4 @@
-import {
-  buildApp,
-  client,
-  createHarness,
-<%_ if (token) { _%>
-  TOKEN,
-<%_ } _%>
-  type Harness,
-} from './helpers.ts';
+import { buildApp, client, createHarness<% if (token) { %>, TOKEN<% } %>, type Harness } from './helpers.ts';
 
 let h: Harness;
 beforeEach(() => {
@@ -82,7 +74,18 @@ describe('paging', () => {
     expect(res.body.items).toHaveLength(5);
   });
 
-  it.each(['limit=0', 'limit=101', 'limit=two', 'offset=-1', 'limit=0x10', 'limit=1e1', 'limit= 5', 'limit=2.0', 'limit=', 'offset='])('rejects %s with 400', async (query) => {
+  it.each([
+    'limit=0',
+    'limit=101',
+    'limit=two',
+    'offset=-1',
+    'limit=0x10',
+    'limit=1e1',
+    'limit= 5',
+    'limit=2.0',
+    'limit=',
+    'offset=',
+  ])('rejects %s with 400', async (query) => {
     const res = await client(h.app).get(`/items?${query}`).expect(400);
     expect(res.body.error.code).toBe('invalid_request');
     expect(res.body.error.details[0].path).toBe(query.split('=')[0]);
@@ -96,7 +99,11 @@ describe('paging', () => {
 
 describe('bad requests', () => {
   it('answers malformed JSON with 400', async () => {
-    const res = await client(h.app).post('/items').set('Content-Type', 'application/json').send('{"name": ').expect(400);
+    const res = await client(h.app)
+      .post('/items')
+      .set('Content-Type', 'application/json')
+      .send('{"name": ')
+      .expect(400);
     expect(res.body).toEqual({ error: { code: 'malformed_json', message: 'The request body is not valid JSON' } });
   });
 
@@ -132,7 +139,10 @@ describe('bad requests', () => {
 
   it('answers a body over the limit with 413', async () => {
     const app = buildApp(h.store, { config: { bodyLimit: '1kb', apiDocs: true<%- token ? ', apiToken: TOKEN' : '' %> } });
-    const res = await client(app).post('/items').send({ name: 'x', description: 'y'.repeat(2000) }).expect(413);
+    const res = await client(app)
+      .post('/items')
+      .send({ name: 'x', description: 'y'.repeat(2000) })
+      .expect(413);
     expect(res.body.error.code).toBe('payload_too_large');
   });
 
@@ -141,11 +151,7 @@ describe('bad requests', () => {
     ['put', '/items/some-id'],
     ['patch', '/items/some-id'],
   ] as const)('answers a %s that is not JSON with 415', async (method, path) => {
-    const res = await client(h.app)
-      [method](path)
-      .set('Content-Type', 'text/plain')
-      .send('name=Tea')
-      .expect(415);
+    const res = await client(h.app)[method](path).set('Content-Type', 'text/plain').send('name=Tea').expect(415);
     expect(res.body.error.code).toBe('unsupported_media_type');
   });
 });

@@ -40,7 +40,8 @@ describe('metrics', () => {
   it('label a route by its pattern whatever the casing of the request', async () => {
     const metrics = createMetrics({ processDefaults: false });
     const app = buildApp(h.store, { metrics });
-    for (const path of ['/items', '/iTeMs', '/ITEMS', '/HeAlTh/ready', '/health/ready']) await request(app).get(path).expect(200);
+    for (const path of ['/items', '/iTeMs', '/ITEMS', '/HeAlTh/ready', '/health/ready'])
+      await request(app).get(path).expect(200);
 
     const { text } = await request(createMetricsApp(metrics.registry)).get('/metrics').expect(200);
     const count = (labels: string) => sample(text, 'http_request_duration_seconds_count', labels);
@@ -69,7 +70,9 @@ describe('metrics', () => {
   it('are not on the app port unless asked for', async () => {
     const metrics = createMetrics({ processDefaults: false });
     await request(buildApp(h.store, { metrics })).get('/metrics').expect(404);
-    const res = await request(buildApp(h.store, { metrics, metricsOnAppPort: true })).get('/metrics').expect(200);
+    const res = await request(buildApp(h.store, { metrics, metricsOnAppPort: true }))
+      .get('/metrics')
+      .expect(200);
     expect(res.text).toContain('# TYPE http_request_duration_seconds histogram');
   });
 });

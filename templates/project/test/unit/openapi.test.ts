@@ -63,7 +63,13 @@ describe('every documented operation answers as documented', () => {
 <%_ if (token) { _%>
       ['401', () => request(h.app).post('/items').send({ name: 'Coffee' })],
 <%_ } _%>
-      ['413', () => client(h.app).post('/items').send({ name: 'x', description: 'y'.repeat(200_000) })],
+      [
+        '413',
+        () =>
+          client(h.app)
+            .post('/items')
+            .send({ name: 'x', description: 'y'.repeat(200_000) }),
+      ],
       ['415', () => client(h.app).post('/items').set('Content-Type', 'text/plain').send('name=x')],
 <%_ if (durable) { _%>
       ['503', () => client(failing('busy')).post('/items').send({ name: 'Coffee' })],
@@ -85,7 +91,13 @@ describe('every documented operation answers as documented', () => {
       ['401', (id) => request(h.app).put(`/items/${id}`).set('Authorization', 'Bearer wrong').send({ name: 'x' })],
 <%_ } _%>
       ['404', () => client(h.app).put('/items/no-such-id').send({ name: 'x' })],
-      ['413', (id) => client(h.app).put(`/items/${id}`).send({ name: 'x', description: 'y'.repeat(200_000) })],
+      [
+        '413',
+        (id) =>
+          client(h.app)
+            .put(`/items/${id}`)
+            .send({ name: 'x', description: 'y'.repeat(200_000) }),
+      ],
       ['415', (id) => client(h.app).put(`/items/${id}`).set('Content-Type', 'text/plain').send('x')],
 <%_ if (durable) { _%>
       ['503', (id) => client(failing('busy')).put(`/items/${id}`).send({ name: 'x' })],
@@ -99,7 +111,13 @@ describe('every documented operation answers as documented', () => {
       ['401', (id) => request(h.app).patch(`/items/${id}`).send({ name: 'x' })],
 <%_ } _%>
       ['404', () => client(h.app).patch('/items/no-such-id').send({ name: 'x' })],
-      ['413', (id) => client(h.app).patch(`/items/${id}`).send({ description: 'y'.repeat(200_000) })],
+      [
+        '413',
+        (id) =>
+          client(h.app)
+            .patch(`/items/${id}`)
+            .send({ description: 'y'.repeat(200_000) }),
+      ],
       ['415', (id) => client(h.app).patch(`/items/${id}`).set('Content-Type', 'text/plain').send('x')],
 <%_ if (durable) { _%>
       ['503', (id) => client(failing('unavailable')).patch(`/items/${id}`).send({ name: 'x' })],
@@ -127,12 +145,17 @@ describe('every documented operation answers as documented', () => {
   };
 
   it('has a case for every operation and every status the document lists', () => {
-    const documented = operations.map((op) => [op.operationId, Object.keys(op.spec.responses).filter((s) => s !== '500')]);
+    const documented = operations.map((op) => [
+      op.operationId,
+      Object.keys(op.spec.responses).filter((s) => s !== '500'),
+    ]);
     const covered = operations.map((op) => [op.operationId, (cases[op.operationId] ?? []).map(([status]) => status)]);
     expect(covered).toEqual(documented);
   });
 
-  const all = Object.entries(cases).flatMap(([operationId, list]) => list.map(([status, send]) => ({ operationId, status, send })));
+  const all = Object.entries(cases).flatMap(([operationId, list]) =>
+    list.map(([status, send]) => ({ operationId, status, send })),
+  );
   it.each(all)('$operationId answers $status as documented', async ({ operationId, status, send }) => {
     const { id } = await create();
     const res = await send(id);
@@ -143,7 +166,10 @@ describe('every documented operation answers as documented', () => {
   it('is checked by a checker that refuses what the document does not allow', () => {
     const res = { status: 200, headers: { 'content-type': 'application/json' }, body: { id: 7 }, text: '{"id":7}' };
     const problems = conformance(operation('getItem'), res as unknown as request.Response);
-    expect(problems).toEqual([expect.stringMatching(/^header x-request-id is missing/), expect.stringMatching(/^body: /)]);
+    expect(problems).toEqual([
+      expect.stringMatching(/^header x-request-id is missing/),
+      expect.stringMatching(/^body: /),
+    ]);
     expect(conformance(operation('getItem'), { ...res, status: 418 } as unknown as request.Response)).toEqual([
       'status 418 is not documented for getItem',
     ]);

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 <%_ } _%>
 import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
+<%_ if (postgres) { _%>
 import {
   METRICS_PORT,
   NODE_BIN,
@@ -18,13 +19,14 @@ import {
   SECRET_PATH,
   TEST_TOKEN_FILE,
 <%_ } _%>
-<%_ if (postgres) { _%>
   DB_HOST,
   DB_NETWORK,
   DB_SECRET_PATH,
   TEST_DB_PASSWORD_FILE,
-<%_ } _%>
 } from './project.ts';
+<%_ } else { _%>
+import { METRICS_PORT, NODE_BIN, PORT, SLUG, TEST_IMAGE, TEST_LABEL<% if (token) { %>, SECRET_PATH, TEST_TOKEN_FILE<% } %> } from './project.ts';
+<%_ } _%>
 
 export class ApiContainer extends GenericContainer {
   readonly #binds: string[] = [];
@@ -85,7 +87,10 @@ export async function nodeEval(container: StartedTestContainer, script: string):
 
 /** Fields of /proc/<pid>/status inside the container (Uid, CapEff, NoNewPrivs, ...). */
 export async function processStatus(container: StartedTestContainer, pid = 1): Promise<Record<string, string>> {
-  const text = await nodeEval(container, `process.stdout.write(require('fs').readFileSync('/proc/${pid}/status', 'utf8'))`);
+  const text = await nodeEval(
+    container,
+    `process.stdout.write(require('fs').readFileSync('/proc/${pid}/status', 'utf8'))`,
+  );
   return Object.fromEntries(
     text
       .split('\n')

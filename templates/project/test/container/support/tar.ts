@@ -35,5 +35,7 @@ export async function* readTar(archive: string | Buffer): AsyncGenerator<TarEntr
 
 /** The entry's bytes, decompressed when they are a gzip stream. */
 export function contentOf(entry: TarEntry): Buffer {
-  return entry.data.length > 2 && entry.data[0] === 0x1f && entry.data[1] === 0x8b ? gunzipSync(entry.data) : entry.data;
+  return entry.data.length > 2 && entry.data[0] === 0x1f && entry.data[1] === 0x8b
+    ? gunzipSync(entry.data)
+    : entry.data;
 }
