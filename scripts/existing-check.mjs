@@ -115,10 +115,14 @@ const run = [
   'no-new-privileges:true',
 ];
 if (existsSync(secret)) run.push('-v', `${secret}:/run/secrets/app_env:ro`);
-// compose.yaml's plain environment entries.
+// The api service's plain environment entries in compose.yaml (not those of a database service
+// the compose file may add: the check runs the image alone).
 const compose = readFileSync(path.join(at, 'compose.yaml'), 'utf8');
-const envBlock = /\n {4}environment:\n((?: {6}.*\n)+)/.exec(compose)?.[1] ?? '';
-for (const m of envBlock.matchAll(/^ {6}([A-Za-z_][A-Za-z0-9_]*): (.*)$/gm)) run.push('-e', `${m[1]}=${JSON.parse(m[2])}`);
+const api = /\n {2}api:\n((?: {4}.*\n|\s*\n)+)/.exec(compose)?.[1] ?? '';
+const envBlock = /^ {4}environment:\n((?: {6}.*\n)+)/m.exec(api)?.[1] ?? '';
+for (const m of envBlock.matchAll(/^ {6}([A-Za-z_][A-Za-z0-9_]*): (.*)$/gm)) {
+  run.push('-e', `${m[1]}=${m[2].startsWith('"') ? JSON.parse(m[2]) : m[2]}`);
+}
 docker(...run, tag);
 
 // Docker's own verdict: poll the health status until it is final (healthy, unhealthy, exited).

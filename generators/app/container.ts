@@ -35,7 +35,9 @@ export function toContainerModel(project: ProjectModel): ContainerModel {
     productionDependencies: true,
     buildTools: false,
     nativeAddons: [],
+    skipDownloads: [],
     dropScripts: [],
+    hookFiles: [],
     // Where the database is; its password comes from the secret file, never from here.
     environment: [['LOG_LEVEL', 'info'], ...(project.postgres ? DATABASE_ENVIRONMENT : [])],
     start: execForm(project.distroless ? [server] : ['node', server]),

@@ -146,8 +146,12 @@ export interface ContainerModel {
   buildTools: boolean;
   /** The dependencies that may compile on install, for the toolchain stage's comment. */
   nativeAddons: readonly string[];
+  /** Binary downloads the install stages skip (Cypress's app), each by the variable its package reads. */
+  skipDownloads: readonly { pkg: string; variable: string; value: string }[];
   /** Lifecycle scripts of the app's package.json left out of the image's installs (husky in `prepare`). */
   dropScripts: readonly string[];
+  /** The app's files its kept lifecycle scripts run (`node ./postinstall.js`), copied in beside the manifests. */
+  hookFiles: readonly string[];
   /** Plain, non-secret environment entries for compose, values already YAML scalars. */
   environment: readonly (readonly [string, string])[];
   stop: StopBehaviour;

@@ -148,8 +148,9 @@ export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, 
       );
     }
     const runner = answers['test-runner'];
-    const pkg = this.#readPackage();
-    if (runner !== 'node' && !(runner in { ...pkg.dependencies, ...pkg.devDependencies })) {
+    // In a monorepo, a runner the root has as a dev dependency runs the package's tests too.
+    const manifests = [this.#readPackage(), ...(this.#workspace ? [this.#readPackage(this.destinationPath('package.json'))] : [])];
+    if (runner !== 'node' && !manifests.some((pkg) => runner in { ...pkg.dependencies, ...pkg.devDependencies })) {
       throw new UsageError(
         `--test-runner ${runner}: ${runner} is not among package.json's dependencies. Install it first, or pass --test-runner node.`,
       );
@@ -304,12 +305,12 @@ export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, 
     return CONTAINER_TESTS[this.answers['test-runner']];
   }
 
-  #readPackage(): {
+  #readPackage(file = this.#at('package.json')): {
     scripts?: Record<string, string>;
     dependencies?: Record<string, string>;
     devDependencies?: Record<string, string>;
   } {
-    return JSON.parse(readFileSync(this.#at('package.json'), 'utf8'));
+    return JSON.parse(readFileSync(file, 'utf8'));
   }
 
   /**

@@ -84,8 +84,10 @@ export function existingContainerModel(findings: Findings, answers: ExistingAnsw
     productionDependencies: hasDependencies(findings.root),
     buildTools: answers.tools,
     nativeAddons: findings.native.compiling,
+    skipDownloads: findings.native.downloads,
     // `npm pkg delete` edits the root's package.json, not a workspace package's.
     dropScripts: workspace ? [] : findings.lifecycle.map((l) => l.script),
+    hookFiles: workspace ? [] : findings.hookFiles,
     environment: findings.env.filter((v) => !secrets.has(v.name) && v.value !== '').map((v) => [v.name, yamlScalar(v.value)] as const),
     imageEnv: Object.entries(found?.env ?? {}),
     start: execForm(distroless ? startArgs : ['node', ...startArgs]),

@@ -75,7 +75,7 @@ describe('detection on the fixtures', () => {
 
   it('native dependency: bcrypt 6 installs prebuilt (no compiler); the folder it writes becomes the volume', () => {
     const f = fixture('native');
-    expect(f.native).toEqual({ compiling: [], prebuilt: ['bcrypt'] });
+    expect(f.native).toEqual({ compiling: [], prebuilt: ['bcrypt'], downloads: [] });
     expect(f.behaviour.dataDirs).toEqual(['data']);
     expect(f.start?.source).toBe('package.json "main"');
   });
@@ -348,7 +348,9 @@ describe('container-api:docker in an existing project (create-container-api --ex
   it.each([
     ['0.0.0.0', 0],
     ['127.0.0.1', 1],
-  ])('the probes, for an app that listens on %s, exit %d: loopback alone is not reachable through a published port', async (host, expected) => {
+  ])(
+    'the probes, for an app that listens on %s, exit %d: loopback alone is not reachable through a published port',
+    async (host, expected) => {
       // The host's own interfaces stand in for the container's: its address, not loopback.
       const external = Object.values(os.networkInterfaces())
         .flat()

@@ -117,3 +117,155 @@ describe('a port held in a constant that listen() is given (do-community/nodejs-
     expect(detect(dir).port).toMatchObject({ port: 3000, source: 'nothing found' });
   });
 });
+
+describe('a build script that only runs the linter, in a JavaScript app started from src/ (Azure-Samples/js-e2e-express-server)', () => {
+  const setBuild = (dir: string, build: string) => {
+    const file = path.join(dir, 'package.json');
+    const pkg = JSON.parse(readFileSync(file, 'utf8'));
+    writeFileSync(file, JSON.stringify({ ...pkg, scripts: { ...pkg.scripts, build } }));
+    return dir;
+  };
+
+  it('is no build: the sources run as they are', () => {
+    const findings = detect(copy('build-only-lints'));
+    expect(findings.build).toBeUndefined();
+    expect(findings.start).toMatchObject({ file: 'src/index.js' });
+  });
+
+  it('the Dockerfile has no build stage and copies no dist/', () => {
+    const dir = copy('build-only-lints');
+    generate(dir, ['--existing', '--yes', '--skip-install']);
+    const dockerfile = readFileSync(path.join(dir, 'Dockerfile'), 'utf8');
+    expect(dockerfile).not.toMatch(/--from=build/);
+    expect(dockerfile).not.toMatch(/\bdist\b/);
+  });
+
+  it('type checks, format checks and tests are no build either', () => {
+    for (const build of ['tsc --noEmit && prettier --check .', 'tsgo --noEmit', 'NODE_ENV=test jest', 'yarn lint && npm test']) {
+      expect(detect(setBuild(copy('build-only-lints'), build)).build).toBeUndefined();
+    }
+  });
+
+  it('a step that may write keeps it a build', () => {
+    for (const build of ['npm run lint && tsc', 'eslint . && webpack', 'npm run lint && npm run bundle']) {
+      expect(detect(setBuild(copy('build-only-lints'), build)).build).toMatchObject({ script: 'build' });
+    }
+  });
+});
+
+describe("Cypress among the dev dependencies, whose install downloads its app from the vendor's host (SerDiuK/nx-express-demo)", () => {
+  const stages = (dockerfile: string) =>
+    Object.fromEntries(dockerfile.split(/^(?=FROM )/m).map((stage) => [/ AS (\S+)/.exec(stage)?.[1], stage]));
+
+  it('the install stages skip the download; the runtime stage sets nothing', () => {
+    const dir = copy('downloads-on-install');
+    generate(dir, ['--existing', '--yes', '--skip-install']);
+    const { deps, 'prod-deps': prodDeps, runtime } = stages(readFileSync(path.join(dir, 'Dockerfile'), 'utf8'));
+    expect(deps).toMatch(/^ENV CYPRESS_INSTALL_BINARY=0$/m);
+    expect(prodDeps).toMatch(/^ENV CYPRESS_INSTALL_BINARY=0$/m);
+    expect(runtime).toBeDefined();
+    expect(runtime).not.toMatch(/CYPRESS/);
+  });
+
+  it('is found in the lockfile alone (a workspace package of it, or devOptional)', () => {
+    const dir = copy('downloads-on-install');
+    const file = path.join(dir, 'package.json');
+    const pkg = JSON.parse(readFileSync(file, 'utf8'));
+    writeFileSync(file, JSON.stringify({ ...pkg, devDependencies: {} }));
+    writeFileSync(path.join(dir, 'package-lock.json'), JSON.stringify({ packages: { 'node_modules/cypress': { devOptional: true } } }));
+    expect(detect(dir).native.downloads).toEqual([{ pkg: 'cypress', variable: 'CYPRESS_INSTALL_BINARY', value: '0' }]);
+  });
+
+  it('a package that only shares the name is none', () => {
+    const dir = copy('downloads-on-install');
+    const file = path.join(dir, 'package.json');
+    const pkg = JSON.parse(readFileSync(file, 'utf8'));
+    writeFileSync(file, JSON.stringify({ ...pkg, devDependencies: { 'eslint-plugin-cypress': '^5.0.0' } }));
+    writeFileSync(
+      path.join(dir, 'pnpm-lock.yaml'),
+      "packages:\n\n  '@cypress/request@3.0.9':\n    resolution: {}\n\n  eslint-plugin-cypress@5.1.0:\n    resolution: {}\n",
+    );
+    expect(detect(dir).native.downloads).toEqual([]);
+  });
+});
+
+describe('a TypeScript API built to dist/src/ (no rootDir, a config file beside package.json compiled too), with a DB_PORT default (JHyeok/nestjs-fastify-example)', () => {
+  it('runs the built src/main.ts, dist/src/main.js, not a folder index', () => {
+    expect(detect(copy('ts-root-config-db-port')).start).toMatchObject({ file: 'dist/src/main.js' });
+  });
+
+  it("the port is the app's own (APP_PORT in the example), not the database's default", () => {
+    expect(detect(copy('ts-root-config-db-port')).port).toMatchObject({ port: 3000, source: 'PORT in the example env file' });
+  });
+
+  it('a default for PORT itself is still read', () => {
+    const dir = copy('ts-root-config-db-port');
+    const main = path.join(dir, 'src/main.ts');
+    writeFileSync(main, readFileSync(main, 'utf8').replace('Number(process.env.APP_PORT)', 'Number(process.env.PORT) || 8080'));
+    expect(detect(dir).port).toMatchObject({ port: 8080, source: 'src/main.ts' });
+  });
+});
+
+describe('a workspace package tested by vitest that the monorepo root has as a dev dependency (blesstosam/trpc-fastify-starter)', () => {
+  const rootVitest = () => {
+    const dir = copy('monorepo-pnpm');
+    const edit = (file: string, change: (pkg: Record<string, unknown>) => Record<string, unknown>) =>
+      writeFileSync(path.join(dir, file), JSON.stringify(change(JSON.parse(readFileSync(path.join(dir, file), 'utf8')))));
+    edit('package.json', (pkg) => ({ ...pkg, devDependencies: { vitest: '^4.0.0' } }));
+    edit('packages/api/package.json', (pkg) => ({ ...pkg, scripts: { ...(pkg.scripts as object), test: 'vitest run' } }));
+    return dir;
+  };
+
+  it('is containerized with the container test written for vitest, not refused', () => {
+    const dir = rootVitest();
+    generate(dir, ['--existing', '--yes', '--skip-install', '--workspace', 'packages/api']);
+    expect(
+      JSON.parse(readFileSync(path.join(dir, '.yo-rc.json'), 'utf8'))['generator-container-api'][':docker'].answers['test-runner'],
+    ).toBe('vitest');
+  });
+
+  it('a runner neither the package nor the root has is still refused', () => {
+    const dir = rootVitest();
+    const result = generate(dir, ['--existing', '--yes', '--skip-install', '--workspace', 'packages/api', '--test-runner', 'jest'], {
+      allowFail: true,
+    });
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain("jest is not among package.json's dependencies");
+  });
+});
+
+describe('a postinstall that runs a file of the project (SerDiuK/nx-express-demo: node ./decorate-angular-cli.js)', () => {
+  it('the file is copied into both install stages, before the install runs it', () => {
+    const dir = copy('postinstall-own-file');
+    generate(dir, ['--existing', '--yes', '--skip-install']);
+    const dockerfile = readFileSync(path.join(dir, 'Dockerfile'), 'utf8');
+    for (const stage of ['deps', 'prod-deps']) {
+      const text = dockerfile.split(/^(?=FROM )/m).find((s) => new RegExp(` AS ${stage}$`, 'm').test(s))!;
+      expect(text.indexOf('COPY scripts/postinstall.js ./scripts/postinstall.js')).toBeGreaterThan(0);
+      expect(text.indexOf('COPY scripts/postinstall.js')).toBeLessThan(text.indexOf('RUN --mount'));
+    }
+  });
+
+  it('a hook that is dropped (husky) copies nothing', () => {
+    const dir = copy('postinstall-own-file');
+    const file = path.join(dir, 'package.json');
+    const pkg = JSON.parse(readFileSync(file, 'utf8'));
+    writeFileSync(file, JSON.stringify({ ...pkg, scripts: { ...pkg.scripts, postinstall: 'husky && node ./scripts/postinstall.js' } }));
+    expect(detect(dir).hookFiles).toEqual([]);
+  });
+});
+
+describe('a native addon among the dev dependencies (JHyeok/nestjs-fastify-example: sqlite3 for its tests)', () => {
+  it('compiles in the deps stage, which installs dev dependencies: the install stages get the toolchain', () => {
+    const dir = copy('native-dev-dependency');
+    expect(detect(dir).native.compiling).toEqual(['sqlite3']);
+    generate(dir, ['--existing', '--yes', '--skip-install']);
+    expect(readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toMatch(/^FROM toolchain AS deps$/m);
+  });
+});
+
+describe('a port read from a lower-case `port` variable, as Nx generates Express apps (SerDiuK/nx-express-demo)', () => {
+  it("is the default it gives, and the image's PORT does not set it", () => {
+    expect(detect(copy('port-lowercase-env')).port).toMatchObject({ port: 3334, fromEnv: false, source: 'src/main.js' });
+  });
+});

@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { parseTsconfig } from 'get-tsconfig';
+import { parse as parseShell } from 'shell-quote';
 import type { ProjectFiles } from './project-files.js';
 
 export interface BuildFinding {
@@ -36,9 +37,14 @@ export function tsconfigDirs(project: ProjectFiles): { outDir: string | undefine
   return { outDir: undefined, rootDir: undefined };
 }
 
-/** The build script and the folder it writes, or undefined when the project has no build script. */
+/**
+ * The build script and the folder it writes, or undefined when the project has no build
+ * script, or its build only checks the code (see onlyChecks).
+ */
 export function detectBuild(project: ProjectFiles): BuildFinding | undefined {
-  const script = ['build:prod', 'build:production', 'build', 'compile'].find((name) => project.scripts[name]);
+  const script = ['build:prod', 'build:production', 'build', 'compile'].find(
+    (name) => project.scripts[name] && !onlyChecks(project, project.scripts[name]!, new Set([name])),
+  );
   if (!script) return undefined;
   const command = project.scripts[script]!;
   const flag = /(?:--outDir|--out-dir|--outdir|--dist-dir|-d)[ =]([^\s]+)/.exec(command)?.[1] ?? /--outfile[ =]([^\s]+)/.exec(command)?.[1];
@@ -47,6 +53,63 @@ export function detectBuild(project: ProjectFiles): BuildFinding | undefined {
   const outputDir =
     fromFlag || bundlerOutput(project, command) || tsconfigDirs(project).outDir || (usesTsup ? 'dist' : undefined) || 'dist';
   return { script, outputDir: outputDir.split('/')[0]! };
+}
+
+/** Programs that read the code and report on it (lint, format check, tests), and write no output. */
+const CHECKERS = new Set([
+  'eslint',
+  'prettier',
+  'stylelint',
+  'biome',
+  'oxlint',
+  'xo',
+  'standard',
+  'jest',
+  'vitest',
+  'mocha',
+  'ava',
+  'tap',
+  'c8',
+  'nyc',
+]);
+
+/**
+ * Whether a script only checks the code: every step a checker, `tsc --noEmit`, or a script of
+ * that kind (`npm run lint`, `yarn test`). Such a "build" (`"build": "npm run lint"` in a plain
+ * JavaScript app) writes nothing for the image to copy, so the app has none. A step we do not
+ * know may write, and counts as a build. Where the start file is tells nothing: a front end
+ * bundled to public/ beside server.js is a build the image needs.
+ */
+function onlyChecks(project: ProjectFiles, script: string, seen: Set<string>): boolean {
+  const steps: string[][] = [[]];
+  for (const token of parseShell(script, (name) => `$${name}`)) {
+    if (typeof token === 'string') steps.at(-1)!.push(token);
+    else if ('op' in token && token.op !== 'glob') steps.push([]);
+    else if ('pattern' in token) steps.at(-1)!.push(token.pattern);
+  }
+  // Each step's program, after its env assignments and a cross-env or npx before it.
+  const commands = steps
+    .map((words) =>
+      words.slice(
+        Math.max(
+          0,
+          words.findIndex((word) => !/^[A-Za-z_]\w*=|^(cross-env|npx)$/.test(word)),
+        ),
+      ),
+    )
+    .filter((words) => words.length > 0 && !/^[A-Za-z_]\w*=/.test(words[0]!));
+  return (
+    commands.length > 0 &&
+    commands.every(([program, ...rest]) => {
+      if (CHECKERS.has(program!)) return true;
+      if (program === 'tsc' || program === 'tsgo' || program === 'vue-tsc') return rest.includes('--noEmit') || rest.includes('-noEmit');
+      if (!['npm', 'pnpm', 'yarn'].includes(program!)) return false;
+      const name = rest[0] === 'run' || rest[0] === 'run-script' ? rest[1] : rest[0] === 't' ? 'test' : rest[0];
+      const next = name && project.scripts[name];
+      if (!next || seen.has(name)) return false;
+      return onlyChecks(project, next, new Set([...seen, name]));
+    })
+  );
 }
 
 /**

@@ -8,7 +8,7 @@ import { detectExtensionlessImports } from './esm-imports.js';
 import { detectNxApps, type NxApp } from './nx.js';
 import { detectHealthRoute, type HealthFinding } from './health.js';
 import { detectLanguage, detectModuleType, type Language, type ModuleType } from './language.js';
-import { detectLifecycle, type LifecycleFinding } from './lifecycle.js';
+import { detectHookFiles, detectLifecycle, type LifecycleFinding } from './lifecycle.js';
 import { detectNative, type NativeFinding } from './native.js';
 import { DEFAULT_SOURCE, detectNodeLine, type NodeLineFinding } from './node-line.js';
 import { detectPackageManager, type PackageManagerFinding } from './package-manager.js';
@@ -37,6 +37,8 @@ export interface Findings {
   health: HealthFinding | undefined;
   native: NativeFinding;
   lifecycle: LifecycleFinding[];
+  /** The project's files that the lifecycle scripts kept run on install (copied in beside the manifests). */
+  hookFiles: string[];
   exampleFile: string | undefined;
   env: EnvVariable[];
   behaviour: BehaviourFinding;
@@ -62,6 +64,7 @@ export function detect(root: string): Findings {
   const project = new ProjectFiles(root);
   const environment = detectEnvironment(project);
   const build = detectBuild(project);
+  const lifecycle = detectLifecycle(project);
   const start = new StartDetector(project, build).detect();
   const workspaceRoot = enclosingWorkspaceRoot(root);
   const monorepo = workspaceRoot ? new ProjectFiles(workspaceRoot) : project;
@@ -79,7 +82,8 @@ export function detect(root: string): Findings {
     port: detectPort(project, environment.example, start?.args),
     health: detectHealthRoute(project),
     native: detectNative(project),
-    lifecycle: detectLifecycle(project),
+    lifecycle,
+    hookFiles: detectHookFiles(project, lifecycle),
     exampleFile: environment.exampleFile,
     env: environment.variables,
     behaviour: detectBehaviour(project, { toolStops: start?.toolStops ?? false }),
@@ -118,7 +122,7 @@ export function summarize(f: Findings): string[] {
     `  port            ${f.port.port} (${f.port.source}${f.port.fromEnv ? ', read from PORT' : ''})`,
     `  health check    ${f.health ? `GET ${f.health.path} (${f.health.source})` : 'no health route found: a TCP check of the port'}`,
     `  native deps     ${f.native.compiling.length > 0 ? `${f.native.compiling.join(', ')}: python3, make and g++ in the build stages` : 'none that compile'}${f.native.prebuilt.length > 0 ? ` (prebuilt from npm: ${f.native.prebuilt.join(', ')})` : ''}`,
-    `  install scripts ${f.lifecycle.length > 0 ? `${f.lifecycle.map((l) => `"${l.script}": ${l.command}`).join('; ')} (left out of the image installs)` : 'none that break a production install'}`,
+    `  install scripts ${installScriptsLine(f)}`,
     `  environment     ${f.env.length > 0 ? f.env.map((v) => (v.secret ? `${v.name} (secret)` : v.name)).join(', ') : 'no variables found'}${f.exampleFile ? ` (from ${f.exampleFile} and the code)` : ''}`,
     `  writes to       ${f.behaviour.dataDirs.length > 0 ? `${f.behaviour.dataDirs.join(', ')}: a volume` : 'nothing found: no volume'}`,
     `  SIGTERM         ${sigtermLine(f)}`,
@@ -139,4 +143,15 @@ export function summarize(f: Findings): string[] {
   if (f.dockerFiles.length > 0)
     lines.push(`  already here    ${f.dockerFiles.join(', ')}: kept unless --force (or you say so file by file)`);
   return lines;
+}
+
+/** Lifecycle scripts left out of the installs, files copied in for those kept, binary downloads skipped. */
+function installScriptsLine(f: Findings): string {
+  return [
+    f.lifecycle.length > 0
+      ? `${f.lifecycle.map((l) => `"${l.script}": ${l.command}`).join('; ')} (left out of the image installs)`
+      : 'none that break a production install',
+    ...(f.hookFiles.length > 0 ? [`runs ${f.hookFiles.join(', ')} (copied in for the install)`] : []),
+    ...f.native.downloads.map((d) => `${d.pkg}'s binary download skipped (${d.variable}=${d.value})`),
+  ].join('; ');
 }

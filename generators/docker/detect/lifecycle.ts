@@ -5,6 +5,7 @@
  * full install runs git hooks setup in a folder with no .git. The Dockerfile drops exactly
  * these scripts from the copy of package.json it installs from; the app's own file is untouched.
  */
+import path from 'node:path';
 import type { ProjectFiles } from './project-files.js';
 
 const HOOKS = ['preinstall', 'install', 'postinstall', 'prepare', 'prepublish', 'preprepare', 'postprepare'];
@@ -27,4 +28,18 @@ export function detectLifecycle(project: ProjectFiles): LifecycleFinding[] {
     if (usesDevTool || /\bhusky\b|\bgit\b/.test(command)) findings.push({ script, command });
   }
   return findings;
+}
+
+/**
+ * The project's own files that the lifecycle scripts kept run (`"postinstall": "node
+ * ./decorate-angular-cli.js"`, a script that patches node_modules). The install stages copy
+ * only the manifests, so these go in beside them, or the install fails with "Cannot find module".
+ */
+export function detectHookFiles(project: ProjectFiles, dropped: readonly LifecycleFinding[]): string[] {
+  const files = HOOKS.filter((script) => project.scripts[script] && !dropped.some((d) => d.script === script)).flatMap((script) =>
+    project.scripts[script]!.split(/[\s;&|()]+/)
+      .map((word) => path.posix.normalize(word.replace(/^['"]|['"]$/g, '')).replace(/^\.\//, ''))
+      .filter((file) => /\.[cm]?[jt]s$|\.sh$/.test(file) && !file.startsWith('..') && project.has(file)),
+  );
+  return [...new Set(files)];
 }

@@ -400,20 +400,24 @@ export class StartDetector {
     if (built || (this.#build && file === this.#build.outputDir)) {
       if (/\.[cm]?js$/.test(file)) return file;
       const bare = file.replace(/\/$/, '');
-      const source = this.#sourceOf(`${bare}.js`);
-      return file !== this.#build?.outputDir && ['.ts', '.js'].some((ext) => this.#project.has(source.replace(/\.js$/, ext)))
-        ? `${bare}.js`
-        : `${bare}/index.js`;
+      const sources = this.#sourcesOf(`${bare}.js`);
+      const hasSource = sources.some((source) => ['.ts', '.js'].some((ext) => this.#project.has(source.replace(/\.js$/, ext))));
+      return file !== this.#build?.outputDir && hasSource ? `${bare}.js` : `${bare}/index.js`;
     }
     return undefined;
   }
 
-  /** dist/main.js → src/main.js: where a built file's source is, by tsconfig's rootDir and outDir. */
-  #sourceOf(built: string): string {
+  /**
+   * dist/main.js → src/main.js: where a built file's source may be, by tsconfig's rootDir and
+   * outDir. With no rootDir, tsc takes the folder all compiled files share: src/ when they are
+   * all in it, the project root when a file beside package.json is compiled too (an ormconfig.ts),
+   * and then src/main.ts is built to dist/src/main.js.
+   */
+  #sourcesOf(built: string): string[] {
     const { outDir, rootDir } = tsconfigDirs(this.#project);
     const out = outDir ?? this.#build?.outputDir ?? 'dist';
     const relative = path.posix.relative(out, built);
-    return path.posix.join(rootDir ?? (this.#project.has('src/') ? 'src' : '.'), relative);
+    return rootDir ? [path.posix.join(rootDir, relative)] : [path.posix.join('src', relative), relative];
   }
 
   #isDir(file: string): boolean {
