@@ -188,6 +188,8 @@ export interface ExistingModel extends ContainerModel {
   brought: readonly BroughtService[];
   /** Every service the app talks to, brought or not: the container test runs the image without them. */
   servicesOutsideTest: readonly string[];
+  /** The app's variables that point at a service compose brings: empty in the container test. */
+  serviceVariables: readonly string[];
   /** Why the CMD differs from the start script, when it does. */
   startNote: string | undefined;
   /** The example env file compose's plain values were read from. */
@@ -216,6 +218,7 @@ export function existingModel(
   return {
     ...container,
     servicesOutsideTest: findings.services.map((finding) => finding.service),
+    serviceVariables: wired.map((w) => w.name),
     generatedSecrets: generatedSecrets(findings, answers),
     neededServices: findings.services.filter((finding) => !broughtBy(finding, answers.services)),
     brought: specsFor(answers.services).map((spec) => ({

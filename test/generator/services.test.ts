@@ -4,7 +4,7 @@
  * the shared services list, the generated passwords in secret files, secrets/app.env). The
  * fixtures under test/fixtures/services are the apps test/e2e/services.test.ts brings up.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
@@ -203,6 +203,19 @@ describe('a run with services', () => {
     expect(readme).not.toContain('## Services it needs');
     expect(readme).not.toContain("None of the app's variables");
     expect(readme).not.toContain('sslmode');
+  });
+
+  it('the container test, which runs the image without MariaDB, sets the variables that point at it empty', () => {
+    const dir = copy('express-mysql');
+    generate(dir, ['--existing', '--yes', '--skip-install']);
+    const test = readdirSync(path.join(dir, 'test/container')).find((file) => /^container\.(?:e2e|test)\.[cm]?js$/.test(file))!;
+    const text = read(dir, `test/container/${test}`);
+    const block = /\.withEnvironment\(\{\n((?:\s+\w+: '',\n)+)\s+\}\)/.exec(text)?.[1];
+    expect(block?.match(/\w+(?=: '')/g)).toEqual(['DB_HOST', 'DB_NAME', 'DB_PASSWORD', 'DB_PORT', 'DB_USER']);
+    // And none when no service is brought.
+    const alone = copy('express-mysql');
+    generate(alone, ['--existing', '--yes', '--skip-install', '--services', 'none']);
+    expect(read(alone, `test/container/${test}`)).not.toContain(": '',");
   });
 
   it('PostgreSQL (pg): DATABASE_URL carries the generated password; a re-run keeps both files, and adds what app.env lacks', () => {
