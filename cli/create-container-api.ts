@@ -8,10 +8,11 @@ import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import semver from 'semver';
 import type { createEnv } from 'yeoman-environment';
 import { describeDefault, describeFlag, UsageError } from '../generators/lib/questions.js';
 import { configureOutput, files } from '../generators/lib/output.js';
-import { PACKAGE_VERSION } from '../generators/lib/paths.js';
+import { NODE_RANGE, PACKAGE_VERSION } from '../generators/lib/paths.js';
 import { checkStateFiles } from '../generators/lib/state-files.js';
 import { isWriteFault, resetWriteGuard, rollBack } from '../generators/lib/write-guard.js';
 import { BIN, type Command, COMMANDS, commandFor, modulePath } from './commands.js';
@@ -114,6 +115,10 @@ async function runUpgrade(argv: string[]): Promise<void> {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  // An older Node would fail later, on an API it lacks, in words that do not say why.
+  if (!semver.satisfies(process.version, NODE_RANGE)) {
+    throw new Error(`needs Node.js ${NODE_RANGE}, and this is ${process.version}: run it with a current Node.js (24 LTS).`);
+  }
   if (argv.includes('--upgrade')) return runUpgrade(argv);
   const command = commandFor(argv);
   const { values, positionals } = parseCommandLine(argv, command);

@@ -21,6 +21,13 @@ export function templateRoot(set: string): string {
   return path.join(PACKAGE_ROOT, 'templates', set);
 }
 
+const MANIFEST = JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as {
+  version: string;
+  engines: { node: string };
+};
+
 /** This package's version, which every project records as the one that wrote it. */
-export const PACKAGE_VERSION: string = (JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string })
-  .version;
+export const PACKAGE_VERSION: string = MANIFEST.version;
+
+/** The Node.js releases this package runs on: its `engines` range. */
+export const NODE_RANGE: string = MANIFEST.engines.node;

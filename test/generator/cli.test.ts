@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { QUESTIONS } from '../../generators/app/command.js';
 import { generateInSubprocess as generate } from '../support/generate.js';
+import { CLI_PATH } from '../support/paths.js';
+import { run } from '../support/run.js';
 
 let workdir = '';
 beforeEach(() => (workdir = mkdtempSync(path.join(os.tmpdir(), 'cli-'))));
@@ -16,6 +18,17 @@ function cli(...args: string[]) {
 }
 
 describe('create-container-api', () => {
+  it('on a Node.js older than engines allows, says which it needs and which it found, and writes nothing', () => {
+    // process.version as Node 20 reports it, set before the bin runs.
+    const older = `data:text/javascript,Object.defineProperty(process, 'version', { value: 'v20.20.2' })`;
+    const result = run(process.execPath, ['--import', older, CLI_PATH, 'old-node', '--yes'], { cwd: workdir, allowFail: true });
+    expect({ status: result.status, stderr: result.stderr.trim() }).toEqual({
+      status: 1,
+      stderr: 'create-container-api: needs Node.js >=22.18, and this is v20.20.2: run it with a current Node.js (24 LTS).',
+    });
+    expect(readdirSync(workdir)).toEqual([]);
+  });
+
   it('lists every question as a flag with its allowed values in --help', () => {
     const { code, stdout } = cli('--help');
     expect(code).toBe(0);
