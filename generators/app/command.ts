@@ -137,7 +137,9 @@ export const QUESTIONS: readonly Question[] = [
     key: 'workshop',
     kind: 'toggle',
     message: 'Include the containerization workshop guide (WORKSHOP.md)',
-    default: () => true,
+    // The workshop teaches with one container and its volume; a Postgres project runs two.
+    default: ({ answers }) => answers?.persistence !== 'postgres',
+    defaultHelp: 'on, off with --persistence postgres',
     parse: toggle('workshop'),
   },
   {
@@ -170,6 +172,17 @@ export function createCommandFor(answers: Answers): string {
 /** A word as a shell reads it back: bare when it can be (shell-quote would escape even `@`). */
 function shellWord(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : quote([word]);
+}
+
+/**
+ * Why a set of answers cannot make one project, or undefined when it can: each question
+ * accepts its own value, and this says which values exclude each other.
+ */
+export function answersConflict(answers: Partial<Pick<Answers, 'persistence' | 'workshop'>>): string | undefined {
+  if (answers.workshop && answers.persistence === 'postgres') {
+    return '--workshop teaches with one container and its volume, and a --persistence postgres project runs two: drop --workshop, or choose --persistence sqlite for the workshop.';
+  }
+  return undefined;
 }
 
 export type CliFlags = Partial<Record<keyof Answers, unknown>>;

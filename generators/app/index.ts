@@ -16,7 +16,7 @@ import { firstCommit } from '../lib/git.js';
 import { note } from '../lib/output.js';
 import { APP, othersThan } from '../lib/identities.js';
 import { templateRoot } from '../lib/paths.js';
-import { type CliFlags, createCommandFor, QUESTIONS } from './command.js';
+import { answersConflict, type CliFlags, createCommandFor, QUESTIONS, UsageError } from './command.js';
 import { toContainerModel } from './container.js';
 import { FILE_RULES } from './files.js';
 import { type Answers, type ProjectModel, toProjectModel } from './project.js';
@@ -43,10 +43,18 @@ export default class ContainerApiGenerator extends QuestionGenerator<Answers, Op
     if (this.upgradeInstead()) return;
     // The target and every given answer are checked before asking or writing anything.
     this.readAnswers();
+    this.#refuseConflict();
   }
 
   async prompting(): Promise<void> {
     await this.askRemaining();
+    this.#refuseConflict();
+  }
+
+  /** Answers that exclude each other stop the run, before anything is written. */
+  #refuseConflict(): void {
+    const conflict = answersConflict(this.answers);
+    if (conflict) throw new UsageError(conflict);
   }
 
   async configuring(): Promise<void> {

@@ -428,7 +428,7 @@ export abstract class QuestionGenerator<A extends object, O extends RunOptions =
     const pending = this.#questions.filter((q) => answers[q.key] === undefined);
     for (const question of pending) {
       if (this.options.yes) {
-        answers[question.key] = question.default(context);
+        answers[question.key] = question.default({ ...context, answers });
         this.#sources.set(question.key, 'default');
       } else if (!this.interactive()) {
         throw new UsageError(
@@ -438,7 +438,7 @@ export abstract class QuestionGenerator<A extends object, O extends RunOptions =
     }
     const toAsk = pending.filter((q) => answers[q.key] === undefined);
     if (toAsk.length === 0) return;
-    const replies = await this.prompt(toAsk.map((q) => promptFor(q, context)));
+    const replies = await this.prompt(toAsk.map((q) => promptFor(q, context, answers)));
     for (const question of toAsk) {
       answers[question.key] = question.parse(replies[String(question.key)]);
       this.#sources.set(question.key, 'asked');
@@ -538,14 +538,25 @@ function foreignProject(manifest: string): string {
   }
 }
 
-function promptFor<A>(question: QuestionOf<A>, context: DefaultContext) {
-  const fallback = question.default(context);
+/**
+ * A prompt for one question. Its default is worked out when the prompt shows, from the
+ * answers given so far and the replies before it, so it follows an earlier reply.
+ */
+function promptFor<A>(question: QuestionOf<A>, context: DefaultContext, given: Readonly<Record<string, unknown>>) {
+  const fallback = (replies: Record<string, unknown> = {}) => question.default({ ...context, answers: { ...given, ...replies } });
   const name = String(question.key);
   const { message } = question;
   if (question.kind === 'choice') {
-    return { type: 'select' as const, name, message, choices: [...question.choices], default: String(fallback) };
+    return {
+      type: 'select' as const,
+      name,
+      message,
+      choices: [...question.choices],
+      default: (r?: Record<string, unknown>) => String(fallback(r)),
+    };
   }
-  if (question.kind === 'toggle') return { type: 'confirm' as const, name, message, default: Boolean(fallback) };
+  if (question.kind === 'toggle')
+    return { type: 'confirm' as const, name, message, default: (r?: Record<string, unknown>) => Boolean(fallback(r)) };
   const validate = (value: string) => {
     try {
       question.parse(value);
@@ -554,5 +565,5 @@ function promptFor<A>(question: QuestionOf<A>, context: DefaultContext) {
       return (error as Error).message;
     }
   };
-  return { type: 'input' as const, name, message, default: String(fallback), validate };
+  return { type: 'input' as const, name, message, default: (r?: Record<string, unknown>) => String(fallback(r)), validate };
 }

@@ -29,6 +29,11 @@ export class UsageError extends Error {
 export interface DefaultContext {
   /** Absolute path of the directory the project is written to. */
   destination: string;
+  /**
+   * The answers settled before this question, in the table's order, for a default that
+   * follows an earlier answer (no workshop for a two-container project).
+   */
+  answers?: Readonly<Record<string, unknown>>;
 }
 
 interface QuestionBase<A, K extends keyof A> {
@@ -110,7 +115,8 @@ export function toggle(key: string) {
 export function flagsFor<A>(questions: readonly QuestionOf<A>[], answers: A, context: DefaultContext, baseline: Partial<A> = {}): string[] {
   return questions.flatMap((question) => {
     const value = answers[question.key];
-    const byDefault = question.key in baseline ? baseline[question.key] : question.default(context);
+    const byDefault =
+      question.key in baseline ? baseline[question.key] : question.default({ ...context, answers: answers as Record<string, unknown> });
     if (value === byDefault) return [];
     const key = String(question.key);
     if (question.kind === 'toggle') return [value ? `--${key}` : `--no-${key}`];
