@@ -2,7 +2,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import os from 'node:os';
 import path from 'node:path';
 import { QUESTIONS } from '../../generators/app/command.js';
-import { generateInSubprocess as generate } from '../support/generate.js';
+import { generate } from '../support/generate.js';
 import { CLI_PATH } from '../support/paths.js';
 import { run } from '../support/run.js';
 
@@ -10,7 +10,11 @@ let workdir = '';
 beforeEach(() => (workdir = mkdtempSync(path.join(os.tmpdir(), 'cli-'))));
 afterEach(() => rmSync(workdir, { recursive: true, force: true }));
 
-/** Runs the bin as CI would: no terminal on stdin. */
+/**
+ * Runs the bin as CI would: no terminal on stdin. Its main() runs in the test's worker thread
+ * (test/support/generate.ts), with the exit status, stdout and stderr a process would have;
+ * --help (no --skip-install), another user's run and the Node version guard spawn the bin.
+ */
 function cli(...args: string[]) {
   const [target = '', ...flags] = args;
   const result = generate(target, flags, { cwd: workdir, allowFail: true });

@@ -18,7 +18,7 @@ import type ContainerApiGenerator from '../../generators/app/index.js';
 import { AUTH, PERSISTENCE } from '../../generators/app/project.js';
 import { NODE_LINES, RUNTIMES } from '../../generators/container/node.js';
 import { GENERATOR_PATH } from '../support/paths.js';
-import { answersWith, renderProject } from '../support/render.js';
+import { answersWith, projectFiles, renderProject } from '../support/render.js';
 import { PNPM_VERSION, YARN_VERSION } from '../../generators/container/package-manager-versions.js';
 
 const GITLAB_CI_LOCAL = createRequire(import.meta.url).resolve('gitlab-ci-local/dist/index.js');
@@ -42,10 +42,10 @@ const parseCi = (text: string) =>
   // GitLab's !reference tag, read as the list it names.
   parseYaml(text, { customTags: [{ tag: '!reference', collection: 'seq', resolve: (seq: unknown) => seq }] }) as Yaml;
 
-/** The files `--yes --ci gitlab` writes with these flags, rendered in memory. */
+/** The files `--yes --ci gitlab` writes with these flags, and its .gitlab-ci.yml rendered in memory. */
 function rendered(flags: Record<string, unknown>) {
-  const files = renderProject(answersWith({ ci: 'gitlab', ...flags }));
-  return { files: files.map((f) => f.file), text: files.find((f) => f.file === '.gitlab-ci.yml')!.text };
+  const answers = answersWith({ ci: 'gitlab', ...flags });
+  return { files: projectFiles(answers), text: renderProject(answers, (file) => file === '.gitlab-ci.yml')[0]!.text };
 }
 
 /** A folder holding only this .gitlab-ci.yml, committed as gitlab-ci-local needs it. */

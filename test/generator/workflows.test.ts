@@ -189,7 +189,8 @@ function runStep(script: string, env: Record<string, string>, standIn?: { digest
       for (const digest of standIn.digests) writeFileSync(path.join(cwd, digest), '');
       writeFileSync(
         path.join(bin, 'docker'),
-        `#!/bin/sh\nnode -e 'console.log(JSON.stringify(process.argv.slice(1)))' -- "$@" >>"${temp}/docker-calls"\n` +
+        // One line per call, its arguments ended by the unit separator (no node start per call).
+        `#!/bin/sh\nfor arg in "$@"; do printf '%s\\037' "$arg"; done >>"${temp}/docker-calls"\necho >>"${temp}/docker-calls"\n` +
           `[ "$3" = inspect ] && echo '{"mediaType":"application/vnd.oci.image.index.v1+json","digest":"${STAND_IN_INDEX_DIGEST}","size":1609}'\nexit 0\n`,
         { mode: 0o755 },
       );
@@ -217,7 +218,7 @@ function runStep(script: string, env: Record<string, string>, standIn?: { digest
         ? readFileSync(callsFile, 'utf8')
             .trim()
             .split('\n')
-            .map((l) => JSON.parse(l) as string[])
+            .map((line) => line.split('\x1f').slice(0, -1))
         : [],
     };
   } finally {
@@ -259,7 +260,7 @@ const VARIANTS: Variant[] = NODE_LINES.flatMap((node) =>
  * the many variants need only this file. The "pins" test shows a real run writes the same.
  */
 function renderedWorkflow(flags: Record<string, unknown>): string {
-  return renderProject(answersWith(flags)).find((f) => f.file === WORKFLOW)!.text;
+  return renderProject(answersWith(flags), (file) => file === WORKFLOW)[0]!.text;
 }
 
 function generate(options: Record<string, unknown>) {

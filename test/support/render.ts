@@ -27,19 +27,34 @@ export interface Rendered {
 const sources = new Map<string, string>();
 export const sourceText = (file: string) => sources.get(file) ?? sources.set(file, readFileSync(file, 'utf8')).get(file)!;
 
-function renderSet<M extends object>(set: string, rules: readonly FileRule<M>[], model: M): Rendered[] {
+/** Which of a project's files to render, by where they are written: all of them by default. */
+export type Only = (file: string) => boolean;
+
+function renderSet<M extends object>(set: string, rules: readonly FileRule<M>[], model: M, only: Only): Rendered[] {
   const root = templateRoot(set);
-  return selectTemplates(root, rules, model).map((template) => {
+  const selected = selectTemplates(root, rules, model).filter((template) => only(destinationPath(template)));
+  return selected.map((template) => {
     const source = path.join(root, template);
     const text = ejs.render(sourceText(source), model, { filename: source });
     return { file: destinationPath(template), text, template: source };
   });
 }
 
-/** Every file a new project gets for these answers. */
-export function renderProject(answers: Answers): Rendered[] {
+/** Where a new project's files are written for these answers, rendering none of them. */
+export function projectFiles(answers: Answers): string[] {
   const project = toProjectModel(answers, createCommandFor(answers));
-  return [...renderSet('project', PROJECT_RULES, project), ...renderSet('container', CONTAINER_RULES, toContainerModel(project))];
+  const paths = <M extends object>(set: string, rules: readonly FileRule<M>[], model: M) =>
+    selectTemplates(templateRoot(set), rules, model).map(destinationPath);
+  return [...paths('project', PROJECT_RULES, project), ...paths('container', CONTAINER_RULES, toContainerModel(project))];
+}
+
+/** Every file a new project gets for these answers, or those of them `only` picks. */
+export function renderProject(answers: Answers, only: Only = () => true): Rendered[] {
+  const project = toProjectModel(answers, createCommandFor(answers));
+  return [
+    ...renderSet('project', PROJECT_RULES, project, only),
+    ...renderSet('container', CONTAINER_RULES, toContainerModel(project), only),
+  ];
 }
 
 /** The answers `--yes` takes in /tmp/<name>, with these set as flags would set them. */
@@ -48,7 +63,7 @@ export function answersWith(flags: Record<string, unknown>): Answers {
   const answers: Record<string, unknown> = {};
   for (const question of QUESTIONS) {
     answers[question.key] =
-      question.key in flags ? question.parse(flags[question.key]) : question.default({ destination: path.join('/tmp', name) });
+      question.key in flags ? question.parse(flags[question.key]) : question.default({ destination: path.join('/tmp', name), answers });
   }
   return answers as unknown as Answers;
 }
