@@ -269,3 +269,99 @@ describe('a port read from a lower-case `port` variable, as Nx generates Express
     expect(detect(copy('port-lowercase-env')).port).toMatchObject({ port: 3334, fromEnv: false, source: 'src/main.js' });
   });
 });
+
+/** What `--existing --json` prints: the findings, as a reader of the JSON gets them. */
+function jsonFindings(dir: string, flags: string[] = []): Record<string, any> {
+  return JSON.parse(generate(dir, ['--existing', '--yes', '--skip-install', '--json', ...flags]).stdout).findings;
+}
+
+describe('an app that binds loopback only, which nothing outside its container reaches (fastify/demo)', () => {
+  const edit = (dir: string, file: string, from: string, to: string) => {
+    const at = path.join(dir, file);
+    const text = readFileSync(at, 'utf8');
+    expect(text).toContain(from);
+    writeFileSync(at, text.replace(from, to));
+  };
+
+  it("Fastify's listen({ port }) with no host: the warning names the file, the line, the version's default and the fix", () => {
+    const dir = copy('fastify-listen-default');
+    const findings = detect(dir);
+    expect(findings.behaviour.loopback).toEqual({
+      at: 'src/server.js:8',
+      call: 'await app.listen({ port: Number(process.env.PORT ?? 3000) });',
+      host: 'localhost',
+      defaultOf: 'Fastify 5',
+    });
+    expect(summarize(findings).join('\n')).toMatch(
+      /warning +src\/server\.js:8 \(await app\.listen.*\) gives listen no host, and Fastify 5 then binds localhost only: .*add host: '0\.0\.0\.0' \(or '::'\), or read it from a variable such as HOST/,
+    );
+    expect(jsonFindings(dir).behaviour.loopback).toMatchObject({ at: 'src/server.js:8', defaultOf: 'Fastify 5' });
+  });
+
+  it('Fastify 4 and listen(port) with a number alone: the same default', () => {
+    const dir = copy('fastify-listen-default');
+    edit(dir, 'package.json', '"^5.6.0"', '"~4.29.1"');
+    edit(dir, 'src/server.js', 'app.listen({ port: Number(process.env.PORT ?? 3000) })', 'app.listen(3000)');
+    expect(detect(dir).behaviour.loopback).toMatchObject({ at: 'src/server.js:8', host: 'localhost', defaultOf: 'Fastify 4' });
+  });
+
+  it.each([
+    ["host: '0.0.0.0'", "{ port: 3000, host: '0.0.0.0' }"],
+    ["host: '::'", "{ port: 3000, host: '::' }"],
+    ['a host read from a variable', '{ port: 3000, host: process.env.HOST }'],
+    ['the shorthand { port, host }', '{ port: 3000, host }'],
+    ['options spread from elsewhere', '{ ...options }'],
+  ])('says nothing for %s', (_, options) => {
+    const dir = copy('fastify-listen-default');
+    edit(dir, 'src/server.js', '{ port: Number(process.env.PORT ?? 3000) }', options);
+    expect(detect(dir).behaviour.loopback).toBeUndefined();
+  });
+
+  it("an explicit host: '127.0.0.1' in Fastify is loopback too, named as given", () => {
+    const dir = copy('fastify-listen-default');
+    edit(dir, 'src/server.js', '{ port: Number(process.env.PORT ?? 3000) }', "{ port: 3000, host: '127.0.0.1' }");
+    expect(detect(dir).behaviour.loopback).toMatchObject({ host: '127.0.0.1', defaultOf: undefined });
+  });
+
+  it('says nothing for fastify-cli, which the image tells to listen on every address (FASTIFY_ADDRESS), even beside a standalone server file', () => {
+    const dir = copy('fastify-cli');
+    writeFileSync(path.join(dir, 'server.js'), "const app = require('fastify')();\napp.listen({ port: 3000 });\n");
+    expect(detect(dir).start?.env).toEqual({ FASTIFY_ADDRESS: '0.0.0.0' });
+    expect(detect(dir).behaviour.loopback).toBeUndefined();
+    // The same file, started by node itself, is Fastify's default again.
+    edit(dir, 'package.json', 'fastify start -l info app.js', 'node server.js');
+    expect(detect(dir).behaviour.loopback).toMatchObject({ at: 'server.js:2', defaultOf: 'Fastify 5' });
+  });
+
+  it("Express's listen(port, 'localhost'): the literal host, named in the summary and the JSON", () => {
+    const dir = copy('express-localhost');
+    const findings = detect(dir);
+    expect(findings.behaviour.loopback).toEqual({
+      at: 'server.js:10',
+      call: "app.listen(port, 'localhost', () => {",
+      host: 'localhost',
+      defaultOf: undefined,
+    });
+    expect(summarize(findings).join('\n')).toMatch(/warning +server\.js:10 .* listens on 'localhost' only: .*give the host '0\.0\.0\.0'/);
+    expect(jsonFindings(dir).behaviour.loopback).toMatchObject({ at: 'server.js:10', host: 'localhost' });
+  });
+
+  it("Express's listen(port) with a callback binds every address: nothing to say", () => {
+    const dir = copy('express-localhost');
+    edit(dir, 'server.js', "app.listen(port, 'localhost', () => {", 'app.listen(port, () => {');
+    expect(detect(dir).behaviour.loopback).toBeUndefined();
+  });
+
+  it("Hono's serve({ fetch, hostname: 'localhost' }), and nothing once the hostname goes", () => {
+    const dir = copy('hono-localhost');
+    expect(detect(dir).behaviour.loopback).toMatchObject({ at: 'src/index.js:7', call: 'serve({', host: 'localhost' });
+    edit(dir, 'src/index.js', "  hostname: 'localhost',\n", '');
+    expect(detect(dir).behaviour.loopback).toBeUndefined();
+  });
+
+  it('a database config with host: localhost is no listen call', () => {
+    const dir = copy('express-localhost');
+    edit(dir, 'server.js', "app.listen(port, 'localhost', () => {", "const db = { host: 'localhost' };\napp.listen(port, () => {");
+    expect(detect(dir).behaviour.loopback).toBeUndefined();
+  });
+});

@@ -14,6 +14,7 @@ import { DEFAULT_SOURCE, detectNodeLine, type NodeLineFinding } from './node-lin
 import { detectPackageManager, type PackageManagerFinding } from './package-manager.js';
 import { detectPort, type PortFinding } from './port.js';
 import { ProjectFiles } from './project-files.js';
+import type { LoopbackFinding } from './listen-host.js';
 import { type BehaviourFinding, detectBehaviour } from './runtime-behaviour.js';
 import { detectServices, type ServiceFinding } from './services.js';
 import { type BuildFinding, detectBuild } from './build.js';
@@ -86,7 +87,7 @@ export function detect(root: string): Findings {
     hookFiles: detectHookFiles(project, lifecycle),
     exampleFile: environment.exampleFile,
     env: environment.variables,
-    behaviour: detectBehaviour(project, { toolStops: start?.toolStops ?? false }),
+    behaviour: detectBehaviour(project, { toolStops: start?.toolStops ?? false, toolBindsAll: 'FASTIFY_ADDRESS' in (start?.env ?? {}) }),
     services: detectServices(project),
     workspaces: detectWorkspaces(project),
     workspaceRoot,
@@ -128,10 +129,7 @@ export function summarize(f: Findings): string[] {
     `  SIGTERM         ${sigtermLine(f)}`,
     `  tests           ${f.testRunner === 'node' ? 'node --test, or no runner found' : f.testRunner}: the container test is written for it`,
   ];
-  if (f.behaviour.loopbackHost)
-    lines.push(
-      `  warning         the app listens on ${f.behaviour.loopbackHost} only: nothing outside the container can reach it; make it listen on HOST (0.0.0.0)`,
-    );
+  if (f.behaviour.loopback) lines.push(`  warning         ${loopbackLine(f.behaviour.loopback)}`);
   if (f.extensionlessImports.length > 0)
     lines.push(
       `  warning         ${f.extensionlessImports.join(', ')}: imported with no extension, which tsc keeps as written and node's ES module loader cannot resolve (ERR_MODULE_NOT_FOUND at start, here and in the image): name the .js file`,
@@ -143,6 +141,16 @@ export function summarize(f: Findings): string[] {
   if (f.dockerFiles.length > 0)
     lines.push(`  already here    ${f.dockerFiles.join(', ')}: kept unless --force (or you say so file by file)`);
   return lines;
+}
+
+/**
+ * The loopback warning: where, why, and the one-argument fix. The published port and the
+ * healthcheck knock on the container's own address, so such an app never turns healthy.
+ */
+function loopbackLine({ at, call, host, defaultOf }: LoopbackFinding): string {
+  const why = defaultOf ? `gives listen no host, and ${defaultOf} then binds ${host} only` : `listens on '${host}' only`;
+  const fix = defaultOf ? "add host: '0.0.0.0' (or '::')" : "give the host '0.0.0.0' (or '::')";
+  return `${at} (${call}) ${why}: the published port and the healthcheck reach the container's own address, where nothing answers; ${fix}, or read it from a variable such as HOST`;
 }
 
 /** Lifecycle scripts left out of the installs, files copied in for those kept, binary downloads skipped. */

@@ -4,6 +4,7 @@
  * (they become a volume: the root filesystem is read-only), and whether it binds to
  * loopback only (then nothing outside the container reaches it).
  */
+import { detectLoopback, type LoopbackFinding } from './listen-host.js';
 import type { ProjectFiles } from './project-files.js';
 
 export interface BehaviourFinding {
@@ -20,8 +21,8 @@ export interface BehaviourFinding {
   sigtermReraises: boolean;
   /** Folders, relative to the app's working directory or absolute, the app writes to. */
   dataDirs: string[];
-  /** A literal loopback host the app listens on, or undefined. */
-  loopbackHost: string | undefined;
+  /** A listen call that binds loopback only (a literal host, or Fastify's default), or undefined. */
+  loopback: LoopbackFinding | undefined;
 }
 
 const SIGTERM = /['"]SIGTERM['"]|close-with-grace|@godaddy\/terminus|http-terminator|lightship|stoppable|fastify-graceful-shutdown/;
@@ -39,9 +40,10 @@ const WRITES = /(?:mkdirSync|mkdir|writeFileSync|createWriteStream|new\s+(?:sqli
 
 /**
  * `toolStops`: the app is started by a tool that closes it on SIGTERM itself (fastify-cli), so
- * whatever the app's own code does about the signal, it stops.
+ * whatever the app's own code does about the signal, it stops. `toolBindsAll`: that tool is
+ * told by the image to listen on every address (FASTIFY_ADDRESS).
  */
-export function detectBehaviour(project: ProjectFiles, { toolStops = false } = {}): BehaviourFinding {
+export function detectBehaviour(project: ProjectFiles, { toolStops = false, toolBindsAll = false } = {}): BehaviourFinding {
   const sources = project.sources();
   const handlesSigterm = toolStops || sources.some(({ text }) => SIGTERM.test(text));
   const dirs = new Set<string>();
@@ -57,15 +59,12 @@ export function detectBehaviour(project: ProjectFiles, { toolStops = false } = {
   for (const { text } of sources) {
     for (const m of text.matchAll(/['"`]((?:\/|\.\/)?[\w.\-/]+)\/[\w.-]+\.(?:db|sqlite3?)['"`]/g)) dirs.add(m[1]!.replace(/^\.\//, ''));
   }
-  const loopback = sources
-    .map(({ text }) => /\.listen\([^)]*?['"](localhost|127\.0\.0\.1)['"]|host:\s*['"](localhost|127\.0\.0\.1)['"]/.exec(text))
-    .find(Boolean);
   return {
     handlesSigterm,
     sigtermKeepsRunning: !toolStops && handlesSigterm && keepsRunning(sources.map(({ text }) => text)),
     sigtermReraises: !toolStops && sources.some(({ text }) => SIGTERM.test(text) && RERAISE.test(text)),
     dataDirs: [...dirs].sort(),
-    loopbackHost: loopback ? (loopback[1] ?? loopback[2]) : undefined,
+    loopback: detectLoopback(project, { toolBindsAll }),
   };
 }
 
