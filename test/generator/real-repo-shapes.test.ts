@@ -365,3 +365,46 @@ describe('an app that binds loopback only, which nothing outside its container r
     expect(detect(dir).behaviour.loopback).toBeUndefined();
   });
 });
+
+describe('TypeScript that node runs itself (nothing builds it), importing ./config.js for config.ts (cmaas/hono-node-web-boilerplate)', () => {
+  const edit = (dir: string, file: string, change: (text: string) => string) =>
+    writeFileSync(path.join(dir, file), change(readFileSync(path.join(dir, file), 'utf8')));
+
+  it('names the import and the file there is instead, in the summary and the JSON, with no start found (it comes from --start)', () => {
+    const dir = copy('ts-node-runs-js-imports');
+    const findings = detect(dir);
+    expect(findings.start).toBeUndefined();
+    expect(findings.typeStrippedImports).toEqual(["src/index.ts: './config.js' (only src/config.ts)"]);
+    expect(summarize(findings).join('\n')).toMatch(
+      /warning +src\/index\.ts: '\.\/config\.js' \(only src\/config\.ts\): nothing builds the app, .*ERR_MODULE_NOT_FOUND at start.*name the \.ts file/,
+    );
+    expect(jsonFindings(dir, ['--start', 'src/index.ts']).typeStrippedImports).toEqual([
+      "src/index.ts: './config.js' (only src/config.ts)",
+    ]);
+  });
+
+  it('the same when the start script runs the .ts file (tsx, replaced by node)', () => {
+    const dir = copy('ts-node-runs-js-imports');
+    edit(dir, 'package.json', (text) => text.replace('"dev":', '"start": "tsx src/index.ts",\n    "dev":'));
+    const findings = detect(dir);
+    expect(findings.start?.file).toBe('src/index.ts');
+    expect(findings.typeStrippedImports).toEqual(["src/index.ts: './config.js' (only src/config.ts)"]);
+  });
+
+  it('an import with no extension names no file for node either', () => {
+    const dir = copy('ts-node-runs-js-imports');
+    edit(dir, 'src/index.ts', (text) => text.replace("'./config.js'", "'./config'"));
+    expect(detect(dir).typeStrippedImports).toEqual(["src/index.ts: './config' (only src/config.ts)"]);
+  });
+
+  it("says nothing once the import names the .ts file, and nothing when a build compiles it (tsc's warning is the other one)", () => {
+    const named = copy('ts-node-runs-js-imports');
+    edit(named, 'src/index.ts', (text) => text.replace("'./config.js'", "'./config.ts'"));
+    expect(detect(named).typeStrippedImports).toEqual([]);
+    const built = copy('ts-node-runs-js-imports');
+    edit(built, 'package.json', (text) => text.replace('"typecheck": "tsc --noEmit"', '"build": "tsc"'));
+    edit(built, 'tsconfig.json', (text) => text.replace('"noEmit": true', '"outDir": "dist"'));
+    expect(detect(built).build).toBeDefined();
+    expect(detect(built).typeStrippedImports).toEqual([]);
+  });
+});

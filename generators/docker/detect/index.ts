@@ -4,7 +4,7 @@
  */
 import { detectDocs } from './docs.js';
 import { detectEnvironment, type EnvVariable } from './environment.js';
-import { detectExtensionlessImports } from './esm-imports.js';
+import { detectExtensionlessImports, detectTypeStrippedImports } from './esm-imports.js';
 import { detectNxApps, type NxApp } from './nx.js';
 import { detectHealthRoute, type HealthFinding } from './health.js';
 import { detectLanguage, detectModuleType, type Language, type ModuleType } from './language.js';
@@ -55,6 +55,8 @@ export interface Findings {
   docs: string[];
   /** Relative imports with no extension in an app tsc compiles to ES modules: node cannot resolve them. */
   extensionlessImports: string[];
+  /** Relative imports of an app node runs as TypeScript itself that name no file (`./config.js` for config.ts). */
+  typeStrippedImports: string[];
   /** An Nx workspace's node apps (their build and serve are Nx targets), or undefined when it is none. */
   nxApps: NxApp[] | undefined;
 }
@@ -95,6 +97,7 @@ export function detect(root: string): Findings {
     dockerFiles: DOCKER_FILES.filter((file) => project.has(file)),
     docs: detectDocs(project),
     extensionlessImports: detectExtensionlessImports(project, workspaceRoot),
+    typeStrippedImports: detectTypeStrippedImports(project, { built: build !== undefined, startFile: start?.file }),
     nxApps: detectNxApps(project),
   };
 }
@@ -133,6 +136,10 @@ export function summarize(f: Findings): string[] {
   if (f.extensionlessImports.length > 0)
     lines.push(
       `  warning         ${f.extensionlessImports.join(', ')}: imported with no extension, which tsc keeps as written and node's ES module loader cannot resolve (ERR_MODULE_NOT_FOUND at start, here and in the image): name the .js file`,
+    );
+  if (f.typeStrippedImports.length > 0)
+    lines.push(
+      `  warning         ${f.typeStrippedImports.join(', ')}: nothing builds the app, so node runs its TypeScript as it is, and node loads the file a specifier names, never its .ts twin (tsx maps them, node does not: ERR_MODULE_NOT_FOUND at start): name the .ts file (tsconfig allowImportingTsExtensions; rewriteRelativeImportExtensions if tsc also builds it), or give the app a build`,
     );
   if (f.services.length > 0)
     lines.push(
