@@ -408,3 +408,29 @@ describe('TypeScript that node runs itself (nothing builds it), importing ./conf
     expect(detect(built).typeStrippedImports).toEqual([]);
   });
 });
+
+describe('a bun project is refused, and the reason fits whether it has a lockfile or not (honojs/starter, templates/bun)', () => {
+  const refusal = (dir: string) => {
+    const result = generate(dir, ['--existing', '--yes', '--skip-install'], { allowFail: true });
+    expect(result.status).toBe(2);
+    expect(existsSync(path.join(dir, 'Dockerfile'))).toBe(false);
+    return result.stderr.trim();
+  };
+
+  it('with no lockfile yet (a script runs bun): bun is what the image lacks, and no lockfile is spoken of', () => {
+    const stderr = refusal(copy('bun-no-lockfile'));
+    expect(stderr).toMatch(
+      /is a bun project \(script "dev" runs bun\): the image installs and runs with node and npm, pnpm or Yarn, and bun, which the project is written for, is not in the image\. Nothing was written\.$/,
+    );
+    // The folder's own name (bun-no-lockfile-…) aside.
+    expect(stderr.slice(stderr.indexOf(' is a bun project'))).not.toContain('lockfile');
+  });
+
+  it('with bun.lock: the lockfile is what npm, pnpm and Yarn cannot install', () => {
+    const dir = copy('bun-no-lockfile');
+    writeFileSync(path.join(dir, 'bun.lock'), '{\n  "lockfileVersion": 1,\n  "workspaces": {}\n}\n');
+    expect(refusal(dir)).toMatch(
+      /is a bun project \(bun\.lock\): .*, and a bun lockfile cannot be installed by them\. Nothing was written\.$/,
+    );
+  });
+});
