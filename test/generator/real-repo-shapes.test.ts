@@ -434,3 +434,43 @@ describe('a bun project is refused, and the reason fits whether it has a lockfil
     );
   });
 });
+
+describe("a folder the app writes to, named by a variable whose default is in its env schema (fastify/demo's UPLOAD_DIRNAME)", () => {
+  const edit = (dir: string, file: string, from: string, to: string) => {
+    const at = path.join(dir, file);
+    const text = readFileSync(at, 'utf8');
+    expect(text).toContain(from);
+    writeFileSync(at, text.replace(from, to));
+  };
+
+  it('is the volume, said with the variable and where its default is, in the summary, the JSON and compose.yaml', () => {
+    const dir = copy('env-schema-upload-dir');
+    const findings = detect(dir);
+    expect(findings.behaviour.dataDirs).toEqual(['uploads']);
+    expect(findings.behaviour.variableDirs).toEqual([{ dir: 'uploads', variable: 'UPLOAD_DIR', defaultFrom: 'src/config.js' }]);
+    expect(summarize(findings).join('\n')).toMatch(/writes to +uploads \(UPLOAD_DIR's default, in src\/config\.js: .*--volume\): a volume/);
+    expect(jsonFindings(dir).behaviour.variableDirs).toEqual([{ dir: 'uploads', variable: 'UPLOAD_DIR', defaultFrom: 'src/config.js' }]);
+    generate(dir, ['--existing', '--yes', '--skip-install']);
+    expect(readFileSync(path.join(dir, 'compose.yaml'), 'utf8')).toContain(':/app/uploads');
+  });
+
+  it('a default given in the example env file instead (the code reads process.env)', () => {
+    const dir = copy('env-schema-upload-dir');
+    edit(dir, 'src/config.js', "      default: 'uploads',\n", '');
+    edit(dir, 'src/storage.js', 'config.UPLOAD_DIR', 'process.env.UPLOAD_DIR');
+    writeFileSync(path.join(dir, '.env.example'), 'UPLOAD_DIR=files\n');
+    expect(detect(dir).behaviour.variableDirs).toEqual([{ dir: 'files', variable: 'UPLOAD_DIR', defaultFrom: 'the example env file' }]);
+  });
+
+  it('no default anywhere: no folder to name, so no volume', () => {
+    const dir = copy('env-schema-upload-dir');
+    edit(dir, 'src/config.js', "      default: 'uploads',\n", '');
+    expect(detect(dir).behaviour.dataDirs).toEqual([]);
+  });
+
+  it('a folder inside the source folder is left alone: the image runs a built copy elsewhere, so the path is not known', () => {
+    const dir = copy('env-schema-upload-dir');
+    edit(dir, 'src/storage.js', "import.meta.dirname, '..', config.UPLOAD_DIR", 'import.meta.dirname, config.UPLOAD_DIR');
+    expect(detect(dir).behaviour.variableDirs).toEqual([]);
+  });
+});

@@ -89,7 +89,11 @@ export function detect(root: string): Findings {
     hookFiles: detectHookFiles(project, lifecycle),
     exampleFile: environment.exampleFile,
     env: environment.variables,
-    behaviour: detectBehaviour(project, { toolStops: start?.toolStops ?? false, toolBindsAll: 'FASTIFY_ADDRESS' in (start?.env ?? {}) }),
+    behaviour: detectBehaviour(project, {
+      toolStops: start?.toolStops ?? false,
+      toolBindsAll: 'FASTIFY_ADDRESS' in (start?.env ?? {}),
+      example: environment.example,
+    }),
     services: detectServices(project),
     workspaces: detectWorkspaces(project),
     workspaceRoot,
@@ -128,7 +132,7 @@ export function summarize(f: Findings): string[] {
     `  native deps     ${f.native.compiling.length > 0 ? `${f.native.compiling.join(', ')}: python3, make and g++ in the build stages` : 'none that compile'}${f.native.prebuilt.length > 0 ? ` (prebuilt from npm: ${f.native.prebuilt.join(', ')})` : ''}`,
     `  install scripts ${installScriptsLine(f)}`,
     `  environment     ${f.env.length > 0 ? f.env.map((v) => (v.secret ? `${v.name} (secret)` : v.name)).join(', ') : 'no variables found'}${f.exampleFile ? ` (from ${f.exampleFile} and the code)` : ''}`,
-    `  writes to       ${f.behaviour.dataDirs.length > 0 ? `${f.behaviour.dataDirs.join(', ')}: a volume` : 'nothing found: no volume'}`,
+    `  writes to       ${writesToLine(f)}`,
     `  SIGTERM         ${sigtermLine(f)}`,
     `  tests           ${f.testRunner === 'node' ? 'node --test, or no runner found' : f.testRunner}: the container test is written for it`,
   ];
@@ -148,6 +152,21 @@ export function summarize(f: Findings): string[] {
   if (f.dockerFiles.length > 0)
     lines.push(`  already here    ${f.dockerFiles.join(', ')}: kept unless --force (or you say so file by file)`);
   return lines;
+}
+
+/**
+ * The folders that become a volume (the question takes the first), each named by a variable
+ * said with it: the default is what the volume holds, so a value set in secrets/app.env that
+ * names another folder needs --volume to match.
+ */
+function writesToLine(f: Findings): string {
+  const { dataDirs, variableDirs } = f.behaviour;
+  if (dataDirs.length === 0) return 'nothing found: no volume';
+  const named = dataDirs.map((dir) => {
+    const v = variableDirs.find((d) => d.dir === dir);
+    return v ? `${dir} (${v.variable}'s default, in ${v.defaultFrom}: if it is set to another folder, pass that as --volume)` : dir;
+  });
+  return `${named.join(', ')}: a volume`;
 }
 
 /**

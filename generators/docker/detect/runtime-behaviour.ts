@@ -6,6 +6,7 @@
  */
 import { detectLoopback, type LoopbackFinding } from './listen-host.js';
 import type { ProjectFiles } from './project-files.js';
+import { detectVariableDirs, type VariableDir } from './variable-dirs.js';
 
 export interface BehaviourFinding {
   handlesSigterm: boolean;
@@ -21,6 +22,8 @@ export interface BehaviourFinding {
   sigtermReraises: boolean;
   /** Folders, relative to the app's working directory or absolute, the app writes to. */
   dataDirs: string[];
+  /** Those of dataDirs named by a variable's default (`UPLOAD_DIRNAME: { default: 'uploads' }`), not a literal. */
+  variableDirs: VariableDir[];
   /** A listen call that binds loopback only (a literal host, or Fastify's default), or undefined. */
   loopback: LoopbackFinding | undefined;
 }
@@ -43,7 +46,10 @@ const WRITES = /(?:mkdirSync|mkdir|writeFileSync|createWriteStream|new\s+(?:sqli
  * whatever the app's own code does about the signal, it stops. `toolBindsAll`: that tool is
  * told by the image to listen on every address (FASTIFY_ADDRESS).
  */
-export function detectBehaviour(project: ProjectFiles, { toolStops = false, toolBindsAll = false } = {}): BehaviourFinding {
+export function detectBehaviour(
+  project: ProjectFiles,
+  { toolStops = false, toolBindsAll = false, example = new Map<string, string>() as ReadonlyMap<string, string> } = {},
+): BehaviourFinding {
   const sources = project.sources();
   const handlesSigterm = toolStops || sources.some(({ text }) => SIGTERM.test(text));
   const dirs = new Set<string>();
@@ -55,6 +61,8 @@ export function detectBehaviour(project: ProjectFiles, { toolStops = false, tool
       if (dir !== '.' && dir !== '/' && !dir.startsWith('/tmp')) dirs.add(dir.replace(/^\.\//, '').replace(/\/$/, ''));
     }
   }
+  const variableDirs = detectVariableDirs(project, example);
+  for (const { dir } of variableDirs) dirs.add(dir);
   // A database file named anywhere ('/etc/todos/todo.db', './data/app.sqlite'): its folder.
   for (const { text } of sources) {
     for (const m of text.matchAll(/['"`]((?:\/|\.\/)?[\w.\-/]+)\/[\w.-]+\.(?:db|sqlite3?)['"`]/g)) dirs.add(m[1]!.replace(/^\.\//, ''));
@@ -64,6 +72,7 @@ export function detectBehaviour(project: ProjectFiles, { toolStops = false, tool
     sigtermKeepsRunning: !toolStops && handlesSigterm && keepsRunning(sources.map(({ text }) => text)),
     sigtermReraises: !toolStops && sources.some(({ text }) => SIGTERM.test(text) && RERAISE.test(text)),
     dataDirs: [...dirs].sort(),
+    variableDirs,
     loopback: detectLoopback(project, { toolBindsAll }),
   };
 }
