@@ -317,6 +317,25 @@ describe('an app that binds loopback only, which nothing outside its container r
     expect(detect(dir).behaviour.loopback).toBeUndefined();
   });
 
+  it("NestJS on Fastify's adapter: app.listen(port) takes Fastify's default, beside @nestjs/platform-express too", () => {
+    const dir = copy('fastify-listen-default');
+    edit(
+      dir,
+      'package.json',
+      '"fastify": "^5.6.0"',
+      '"@nestjs/core": "^11.1.0", "@nestjs/platform-express": "^11.1.0", "@nestjs/platform-fastify": "^11.1.0"',
+    );
+    writeFileSync(
+      path.join(dir, 'src/server.js'),
+      "import { NestFactory } from '@nestjs/core';\nimport { FastifyAdapter } from '@nestjs/platform-fastify';\nimport { AppModule } from './app.module.js';\n\nconst app = await NestFactory.create(AppModule, new FastifyAdapter());\nawait app.listen(process.env.PORT ?? 3000);\n",
+    );
+    expect(detect(dir).behaviour.loopback).toMatchObject({ at: 'src/server.js:6', defaultOf: 'NestJS on Fastify' });
+    // The same call on Express's adapter binds every address.
+    edit(dir, 'src/server.js', 'new FastifyAdapter()', '{}');
+    edit(dir, 'src/server.js', "import { FastifyAdapter } from '@nestjs/platform-fastify';\n", '');
+    expect(detect(dir).behaviour.loopback).toBeUndefined();
+  });
+
   it("an explicit host: '127.0.0.1' in Fastify is loopback too, named as given", () => {
     const dir = copy('fastify-listen-default');
     edit(dir, 'src/server.js', '{ port: Number(process.env.PORT ?? 3000) }', "{ port: 3000, host: '127.0.0.1' }");
