@@ -416,6 +416,16 @@ describe('TypeScript that node runs itself (nothing builds it), importing ./conf
     expect(detect(dir).typeStrippedImports).toEqual(["src/index.ts: './config' (only src/config.ts)"]);
   });
 
+  it.each([
+    ['a script of another name runs tsc', 'tsc -p tsconfig.server.json'],
+    ['an Nx target builds it', 'nx build api'],
+  ])('with no start found, says nothing when %s: the app is built, just not by a script called build', (_, command) => {
+    const dir = copy('ts-node-runs-js-imports');
+    edit(dir, 'package.json', (text) => text.replace('"typecheck": "tsc --noEmit"', `"build:server": "${command}"`));
+    expect(detect(dir).build).toBeUndefined();
+    expect(detect(dir).typeStrippedImports).toEqual([]);
+  });
+
   it("says nothing once the import names the .ts file, and nothing when a build compiles it (tsc's warning is the other one)", () => {
     const named = copy('ts-node-runs-js-imports');
     edit(named, 'src/index.ts', (text) => text.replace("'./config.js'", "'./config.ts'"));

@@ -103,18 +103,24 @@ export function detectExtensionlessImports(project: ProjectFiles, workspaceRoot:
 /** The TypeScript twin of a JavaScript name: config.js → config.ts, .mjs → .mts, .cjs → .cts. */
 const TS_TWIN: Record<string, string> = { '.js': '.ts', '.mjs': '.mts', '.cjs': '.cts' };
 
+/** A step of a script that compiles: tsc or tsgo that emits, a bundler or rewriter, or a build orchestrator. */
+const COMPILES = (step: string) =>
+  (/\b(?:tsc|tsgo)\b/.test(step) && !/--noEmit\b/.test(step)) || REWRITES.test(step) || /\b(?:nx|turbo|lerna|nest\s+build)\b/.test(step);
+
 /**
  * Up to three `file: 'specifier'` pairs that name no file, when node runs the TypeScript
  * itself: nothing builds the app (`build`, the build detection's finding, is none) and the
- * start, if one was found, is a .ts file. A start given later with --start is not known
- * here, so a project with no start found is read as one node would run as it is. Each pair
- * says what exists instead (`only config.ts`).
+ * start is a .ts file. A start given later with --start is not known here, so with no start
+ * found the scripts decide: when none of their steps compiles (`tsgo --noEmit` only checks),
+ * node would run the sources as they are. Each pair says what exists instead (`only config.ts`).
  */
 export function detectTypeStrippedImports(
   project: ProjectFiles,
   { built, startFile }: { built: boolean; startFile: string | undefined },
 ): string[] {
   if (built || (startFile !== undefined && !/\.[cm]?ts$/.test(startFile))) return [];
+  const steps = Object.values(project.scripts).flatMap((command) => command.split(/&&|\|\||;|\|/));
+  if (startFile === undefined && steps.some(COMPILES)) return [];
   const found: string[] = [];
   for (const { file, specifier } of relativeImports(project)) {
     const target = path.posix.join(path.posix.dirname(file), specifier);
