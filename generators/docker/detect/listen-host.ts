@@ -112,10 +112,11 @@ function fastifyOf(project: ProjectFiles): string | undefined {
 /**
  * The first listen call that binds loopback only. `toolBindsAll`: a command-line tool serves
  * the app and is told the address by the image, so no listen call of the app's own runs.
- * That is fastify-cli: `fastify start` listens on FASTIFY_ADDRESS (or `-a`), and with neither
- * on 0.0.0.0 only where its is-docker check sees /.dockerenv or a docker cgroup, which
- * Kubernetes' containerd and Podman do not give; else on localhost. The image sets
- * FASTIFY_ADDRESS=0.0.0.0 (detect/start.ts), so the check's answer does not matter.
+ * That is fastify-cli: `fastify start` listens on FASTIFY_ADDRESS (or `-a`); with neither, on
+ * 0.0.0.0 only where it guesses it is in a container (is-docker: /.dockerenv or a docker
+ * cgroup; recent releases also ask whether it runs in Kubernetes), and on localhost anywhere
+ * else, such as Podman. The image sets FASTIFY_ADDRESS=0.0.0.0 (detect/start.ts), so no
+ * guess is needed.
  */
 export function detectLoopback(project: ProjectFiles, { toolBindsAll = false } = {}): LoopbackFinding | undefined {
   if (toolBindsAll) return undefined;
