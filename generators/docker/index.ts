@@ -395,10 +395,14 @@ export default class DockerGenerator extends QuestionGenerator<ExistingAnswers, 
  * run it on node, which is not what it was tested on.
  */
 function refuseUnsupported(found: Findings): void {
-  const manager = found.packageManager.unsupported;
+  const { unsupported: manager, lockfile } = found.packageManager;
   if (!manager) return;
+  // With a lockfile, npm, pnpm and Yarn cannot read it; with none yet (a script runs bun), what is missing is bun itself.
+  const why = lockfile
+    ? `a ${manager} lockfile cannot be installed by them`
+    : `${manager}, which the project is written for, is not in the image`;
   throw new UsageError(
-    `${found.root} is a ${manager} project (${found.packageManager.source}): the image installs and runs with node and npm, pnpm or Yarn, and a ${manager} lockfile cannot be installed by them. Nothing was written.`,
+    `${found.root} is a ${manager} project (${found.packageManager.source}): the image installs and runs with node and npm, pnpm or Yarn, and ${why}. Nothing was written.`,
   );
 }
 

@@ -269,3 +269,237 @@ describe('a port read from a lower-case `port` variable, as Nx generates Express
     expect(detect(copy('port-lowercase-env')).port).toMatchObject({ port: 3334, fromEnv: false, source: 'src/main.js' });
   });
 });
+
+/** What `--existing --json` prints: the findings, as a reader of the JSON gets them. */
+function jsonFindings(dir: string, flags: string[] = []): Record<string, any> {
+  return JSON.parse(generate(dir, ['--existing', '--yes', '--skip-install', '--json', ...flags]).stdout).findings;
+}
+
+describe('an app that binds loopback only, which nothing outside its container reaches (fastify/demo)', () => {
+  const edit = (dir: string, file: string, from: string, to: string) => {
+    const at = path.join(dir, file);
+    const text = readFileSync(at, 'utf8');
+    expect(text).toContain(from);
+    writeFileSync(at, text.replace(from, to));
+  };
+
+  it("Fastify's listen({ port }) with no host: the warning names the file, the line, the version's default and the fix", () => {
+    const dir = copy('fastify-listen-default');
+    const findings = detect(dir);
+    expect(findings.behaviour.loopback).toEqual({
+      at: 'src/server.js:8',
+      call: 'await app.listen({ port: Number(process.env.PORT ?? 3000) });',
+      host: 'localhost',
+      defaultOf: 'Fastify 5',
+    });
+    expect(summarize(findings).join('\n')).toMatch(
+      /warning +src\/server\.js:8 \(await app\.listen.*\) gives listen no host, and Fastify 5 then binds localhost only: .*add host: '0\.0\.0\.0' \(or '::'\), or read it from a variable such as HOST/,
+    );
+    expect(jsonFindings(dir).behaviour.loopback).toMatchObject({ at: 'src/server.js:8', defaultOf: 'Fastify 5' });
+  });
+
+  it('Fastify 4 and listen(port) with a number alone: the same default', () => {
+    const dir = copy('fastify-listen-default');
+    edit(dir, 'package.json', '"^5.6.0"', '"~4.29.1"');
+    edit(dir, 'src/server.js', 'app.listen({ port: Number(process.env.PORT ?? 3000) })', 'app.listen(3000)');
+    expect(detect(dir).behaviour.loopback).toMatchObject({ at: 'src/server.js:8', host: 'localhost', defaultOf: 'Fastify 4' });
+  });
+
+  it.each([
+    ["host: '0.0.0.0'", "{ port: 3000, host: '0.0.0.0' }"],
+    ["host: '::'", "{ port: 3000, host: '::' }"],
+    ['a host read from a variable', '{ port: 3000, host: process.env.HOST }'],
+    ['the shorthand { port, host }', '{ port: 3000, host }'],
+    ['options spread from elsewhere', '{ ...options }'],
+  ])('says nothing for %s', (_, options) => {
+    const dir = copy('fastify-listen-default');
+    edit(dir, 'src/server.js', '{ port: Number(process.env.PORT ?? 3000) }', options);
+    expect(detect(dir).behaviour.loopback).toBeUndefined();
+  });
+
+  it("NestJS on Fastify's adapter: app.listen(port) takes Fastify's default, beside @nestjs/platform-express too", () => {
+    const dir = copy('fastify-listen-default');
+    edit(
+      dir,
+      'package.json',
+      '"fastify": "^5.6.0"',
+      '"@nestjs/core": "^11.1.0", "@nestjs/platform-express": "^11.1.0", "@nestjs/platform-fastify": "^11.1.0"',
+    );
+    writeFileSync(
+      path.join(dir, 'src/server.js'),
+      "import { NestFactory } from '@nestjs/core';\nimport { FastifyAdapter } from '@nestjs/platform-fastify';\nimport { AppModule } from './app.module.js';\n\nconst app = await NestFactory.create(AppModule, new FastifyAdapter());\nawait app.listen(process.env.PORT ?? 3000);\n",
+    );
+    expect(detect(dir).behaviour.loopback).toMatchObject({ at: 'src/server.js:6', defaultOf: 'NestJS on Fastify' });
+    // The same call on Express's adapter binds every address.
+    edit(dir, 'src/server.js', 'new FastifyAdapter()', '{}');
+    edit(dir, 'src/server.js', "import { FastifyAdapter } from '@nestjs/platform-fastify';\n", '');
+    expect(detect(dir).behaviour.loopback).toBeUndefined();
+  });
+
+  it("an explicit host: '127.0.0.1' in Fastify is loopback too, named as given", () => {
+    const dir = copy('fastify-listen-default');
+    edit(dir, 'src/server.js', '{ port: Number(process.env.PORT ?? 3000) }', "{ port: 3000, host: '127.0.0.1' }");
+    expect(detect(dir).behaviour.loopback).toMatchObject({ host: '127.0.0.1', defaultOf: undefined });
+  });
+
+  it('says nothing for fastify-cli, which the image tells to listen on every address (FASTIFY_ADDRESS), even beside a standalone server file', () => {
+    const dir = copy('fastify-cli');
+    writeFileSync(path.join(dir, 'server.js'), "const app = require('fastify')();\napp.listen({ port: 3000 });\n");
+    expect(detect(dir).start?.env).toEqual({ FASTIFY_ADDRESS: '0.0.0.0' });
+    expect(detect(dir).behaviour.loopback).toBeUndefined();
+    // The same file, started by node itself, is Fastify's default again.
+    edit(dir, 'package.json', 'fastify start -l info app.js', 'node server.js');
+    expect(detect(dir).behaviour.loopback).toMatchObject({ at: 'server.js:2', defaultOf: 'Fastify 5' });
+  });
+
+  it("Express's listen(port, 'localhost'): the literal host, named in the summary and the JSON", () => {
+    const dir = copy('express-localhost');
+    const findings = detect(dir);
+    expect(findings.behaviour.loopback).toEqual({
+      at: 'server.js:10',
+      call: "app.listen(port, 'localhost', () => {",
+      host: 'localhost',
+      defaultOf: undefined,
+    });
+    expect(summarize(findings).join('\n')).toMatch(/warning +server\.js:10 .* listens on 'localhost' only: .*give the host '0\.0\.0\.0'/);
+    expect(jsonFindings(dir).behaviour.loopback).toMatchObject({ at: 'server.js:10', host: 'localhost' });
+  });
+
+  it("Express's listen(port) with a callback binds every address: nothing to say", () => {
+    const dir = copy('express-localhost');
+    edit(dir, 'server.js', "app.listen(port, 'localhost', () => {", 'app.listen(port, () => {');
+    expect(detect(dir).behaviour.loopback).toBeUndefined();
+  });
+
+  it("Hono's serve({ fetch, hostname: 'localhost' }), and nothing once the hostname goes", () => {
+    const dir = copy('hono-localhost');
+    expect(detect(dir).behaviour.loopback).toMatchObject({ at: 'src/index.js:7', call: 'serve({', host: 'localhost' });
+    edit(dir, 'src/index.js', "  hostname: 'localhost',\n", '');
+    expect(detect(dir).behaviour.loopback).toBeUndefined();
+  });
+
+  it('a database config with host: localhost is no listen call', () => {
+    const dir = copy('express-localhost');
+    edit(dir, 'server.js', "app.listen(port, 'localhost', () => {", "const db = { host: 'localhost' };\napp.listen(port, () => {");
+    expect(detect(dir).behaviour.loopback).toBeUndefined();
+  });
+});
+
+describe('TypeScript that node runs itself (nothing builds it), importing ./config.js for config.ts (cmaas/hono-node-web-boilerplate)', () => {
+  const edit = (dir: string, file: string, change: (text: string) => string) =>
+    writeFileSync(path.join(dir, file), change(readFileSync(path.join(dir, file), 'utf8')));
+
+  it('names the import and the file there is instead, in the summary and the JSON, with no start found (it comes from --start)', () => {
+    const dir = copy('ts-node-runs-js-imports');
+    const findings = detect(dir);
+    expect(findings.start).toBeUndefined();
+    expect(findings.typeStrippedImports).toEqual(["src/index.ts: './config.js' (only src/config.ts)"]);
+    expect(summarize(findings).join('\n')).toMatch(
+      /warning +src\/index\.ts: '\.\/config\.js' \(only src\/config\.ts\): nothing builds the app, .*ERR_MODULE_NOT_FOUND at start.*name the \.ts file/,
+    );
+    expect(jsonFindings(dir, ['--start', 'src/index.ts']).typeStrippedImports).toEqual([
+      "src/index.ts: './config.js' (only src/config.ts)",
+    ]);
+  });
+
+  it('the same when the start script runs the .ts file (tsx, replaced by node)', () => {
+    const dir = copy('ts-node-runs-js-imports');
+    edit(dir, 'package.json', (text) => text.replace('"dev":', '"start": "tsx src/index.ts",\n    "dev":'));
+    const findings = detect(dir);
+    expect(findings.start?.file).toBe('src/index.ts');
+    expect(findings.typeStrippedImports).toEqual(["src/index.ts: './config.js' (only src/config.ts)"]);
+  });
+
+  it('an import with no extension names no file for node either', () => {
+    const dir = copy('ts-node-runs-js-imports');
+    edit(dir, 'src/index.ts', (text) => text.replace("'./config.js'", "'./config'"));
+    expect(detect(dir).typeStrippedImports).toEqual(["src/index.ts: './config' (only src/config.ts)"]);
+  });
+
+  it.each([
+    ['a script of another name runs tsc', 'tsc -p tsconfig.server.json'],
+    ['an Nx target builds it', 'nx build api'],
+  ])('with no start found, says nothing when %s: the app is built, just not by a script called build', (_, command) => {
+    const dir = copy('ts-node-runs-js-imports');
+    edit(dir, 'package.json', (text) => text.replace('"typecheck": "tsc --noEmit"', `"build:server": "${command}"`));
+    expect(detect(dir).build).toBeUndefined();
+    expect(detect(dir).typeStrippedImports).toEqual([]);
+  });
+
+  it("says nothing once the import names the .ts file, and nothing when a build compiles it (tsc's warning is the other one)", () => {
+    const named = copy('ts-node-runs-js-imports');
+    edit(named, 'src/index.ts', (text) => text.replace("'./config.js'", "'./config.ts'"));
+    expect(detect(named).typeStrippedImports).toEqual([]);
+    const built = copy('ts-node-runs-js-imports');
+    edit(built, 'package.json', (text) => text.replace('"typecheck": "tsc --noEmit"', '"build": "tsc"'));
+    edit(built, 'tsconfig.json', (text) => text.replace('"noEmit": true', '"outDir": "dist"'));
+    expect(detect(built).build).toBeDefined();
+    expect(detect(built).typeStrippedImports).toEqual([]);
+  });
+});
+
+describe('a bun project is refused, and the reason fits whether it has a lockfile or not (honojs/starter, templates/bun)', () => {
+  const refusal = (dir: string) => {
+    const result = generate(dir, ['--existing', '--yes', '--skip-install'], { allowFail: true });
+    expect(result.status).toBe(2);
+    expect(existsSync(path.join(dir, 'Dockerfile'))).toBe(false);
+    return result.stderr.trim();
+  };
+
+  it('with no lockfile yet (a script runs bun): bun is what the image lacks, and no lockfile is spoken of', () => {
+    const stderr = refusal(copy('bun-no-lockfile'));
+    expect(stderr).toMatch(
+      /is a bun project \(script "dev" runs bun\): the image installs and runs with node and npm, pnpm or Yarn, and bun, which the project is written for, is not in the image\. Nothing was written\.$/,
+    );
+    // The folder's own name (bun-no-lockfile-…) aside.
+    expect(stderr.slice(stderr.indexOf(' is a bun project'))).not.toContain('lockfile');
+  });
+
+  it('with bun.lock: the lockfile is what npm, pnpm and Yarn cannot install', () => {
+    const dir = copy('bun-no-lockfile');
+    writeFileSync(path.join(dir, 'bun.lock'), '{\n  "lockfileVersion": 1,\n  "workspaces": {}\n}\n');
+    expect(refusal(dir)).toMatch(
+      /is a bun project \(bun\.lock\): .*, and a bun lockfile cannot be installed by them\. Nothing was written\.$/,
+    );
+  });
+});
+
+describe("a folder the app writes to, named by a variable whose default is in its env schema (fastify/demo's UPLOAD_DIRNAME)", () => {
+  const edit = (dir: string, file: string, from: string, to: string) => {
+    const at = path.join(dir, file);
+    const text = readFileSync(at, 'utf8');
+    expect(text).toContain(from);
+    writeFileSync(at, text.replace(from, to));
+  };
+
+  it('is the volume, said with the variable and where its default is, in the summary, the JSON and compose.yaml', () => {
+    const dir = copy('env-schema-upload-dir');
+    const findings = detect(dir);
+    expect(findings.behaviour.dataDirs).toEqual(['uploads']);
+    expect(findings.behaviour.variableDirs).toEqual([{ dir: 'uploads', variable: 'UPLOAD_DIR', defaultFrom: 'src/config.js' }]);
+    expect(summarize(findings).join('\n')).toMatch(/writes to +uploads \(UPLOAD_DIR's default, in src\/config\.js: .*--volume\): a volume/);
+    expect(jsonFindings(dir).behaviour.variableDirs).toEqual([{ dir: 'uploads', variable: 'UPLOAD_DIR', defaultFrom: 'src/config.js' }]);
+    generate(dir, ['--existing', '--yes', '--skip-install']);
+    expect(readFileSync(path.join(dir, 'compose.yaml'), 'utf8')).toContain(':/app/uploads');
+  });
+
+  it('a default given in the example env file instead (the code reads process.env)', () => {
+    const dir = copy('env-schema-upload-dir');
+    edit(dir, 'src/config.js', "      default: 'uploads',\n", '');
+    edit(dir, 'src/storage.js', 'config.UPLOAD_DIR', 'process.env.UPLOAD_DIR');
+    writeFileSync(path.join(dir, '.env.example'), 'UPLOAD_DIR=files\n');
+    expect(detect(dir).behaviour.variableDirs).toEqual([{ dir: 'files', variable: 'UPLOAD_DIR', defaultFrom: 'the example env file' }]);
+  });
+
+  it('no default anywhere: no folder to name, so no volume', () => {
+    const dir = copy('env-schema-upload-dir');
+    edit(dir, 'src/config.js', "      default: 'uploads',\n", '');
+    expect(detect(dir).behaviour.dataDirs).toEqual([]);
+  });
+
+  it('a folder inside the source folder is left alone: the image runs a built copy elsewhere, so the path is not known', () => {
+    const dir = copy('env-schema-upload-dir');
+    edit(dir, 'src/storage.js', "import.meta.dirname, '..', config.UPLOAD_DIR", 'import.meta.dirname, config.UPLOAD_DIR');
+    expect(detect(dir).behaviour.variableDirs).toEqual([]);
+  });
+});

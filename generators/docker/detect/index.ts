@@ -4,7 +4,7 @@
  */
 import { detectDocs } from './docs.js';
 import { detectEnvironment, type EnvVariable } from './environment.js';
-import { detectExtensionlessImports } from './esm-imports.js';
+import { detectExtensionlessImports, detectTypeStrippedImports } from './esm-imports.js';
 import { detectNxApps, type NxApp } from './nx.js';
 import { detectHealthRoute, type HealthFinding } from './health.js';
 import { detectLanguage, detectModuleType, type Language, type ModuleType } from './language.js';
@@ -14,6 +14,7 @@ import { DEFAULT_SOURCE, detectNodeLine, type NodeLineFinding } from './node-lin
 import { detectPackageManager, type PackageManagerFinding } from './package-manager.js';
 import { detectPort, type PortFinding } from './port.js';
 import { ProjectFiles } from './project-files.js';
+import type { LoopbackFinding } from './listen-host.js';
 import { type BehaviourFinding, detectBehaviour } from './runtime-behaviour.js';
 import { detectServices, type ServiceFinding } from './services.js';
 import { type BuildFinding, detectBuild } from './build.js';
@@ -54,6 +55,8 @@ export interface Findings {
   docs: string[];
   /** Relative imports with no extension in an app tsc compiles to ES modules: node cannot resolve them. */
   extensionlessImports: string[];
+  /** Relative imports of an app node runs as TypeScript itself that name no file (`./config.js` for config.ts). */
+  typeStrippedImports: string[];
   /** An Nx workspace's node apps (their build and serve are Nx targets), or undefined when it is none. */
   nxApps: NxApp[] | undefined;
 }
@@ -86,7 +89,11 @@ export function detect(root: string): Findings {
     hookFiles: detectHookFiles(project, lifecycle),
     exampleFile: environment.exampleFile,
     env: environment.variables,
-    behaviour: detectBehaviour(project, { toolStops: start?.toolStops ?? false }),
+    behaviour: detectBehaviour(project, {
+      toolStops: start?.toolStops ?? false,
+      toolBindsAll: 'FASTIFY_ADDRESS' in (start?.env ?? {}),
+      example: environment.example,
+    }),
     services: detectServices(project),
     workspaces: detectWorkspaces(project),
     workspaceRoot,
@@ -94,6 +101,7 @@ export function detect(root: string): Findings {
     dockerFiles: DOCKER_FILES.filter((file) => project.has(file)),
     docs: detectDocs(project),
     extensionlessImports: detectExtensionlessImports(project, workspaceRoot),
+    typeStrippedImports: detectTypeStrippedImports(project, { built: build !== undefined, startFile: start?.file }),
     nxApps: detectNxApps(project),
   };
 }
@@ -124,17 +132,18 @@ export function summarize(f: Findings): string[] {
     `  native deps     ${f.native.compiling.length > 0 ? `${f.native.compiling.join(', ')}: python3, make and g++ in the build stages` : 'none that compile'}${f.native.prebuilt.length > 0 ? ` (prebuilt from npm: ${f.native.prebuilt.join(', ')})` : ''}`,
     `  install scripts ${installScriptsLine(f)}`,
     `  environment     ${f.env.length > 0 ? f.env.map((v) => (v.secret ? `${v.name} (secret)` : v.name)).join(', ') : 'no variables found'}${f.exampleFile ? ` (from ${f.exampleFile} and the code)` : ''}`,
-    `  writes to       ${f.behaviour.dataDirs.length > 0 ? `${f.behaviour.dataDirs.join(', ')}: a volume` : 'nothing found: no volume'}`,
+    `  writes to       ${writesToLine(f)}`,
     `  SIGTERM         ${sigtermLine(f)}`,
     `  tests           ${f.testRunner === 'node' ? 'node --test, or no runner found' : f.testRunner}: the container test is written for it`,
   ];
-  if (f.behaviour.loopbackHost)
-    lines.push(
-      `  warning         the app listens on ${f.behaviour.loopbackHost} only: nothing outside the container can reach it; make it listen on HOST (0.0.0.0)`,
-    );
+  if (f.behaviour.loopback) lines.push(`  warning         ${loopbackLine(f.behaviour.loopback)}`);
   if (f.extensionlessImports.length > 0)
     lines.push(
       `  warning         ${f.extensionlessImports.join(', ')}: imported with no extension, which tsc keeps as written and node's ES module loader cannot resolve (ERR_MODULE_NOT_FOUND at start, here and in the image): name the .js file`,
+    );
+  if (f.typeStrippedImports.length > 0)
+    lines.push(
+      `  warning         ${f.typeStrippedImports.join(', ')}: nothing builds the app, so node runs its TypeScript as it is, and node loads the file a specifier names, never its .ts twin (tsx maps them, node does not: ERR_MODULE_NOT_FOUND at start): name the .ts file (tsconfig allowImportingTsExtensions; rewriteRelativeImportExtensions if tsc also builds it), or give the app a build`,
     );
   if (f.services.length > 0)
     lines.push(
@@ -143,6 +152,31 @@ export function summarize(f: Findings): string[] {
   if (f.dockerFiles.length > 0)
     lines.push(`  already here    ${f.dockerFiles.join(', ')}: kept unless --force (or you say so file by file)`);
   return lines;
+}
+
+/**
+ * The folders that become a volume (the question takes the first), each named by a variable
+ * said with it: the default is what the volume holds, so a value set in secrets/app.env that
+ * names another folder needs --volume to match.
+ */
+function writesToLine(f: Findings): string {
+  const { dataDirs, variableDirs } = f.behaviour;
+  if (dataDirs.length === 0) return 'nothing found: no volume';
+  const named = dataDirs.map((dir) => {
+    const v = variableDirs.find((d) => d.dir === dir);
+    return v ? `${dir} (${v.variable}'s default, in ${v.defaultFrom}: if it is set to another folder, pass that as --volume)` : dir;
+  });
+  return `${named.join(', ')}: a volume`;
+}
+
+/**
+ * The loopback warning: where, why, and the one-argument fix. The published port and the
+ * healthcheck knock on the container's own address, so such an app never turns healthy.
+ */
+function loopbackLine({ at, call, host, defaultOf }: LoopbackFinding): string {
+  const why = defaultOf ? `gives listen no host, and ${defaultOf} then binds ${host} only` : `listens on '${host}' only`;
+  const fix = defaultOf ? "add host: '0.0.0.0' (or '::')" : "give the host '0.0.0.0' (or '::')";
+  return `${at} (${call}) ${why}: the published port and the healthcheck reach the container's own address, where nothing answers; ${fix}, or read it from a variable such as HOST`;
 }
 
 /** Lifecycle scripts left out of the installs, files copied in for those kept, binary downloads skipped. */

@@ -4,7 +4,9 @@
  * (they become a volume: the root filesystem is read-only), and whether it binds to
  * loopback only (then nothing outside the container reaches it).
  */
+import { detectLoopback, type LoopbackFinding } from './listen-host.js';
 import type { ProjectFiles } from './project-files.js';
+import { detectVariableDirs, type VariableDir } from './variable-dirs.js';
 
 export interface BehaviourFinding {
   handlesSigterm: boolean;
@@ -20,8 +22,10 @@ export interface BehaviourFinding {
   sigtermReraises: boolean;
   /** Folders, relative to the app's working directory or absolute, the app writes to. */
   dataDirs: string[];
-  /** A literal loopback host the app listens on, or undefined. */
-  loopbackHost: string | undefined;
+  /** Those of dataDirs named by a variable's default (`UPLOAD_DIRNAME: { default: 'uploads' }`), not a literal. */
+  variableDirs: VariableDir[];
+  /** A listen call that binds loopback only (a literal host, or Fastify's default), or undefined. */
+  loopback: LoopbackFinding | undefined;
 }
 
 const SIGTERM = /['"]SIGTERM['"]|close-with-grace|@godaddy\/terminus|http-terminator|lightship|stoppable|fastify-graceful-shutdown/;
@@ -39,9 +43,13 @@ const WRITES = /(?:mkdirSync|mkdir|writeFileSync|createWriteStream|new\s+(?:sqli
 
 /**
  * `toolStops`: the app is started by a tool that closes it on SIGTERM itself (fastify-cli), so
- * whatever the app's own code does about the signal, it stops.
+ * whatever the app's own code does about the signal, it stops. `toolBindsAll`: that tool is
+ * told by the image to listen on every address (FASTIFY_ADDRESS).
  */
-export function detectBehaviour(project: ProjectFiles, { toolStops = false } = {}): BehaviourFinding {
+export function detectBehaviour(
+  project: ProjectFiles,
+  { toolStops = false, toolBindsAll = false, example = new Map<string, string>() as ReadonlyMap<string, string> } = {},
+): BehaviourFinding {
   const sources = project.sources();
   const handlesSigterm = toolStops || sources.some(({ text }) => SIGTERM.test(text));
   const dirs = new Set<string>();
@@ -53,19 +61,19 @@ export function detectBehaviour(project: ProjectFiles, { toolStops = false } = {
       if (dir !== '.' && dir !== '/' && !dir.startsWith('/tmp')) dirs.add(dir.replace(/^\.\//, '').replace(/\/$/, ''));
     }
   }
+  const variableDirs = detectVariableDirs(project, example);
+  for (const { dir } of variableDirs) dirs.add(dir);
   // A database file named anywhere ('/etc/todos/todo.db', './data/app.sqlite'): its folder.
   for (const { text } of sources) {
     for (const m of text.matchAll(/['"`]((?:\/|\.\/)?[\w.\-/]+)\/[\w.-]+\.(?:db|sqlite3?)['"`]/g)) dirs.add(m[1]!.replace(/^\.\//, ''));
   }
-  const loopback = sources
-    .map(({ text }) => /\.listen\([^)]*?['"](localhost|127\.0\.0\.1)['"]|host:\s*['"](localhost|127\.0\.0\.1)['"]/.exec(text))
-    .find(Boolean);
   return {
     handlesSigterm,
     sigtermKeepsRunning: !toolStops && handlesSigterm && keepsRunning(sources.map(({ text }) => text)),
     sigtermReraises: !toolStops && sources.some(({ text }) => SIGTERM.test(text) && RERAISE.test(text)),
     dataDirs: [...dirs].sort(),
-    loopbackHost: loopback ? (loopback[1] ?? loopback[2]) : undefined,
+    variableDirs,
+    loopback: detectLoopback(project, { toolBindsAll }),
   };
 }
 
