@@ -13,6 +13,7 @@ import { NODE_LINES, RUNTIMES } from '../../generators/container/node.js';
 import { PACKAGE_MANAGERS } from '../../generators/container/package-managers.js';
 import type ContainerApiGenerator from '../../generators/app/index.js';
 import { GENERATOR_PATH } from '../support/paths.js';
+import { answersWith, renderProject } from '../support/render.js';
 
 const STRICT: ValidatorSettings = Object.fromEntries(
   [
@@ -37,17 +38,25 @@ const VARIANTS = NODE_LINES.flatMap((node) =>
   RUNTIMES.flatMap((runtime) => PERSISTENCE.flatMap((persistence) => PACKAGE_MANAGERS.map((pm) => ({ node, runtime, persistence, pm })))),
 );
 
+/** The Dockerfile `--yes` writes with these flags, rendered in memory (test/support/render.ts). */
+const dockerfileFor = (flags: Record<string, unknown>) => renderProject(answersWith(flags), (file) => file === 'Dockerfile')[0]!.text;
+
 describe.each(VARIANTS)(
   'the Dockerfile for --node $node --runtime $runtime --persistence $persistence --package-manager $pm',
   ({ pm, ...variant }) => {
-    it('has nothing for the linter to report', async () => {
-      await helpers
-        .run<ContainerApiGenerator>(GENERATOR_PATH)
-        .withOptions({ yes: true, skipInstall: true, interactive: false, ...variant, 'package-manager': pm });
-      expect(lint(readFileSync(path.join(result.cwd, 'Dockerfile'), 'utf8'))).toEqual([]);
+    it('has nothing for the linter to report', () => {
+      expect(lint(dockerfileFor({ ...variant, 'package-manager': pm }))).toEqual([]);
     });
   },
 );
+
+describe('the Dockerfile a real run writes', () => {
+  it('is the one rendered in memory for the same flags', async () => {
+    const flags = { node: '22', runtime: 'distroless', persistence: 'postgres', 'package-manager': 'pnpm' };
+    await helpers.run<ContainerApiGenerator>(GENERATOR_PATH).withOptions({ yes: true, skipInstall: true, interactive: false, ...flags });
+    expect(readFileSync(path.join(result.cwd, 'Dockerfile'), 'utf8')).toBe(dockerfileFor({ ...flags, name: path.basename(result.cwd) }));
+  });
+});
 
 describe('the linter', () => {
   it('reports the mistakes it is there for', () => {
