@@ -32,9 +32,11 @@ const CALL = /\.listen\s*\(|\bserve\s*\(\s*(?=\{)/g;
 /** Server frameworks other than Fastify, whose `listen(port)` binds every address. */
 const OTHER_SERVERS = ['express', 'koa', '@hono/node-server', '@hapi/hapi', 'restify', 'polka', '@nestjs/platform-express'];
 
-/** The text from just after an opening parenthesis to its matching closing one. */
-function argumentText(text: string, from: number): string {
-  let depth = 1;
+/**
+ * Walks source text from `from`, past string literals, and stops at the first character outside
+ * them for which `stop` (given the bracket depth before it) says so: its index, or the end.
+ */
+function scan(text: string, from: number, depth: number, stop: (c: string, depth: number) => boolean): number {
   let quote = '';
   for (let i = from; i < text.length; i++) {
     const c = text[i]!;
@@ -42,32 +44,29 @@ function argumentText(text: string, from: number): string {
       if (c === '\\') i++;
       else if (c === quote) quote = '';
     } else if (c === '"' || c === "'" || c === '`') quote = c;
+    else if (stop(c, depth)) return i;
     else if ('([{'.includes(c)) depth++;
-    else if (')]}'.includes(c) && --depth === 0) return text.slice(from, i);
+    else if (')]}'.includes(c)) depth--;
   }
-  return text.slice(from);
+  return text.length;
+}
+
+/** The text from just after an opening parenthesis to its matching closing one. */
+function argumentText(text: string, from: number): string {
+  return text.slice(
+    from,
+    scan(text, from, 1, (c, depth) => depth === 1 && ')]}'.includes(c)),
+  );
 }
 
 /** A list split at its top-level commas: `port, 'localhost', () => {…}` is three. */
 function splitTopLevel(list: string): string[] {
   const parts: string[] = [];
-  let depth = 0;
-  let quote = '';
-  let start = 0;
-  for (let i = 0; i < list.length; i++) {
-    const c = list[i]!;
-    if (quote) {
-      if (c === '\\') i++;
-      else if (c === quote) quote = '';
-    } else if (c === '"' || c === "'" || c === '`') quote = c;
-    else if ('([{'.includes(c)) depth++;
-    else if (')]}'.includes(c)) depth--;
-    else if (c === ',' && depth === 0) {
-      parts.push(list.slice(start, i).trim());
-      start = i + 1;
-    }
+  for (let start = 0; start <= list.length; ) {
+    const end = scan(list, start, 0, (c, depth) => c === ',' && depth === 0);
+    parts.push(list.slice(start, end).trim());
+    start = end + 1;
   }
-  parts.push(list.slice(start).trim());
   return parts.filter(Boolean);
 }
 
