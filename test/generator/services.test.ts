@@ -49,6 +49,23 @@ describe('--services, the flag', () => {
     expect(detectedServices(detect(path.join(FIXTURES, 'express-mysql')).services)).toEqual(['mysql']);
   });
 
+  it("names a service reached through a framework plugin, though the driver is only a dev dependency (fastify/fastify-example-todo's shape)", () => {
+    const dir = path.join(mkdtempSync(path.join(work, 'plugins-')), 'api');
+    cpSync(path.join(FIXTURES, 'express-pg'), dir, { recursive: true });
+    const pkg = JSON.parse(read(dir, 'package.json'));
+    pkg.dependencies = { fastify: '^5.0.0', '@fastify/mongodb': '^9.0.0', '@libsql/client': '^0.14.0', '@aws-sdk/client-s3': '^3.0.0' };
+    pkg.devDependencies = { mongodb: '^6.0.0' };
+    writeFileSync(path.join(dir, 'package.json'), JSON.stringify(pkg));
+    const { services } = detect(dir);
+    expect(services).toEqual([
+      { service: 'MongoDB', packages: ['@fastify/mongodb'] },
+      { service: 'libSQL', packages: ['@libsql/client'] },
+      { service: 'S3 object storage', packages: ['@aws-sdk/client-s3'] },
+    ]);
+    // compose can bring MongoDB; the other two are named, not brought.
+    expect(detectedServices(services)).toEqual(['mongodb']);
+  });
+
   it('takes none, a list with spaces and other spellings, and keeps one order', () => {
     expect(parseServices('none')).toEqual([]);
     expect(parseServices('redis, PostgreSQL,mariadb,redis')).toEqual(['postgres', 'mysql', 'redis']);

@@ -14,12 +14,17 @@ export interface ServiceFinding {
 }
 
 /** Client packages, and the service each one talks to. ORMs name the drivers they load. */
+// Framework plugins count as clients: they bring the driver with them, so the driver itself
+// may be only a dev dependency (for types) or not listed at all.
 const CLIENTS: readonly (readonly [string, readonly string[]])[] = [
-  ['PostgreSQL', ['pg', 'postgres', 'pg-promise', 'slonik']],
-  ['MySQL', ['mysql', 'mysql2']],
-  ['MongoDB', ['mongodb', 'mongoose']],
-  ['Redis', ['redis', 'ioredis', 'bullmq', 'bull']],
-  ['Elasticsearch', ['@elastic/elasticsearch', 'elasticsearch']],
+  ['PostgreSQL', ['pg', 'postgres', 'pg-promise', 'slonik', '@fastify/postgres']],
+  ['MySQL', ['mysql', 'mysql2', 'mariadb', '@fastify/mysql']],
+  ['MongoDB', ['mongodb', 'mongoose', '@fastify/mongodb', 'fastify-mongodb']],
+  ['Redis', ['redis', 'ioredis', 'bullmq', 'bull', '@fastify/redis']],
+  ['Elasticsearch', ['@elastic/elasticsearch', 'elasticsearch', '@fastify/elasticsearch']],
+  // A remote libSQL (Turso) database; a `file:` URL would be a local file instead.
+  ['libSQL', ['@libsql/client']],
+  ['S3 object storage', ['@aws-sdk/client-s3', 'minio']],
   ['RabbitMQ', ['amqplib', 'amqp-connection-manager']],
   ['Kafka', ['kafkajs']],
   ['Microsoft SQL Server', ['mssql', 'tedious']],
